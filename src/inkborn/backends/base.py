@@ -1,0 +1,105 @@
+"""The one interface every language model behind her implements: messages in, text out."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Iterator
+
+from ..errors import InvalidInput
+
+__all__ = ["Backend", "Message", "Progress", "Prompt", "Usage"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Everything a backend needs for one reply."""
+
+    messages: tuple[Message, ...]
+    prefill: str = ""  # a cue her turn begins with (e.g. "Ruby:"); what follows it is her reply
+    max_tokens: int = 300
+    temperature: float = 0.7
+    seed: int | None = None
+    stop: tuple[str, ...] = ()  # her turn ends where any of these would begin
+    cache_key: str | None = None  # whose context this is; a backend with a cache may keep one per key
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "messages": [dataclasses.asdict(m) for m in self.messages],
+            "prefill": self.prefill,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "stop": list(self.stop),
+        }
+
+
+@dataclass
+class Usage:
+    """Filled in by a backend while it streams."""
+
+    tokens_evaluated: int | None = None
+    tokens_generated: int | None = None
+    model: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend:
+    """A language model she speaks through. Subclasses set `name` and implement `stream`."""
+
+    name: ClassVar[str]
+    supports_prefill: ClassVar[bool] = False  # continues her turn from Prompt.prefill
+    keeps_cache: ClassVar[bool] = False  # reuses evaluated context, so the layout of her context matters
+
+    @dataclass
+    class Options:
+        pass
+
+    def __init__(self, *, home: Path | None = None, progress: Progress | None = None, **options: Any):
+        self.home = home  # the Inkborn home, for backends that keep files
+        self.progress = progress  # called as progress(label, done, total) during long work
+        known = {f.name for f in dataclasses.fields(self.Options)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise InvalidInput(
+                f"backend {self.name!r} has no option {', '.join(unknown)}; "
+                f"its options are: {', '.join(sorted(known)) or 'none'}"
+            )
+        self.options = self.Options(**options)
+
+    @property
+    def model_name(self) -> str:
+        return self.name
+
+    @property
+    def context_size(self) -> int:
+        """Tokens of context the model can hold."""
+        return 8192
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens in text; backends without a tokenizer overestimate on purpose."""
+        return len(text) // 3 + 1
+
+    def cost(self, prompt: Prompt) -> int:
+        """Tokens this backend would evaluate before its first token of reply."""
+        return sum(self.count_tokens(m.content) for m in prompt.messages)
+
+    def warm(self, prompt: Prompt, cancel: threading.Event) -> None:
+        """Evaluate a prompt ahead of time when idle, if the backend keeps a cache."""
+
+    def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
+        """Yield her reply as it is generated (not including the prefill)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the model; persist what is worth keeping."""

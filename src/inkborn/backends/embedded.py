@@ -1,0 +1,254 @@
+"""The embedded default: a GGUF model run in-process by llama.cpp (llama-cpp-python).
+
+What makes it fast on a CPU is the model's cache of evaluated tokens (the KV
+cache). Each reply's context is tokenized and compared with what the cache
+holds; only the tokens after the longest common prefix are evaluated. The
+cache is saved per character when the backend closes, so the next process
+picks up where this one left off instead of reading the manuscript cold.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from ..errors import BackendUnavailable, InvalidInput, ModelFileError
+from ..home import home_dir
+from . import weights
+from .base import Backend, Prompt, Usage
+
+WARM_CHUNK = 64  # tokens evaluated between checks for a cancelled warm-up
+
+
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    n = min(len(a), len(b))
+    if n == 0:
+        return 0
+    x, y = np.asarray(a[:n]), np.asarray(b[:n])
+    diff = np.flatnonzero(x != y)
+    return int(diff[0]) if diff.size else n
+
+
+class EmbeddedBackend(Backend):
+    """A GGUF model in this process; by default Qwen2.5-Coder-1.5B-Instruct, installed with Inkborn."""
+
+    name = "embedded"
+    supports_prefill = True
+    keeps_cache = True
+
+    @dataclass
+    class Options:
+        model_path: str = ""  # a GGUF file; empty means the default model
+        n_ctx: int = 8192
+        n_threads: int = 0  # 0: every core
+        n_batch: int = 512
+        save_state: bool = True  # keep each character's evaluated context across runs
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self.home = self.home or home_dir()
+        self._llm: Any = None
+        self._template: Any = None
+        self._lock = threading.RLock()
+        self._state_key: str | None = None  # whose context the cache holds, for saving
+        self._dirty = False
+
+    # loading --------------------------------------------------------------
+
+    @property
+    def model_path(self) -> Path:
+        if self.options.model_path:
+            path = Path(self.options.model_path).expanduser()
+            if not path.is_file():
+                raise ModelFileError(f"no model file at {path}; give the path of a .gguf file")
+            return path
+        report = (lambda done, total: self.progress("joining the model", done, total)) if self.progress else None
+        return weights.default_model_path(self.home, report)
+
+    @property
+    def model_name(self) -> str:
+        return weights.MODEL_NAME if not self.options.model_path else Path(self.options.model_path).name
+
+    def _load(self) -> Any:
+        if self._llm is not None:
+            return self._llm
+        try:
+            from llama_cpp import Llama
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+        except ImportError:
+            raise BackendUnavailable(
+                'llama-cpp-python is not installed: CMAKE_ARGS="-DLLAVA_BUILD=OFF" pip install llama-cpp-python==0.3.36'
+            ) from None
+        path = self.model_path
+        if self.progress:
+            self.progress("loading the model", 0, 1)
+        with open(path, "rb") as f:
+            if f.read(4) != b"GGUF":
+                raise ModelFileError(f"{path} is not a GGUF model file")
+        try:
+            llm = Llama(
+                model_path=str(path),
+                n_ctx=self.options.n_ctx,
+                n_threads=self.options.n_threads or os.cpu_count() or 2,
+                n_batch=self.options.n_batch,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelFileError(f"llama.cpp could not load {path} ({exc}); is it a complete GGUF file?") from None
+        if self.progress:
+            self.progress("loading the model", 1, 1)
+        template = llm.metadata.get("tokenizer.chat_template") or _CHATML
+        eos = llm._model.token_get_text(llm.token_eos())
+        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+        self._template = Jinja2ChatFormatter(template, eos_token=eos, bos_token=bos)
+        self._llm = llm
+        self._model_id = hashlib.sha256(f"{path.resolve()}:{path.stat().st_size}:{self.options.n_ctx}".encode()).hexdigest()[:16]
+        return llm
+
+    @property
+    def context_size(self) -> int:
+        return self.options.n_ctx
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    # the cache ------------------------------------------------------------
+
+    def tokens(self, prompt: Prompt) -> list[int]:
+        """The prompt as the model sees it: chat template, then her reply's beginning."""
+        llm = self._load()
+        messages = [{"role": m.role, "content": m.content} for m in prompt.messages]
+        text = self._template(messages=messages).prompt + prompt.prefill
+        return llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+
+    def cost(self, prompt: Prompt) -> int:
+        return self._cost(self.tokens(prompt), prompt.cache_key)
+
+    def _cost(self, tokens: list[int], key: str | None) -> int:
+        with self._lock:
+            self._restore(key, tokens)
+            cached = list(self._llm.input_ids[: self._llm.n_tokens])
+        return len(tokens) - min(_common_prefix(cached, tokens), len(tokens) - 1)
+
+    def warm(self, prompt: Prompt, cancel: threading.Event) -> None:
+        """Evaluate the prompt into the cache in small steps, stopping as soon as cancel is set."""
+        tokens = self.tokens(prompt)
+        with self._lock:
+            llm = self._llm
+            self._restore(prompt.cache_key, tokens)
+            keep = _common_prefix(list(llm.input_ids[: llm.n_tokens]), tokens)
+            llm.n_tokens = keep
+            for start in range(keep, len(tokens), WARM_CHUNK):
+                if cancel.is_set():
+                    break
+                llm.eval(tokens[start : start + WARM_CHUNK])
+                self._dirty = True
+
+    def _restore(self, key: str | None, tokens: list[int]) -> None:
+        """Switch the cache to this character's saved context when that reuses more."""
+        llm = self._llm
+        if key == self._state_key or not key:
+            return
+        self._save()
+        self._state_key = key
+        path = self._state_path(key)
+        if not self.options.save_state or not path.exists():
+            return
+        try:
+            with open(path, "rb") as f:
+                header_len = int.from_bytes(f.read(8), "little")
+                header = json.loads(f.read(header_len))
+                saved = np.frombuffer(f.read(header["n_tokens"] * 4), dtype=np.intc)
+                if header["model"] != self._model_id:
+                    return
+                if _common_prefix(saved.tolist(), tokens) <= _common_prefix(list(llm.input_ids[: llm.n_tokens]), tokens):
+                    return
+                blob = f.read(header["state_size"])
+        except (OSError, ValueError, KeyError):
+            return  # a damaged cache only costs time
+        buf = (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob)
+        import llama_cpp
+
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(blob)) != len(blob):
+            llm.reset()
+            return
+        llm.input_ids[: len(saved)] = saved
+        llm.n_tokens = len(saved)
+        llm._requires_eval = True
+
+    def _state_path(self, key: str) -> Path:
+        safe = hashlib.sha256(key.encode()).hexdigest()[:16]
+        return self.home / "cache" / "kv" / f"{safe}.state"
+
+    def _save(self) -> None:
+        """Write the cache to disk for the character it holds (atomically)."""
+        llm = self._llm
+        if not (self.options.save_state and self._dirty and self._state_key and llm is not None and llm.n_tokens):
+            return
+        import llama_cpp
+
+        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+        buf = (ctypes.c_uint8 * size)()
+        used = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
+        header = json.dumps({"model": self._model_id, "n_tokens": llm.n_tokens, "state_size": used}).encode()
+        path = self._state_path(self._state_key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            f.write(len(header).to_bytes(8, "little") + header)
+            f.write(np.asarray(llm.input_ids[: llm.n_tokens], dtype=np.intc).tobytes())
+            f.write(memoryview(buf)[:used])
+        os.replace(tmp, path)
+        self._dirty = False
+
+    # replying -------------------------------------------------------------
+
+    def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
+        tokens = self.tokens(prompt)
+        if len(tokens) + prompt.max_tokens > self.options.n_ctx:
+            raise InvalidInput(
+                f"her context is {len(tokens)} tokens and the model holds {self.options.n_ctx}; "
+                "raise n_ctx (-o n_ctx=16384) or shorten the manuscript"
+            )
+        with self._lock:
+            llm = self._llm
+            usage.model = self.model_name
+            usage.tokens_evaluated = self._cost(tokens, prompt.cache_key)
+            self._dirty = True
+            generated = 0
+            for chunk in llm.create_completion(
+                tokens,
+                max_tokens=prompt.max_tokens,
+                temperature=prompt.temperature,
+                top_p=0.9,
+                repeat_penalty=1.1,
+                stop=list(prompt.stop) or None,
+                seed=prompt.seed if prompt.seed is not None else int.from_bytes(os.urandom(4), "little"),
+                stream=True,
+            ):
+                generated += 1
+                text = chunk["choices"][0]["text"]
+                if text:
+                    yield text
+            usage.tokens_generated = generated
+
+    def close(self) -> None:
+        with self._lock:
+            if self._llm is not None:
+                self._save()
+                self._llm.close()
+                self._llm = None
+
+
+_CHATML = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)

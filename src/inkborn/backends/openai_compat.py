@@ -1,0 +1,100 @@
+"""Any server that speaks OpenAI's `/v1/chat/completions` with streaming: llama.cpp server, Ollama, vLLM, hosted APIs."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Iterator
+
+import httpx
+
+from ..errors import BackendError, BackendTimeout, BackendUnavailable, InvalidInput
+from .base import Backend, Prompt, Usage
+
+
+class OpenAIBackend(Backend):
+    """A model behind an OpenAI-compatible HTTP server."""
+
+    name = "openai"
+
+    @dataclass
+    class Options:
+        base_url: str = ""
+        model: str = "default"
+        api_key: str = ""
+        timeout: float = 120.0
+        context_size: int = 8192
+
+    def __init__(self, *, transport: httpx.BaseTransport | None = None, **options):
+        super().__init__(**options)  # transport: injectable, so tests can stand in for the network
+        opts = self.options
+        base = opts.base_url or os.environ.get("INKBORN_OPENAI_BASE_URL") or os.environ.get("OPENAI_BASE_URL", "")
+        if not base:
+            raise InvalidInput(
+                "the openai backend needs a server: pass -o base_url=http://127.0.0.1:8080/v1 "
+                "or set INKBORN_OPENAI_BASE_URL"
+            )
+        key = opts.api_key or os.environ.get("INKBORN_OPENAI_API_KEY") or os.environ.get("OPENAI_API_KEY", "")
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self.base_url = base.rstrip("/")
+        self._client = httpx.Client(
+            base_url=self.base_url, headers=headers, transport=transport,
+            timeout=httpx.Timeout(opts.timeout, connect=10.0),
+        )
+
+    @property
+    def model_name(self) -> str:
+        return self.options.model
+
+    @property
+    def context_size(self) -> int:
+        return self.options.context_size
+
+    def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
+        body = {
+            "model": self.options.model,
+            "messages": [{"role": m.role, "content": m.content} for m in prompt.messages],
+            "max_tokens": prompt.max_tokens,
+            "temperature": prompt.temperature,
+            "stream": True,
+        }
+        if prompt.stop:
+            body["stop"] = list(prompt.stop)[:4]
+        if prompt.seed is not None:
+            body["seed"] = prompt.seed
+        usage.model = self.options.model
+        try:
+            with self._client.stream("POST", "/chat/completions", json=body) as response:
+                if response.status_code != 200:
+                    detail = response.read().decode("utf-8", "replace")[:300]
+                    raise BackendError(f"{self.base_url} answered {response.status_code}: {detail}")
+                generated = 0
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    chunk = json.loads(data)
+                    if chunk.get("usage"):
+                        usage.tokens_evaluated = chunk["usage"].get("prompt_tokens")
+                    for choice in chunk.get("choices", []):
+                        text = (choice.get("delta") or {}).get("content") or ""
+                        if text:
+                            generated += 1
+                            yield text
+                usage.tokens_generated = generated
+        except httpx.ConnectError as exc:
+            raise BackendUnavailable(
+                f"cannot reach {self.base_url} ({exc}); start the server or check base_url"
+            ) from None
+        except httpx.TimeoutException:
+            raise BackendTimeout(
+                f"{self.base_url} stopped answering for {self.options.timeout:g}s; what she had said is kept, try again"
+            ) from None
+        except (httpx.HTTPError, json.JSONDecodeError) as exc:
+            raise BackendError(f"the reply from {self.base_url} broke off: {exc}") from None
+
+    def close(self) -> None:
+        self._client.close()

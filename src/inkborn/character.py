@@ -1,0 +1,263 @@
+"""The living character: her manuscript's revisions, the people she talks with, and her replies."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING, Iterator
+
+from .backends.base import Prompt, Usage
+from .canon import FreshEdit, fresh_edits
+from .conversation import Turn
+from .errors import BackendError, InvalidInput, NotFound
+from .manuscript import Revision, apply_edit, diff, normalize
+from .people import Person
+from .stage import Scene, build_prompt
+
+if TYPE_CHECKING:
+    from .studio import Studio
+
+__all__ = ["Character", "Reply"]
+
+HISTORY_TURNS = 40
+BASE_CANDIDATES = 4  # earlier revisions whose cached context may be cheaper to extend than re-reading
+REREAD_MARGIN = 48  # tokens worth paying to re-read the manuscript as it now stands
+
+
+class Reply:
+    """Her reply as it streams: iterate for text; `turn` is the stored turn once it has finished."""
+
+    def __init__(self, chunks: Iterator[str]):
+        self._chunks = chunks
+        self.text = ""
+        self.turn: Turn | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._chunks:
+            self.text += chunk
+            yield chunk
+
+    def finish(self) -> "Reply":
+        """Consume the whole reply; returns self."""
+        for _ in self:
+            pass
+        return self
+
+
+class Character:
+    """A character written into being: `write()` changes who she is, `say()` talks with her."""
+
+    def __init__(self, studio: "Studio", cid: int, slug: str, name: str):
+        self.studio, self.id, self.slug, self.name = studio, cid, slug, name
+        self._store = studio.store
+
+    def __repr__(self) -> str:
+        return f"<Character {self.slug}>"
+
+    # the manuscript -------------------------------------------------------
+
+    @property
+    def manuscript(self) -> str:
+        return self.head().text
+
+    def head(self) -> Revision:
+        """The current revision."""
+        return self._store.head(self.id)
+
+    def revision(self, number: int | None = None) -> Revision:
+        return self.head() if number is None else self._store.revision(self.id, number)
+
+    def revisions(self) -> list[Revision]:
+        return self._store.revisions(self.id)
+
+    def write(self, text: str, *, summary: str | None = None) -> Revision | None:
+        """Save text as a new revision by the author; None when nothing changed."""
+        text = normalize(text)
+        if not text:
+            raise InvalidInput("the manuscript would be empty; a character needs at least a sentence")
+        return self._store.save_revision(self.id, text, self.author.name, summary=summary)
+
+    def edit(self, op: str, *, new: str = "", old: str = "") -> Revision | None:
+        """Append, replace or delete a passage, saved as a new revision."""
+        return self.write(apply_edit(self.manuscript, op, new=new, old=old))
+
+    def revert(self, number: int) -> Revision | None:
+        """A new revision whose text equals revision `number`; nothing is lost."""
+        old = self.revision(number)
+        return self.write(old.text, summary=f"reverted to revision {number}")
+
+    def diff(self, a: int | None = None, b: int | None = None) -> str:
+        """Unified diff between two revisions (default: the head's parent and the head)."""
+        new = self.revision(b)
+        if a is not None:
+            old: Revision | None = self.revision(a)
+        else:
+            old = self._store.revision_by_id(new.parent_id) if new.parent_id else None
+        return diff(old.text if old else "", new.text, f"revision {old.number if old else 0}", f"revision {new.number}")
+
+    # people ---------------------------------------------------------------
+
+    @property
+    def author(self) -> Person:
+        return self._store.author(self.id)
+
+    def people(self) -> list[Person]:
+        return self._store.people(self.id)
+
+    def person(self, name: str | None = None) -> Person:
+        """The author when name is None or the author's name; otherwise that visitor, admitted if new."""
+        if name is None or name == self.author.name:
+            return self.author
+        return self._store.person(self.id, name, create=True)
+
+    def turns(self, name: str | None = None, limit: int | None = None) -> list[Turn]:
+        person = self.person(name)
+        return self._store.turns(self._store.conversation(self.id, person.id), limit=limit)
+
+    # talking --------------------------------------------------------------
+
+    def say(self, text: str, *, as_: str | None = None, seed: int | None = None) -> Reply:
+        """Say something to her as a person (the author by default); her reply streams back."""
+        if not text.strip():
+            raise InvalidInput("say something: the message is empty")
+        person = self.person(as_)
+        conversation = self._store.conversation(self.id, person.id)
+        self._store.add_turn(conversation, "person", text.strip())
+        return Reply(self._respond(person, conversation, seed))
+
+    def retry(self, *, as_: str | None = None, seed: int | None = None) -> Reply:
+        """Answer the person's last words again, after a reply that failed or was cut short."""
+        person = self.person(as_)
+        conversation = self._store.conversation(self.id, person.id)
+        turns = self._store.turns(conversation, limit=1)
+        if not turns:
+            raise NotFound(f"{person.name} has said nothing to her yet")
+        if turns[0].is_hers and turns[0].status == "ok":
+            raise InvalidInput("her last reply finished; say something new instead")
+        return Reply(self._respond(person, conversation, seed))
+
+    def prompt_for(self, person: Person, conversation: int, seed: int | None = None) -> tuple[Prompt, Revision]:
+        """Her context for the next reply to this person, and the revision it speaks under."""
+        head = self.head()
+        history = [t for t in self._store.turns(conversation, limit=HISTORY_TURNS)]
+        while history and history[-1].is_hers:  # answering again: drop her unfinished attempt
+            history.pop()
+        if not history:
+            raise NotFound(f"{person.name} has said nothing to her yet")
+        seen = self._seen_revision(person, head)
+        backend = self.studio.backend
+        best: tuple[int, Prompt] | None = None
+        for base in self._base_candidates(head):
+            edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [],
+                           fresh_edits(seen.text, head.text) if seen and seen.id != head.id else [])
+            scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed)
+            prompt = build_prompt(scene, backend)
+            prompt = replace(prompt, cache_key=self.slug)
+            cost = backend.cost(prompt) + (0 if base.id == head.id else REREAD_MARGIN)
+            if best is None or cost < best[0]:
+                best = (cost, prompt)
+        assert best is not None
+        return best[1], head
+
+    def _seen_revision(self, person: Person, head: Revision) -> Revision | None:
+        """The revision her recent words were spoken under: with this person, else anyone, else the head's parent."""
+        rid = self._store.last_spoken_revision(self.id, person.id) or self._store.last_spoken_revision(self.id)
+        if rid is None:
+            rid = head.parent_id
+        return self._store.revision_by_id(rid) if rid else None
+
+    def _base_candidates(self, head: Revision) -> list[Revision]:
+        if not self.studio.backend.keeps_cache:
+            return [head]
+        revisions = self._store.revisions(self.id)
+        return [head] + [r for r in reversed(revisions[:-1])][: BASE_CANDIDATES - 1]
+
+    def _respond(self, person: Person, conversation: int, seed: int | None) -> Iterator[str]:
+        studio = self.studio
+        with studio.model_lock:
+            began = time.perf_counter()
+            prompt, head = self.prompt_for(person, conversation, seed)
+            backend = studio.backend
+            usage, text, first = Usage(), "", None
+            status, error = "ok", None
+            try:
+                for chunk in _without_cue(backend.stream(prompt, usage), f"{self.name}:"):
+                    if first is None:
+                        first = time.perf_counter() - began
+                    if not text:
+                        chunk = chunk.lstrip()
+                    text += chunk
+                    if chunk:
+                        yield chunk
+            except BackendError as exc:
+                status, error = "failed", str(exc)
+                raise
+            except GeneratorExit:
+                status, error = "partial", "the reply was cut off"
+                raise
+            except KeyboardInterrupt:
+                status, error = "partial", "interrupted"
+                raise
+            finally:
+                text = text.strip()
+                if status != "ok" and not text:
+                    status = "failed"
+                self._store.add_turn(
+                    conversation, "her", text, status=status, revision_id=head.id, backend=backend.name,
+                    model=usage.model or backend.model_name, tokens_evaluated=usage.tokens_evaluated,
+                    tokens_generated=usage.tokens_generated,
+                    first_token_ms=None if first is None else round(first * 1000, 1),
+                    total_ms=round((time.perf_counter() - began) * 1000, 1), error=error,
+                )
+
+    def settle(self, *, as_: str | None = None, cancel: threading.Event | None = None) -> None:
+        """While she is idle, read the manuscript as it now stands into the model's cache.
+
+        The next reply then finds the current revision already evaluated and pays only for
+        what is new. Stops as soon as `cancel` is set; a half-done settle only costs time.
+        """
+        person = self.person(as_)
+        conversation = self._store.conversation(self.id, person.id)
+        turns = self._store.turns(conversation, limit=HISTORY_TURNS)
+        if not turns:
+            return
+        head = self.head()
+        scene = Scene(self.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None)
+        backend = self.studio.backend
+        prompt = build_prompt(scene, backend)
+        # warm everything but the placeholder message: the prefix the next reply will share
+        prompt = replace(prompt, messages=prompt.messages[:-1], prefill="", cache_key=self.slug)
+        with self.studio.model_lock:
+            backend.warm(prompt, cancel or threading.Event())
+
+
+def _without_cue(chunks: Iterator[str], cue: str) -> Iterator[str]:
+    """Her words without the "Name:" a model may begin her turn with when it cannot be prefilled."""
+    head = ""
+    for chunk in chunks:
+        if head is None:
+            yield chunk
+            continue
+        head += chunk
+        if len(head.lstrip()) < len(cue) and cue.startswith(head.lstrip()):
+            continue
+        yield head.lstrip()[len(cue):] if head.lstrip().startswith(cue) else head
+        head = None
+    if head:
+        yield head
+
+
+def _placeholder() -> Turn:
+    from datetime import datetime, timezone
+
+    return Turn(0, 0, "person", "", "ok", None, None, None, None, None, None, None, None, datetime.now(timezone.utc))
+
+
+def _merge(*groups: list[FreshEdit]) -> list[FreshEdit]:
+    seen, out = set(), []
+    for edit in (e for group in groups for e in group):
+        if (edit.old, edit.new) not in seen:
+            seen.add((edit.old, edit.new))
+            out.append(edit)
+    return out

@@ -1,0 +1,368 @@
+"""The `inkborn` command: write a character, talk with her, and see what changed."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Iterator
+
+import click
+
+from .character import Character, Reply
+from .errors import EditorFailed, InkbornError, InvalidInput
+from .manuscript import decode
+from .studio import Studio
+
+
+class Progress:
+    """A one-line progress report on stderr for long work (joining and loading the model)."""
+
+    def __init__(self) -> None:
+        self._last = ("", -1)
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        pct = 100 * done // max(total, 1)
+        if (label, pct) == self._last:
+            return
+        self._last = (label, pct)
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{label}: {pct:3d}%", nl=False, err=True)
+        if end:
+            click.echo("", err=True)
+
+
+def _options(pairs: tuple[str, ...]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="-o")
+        for kind in (int, float):
+            try:
+                options[key] = kind(value)
+                break
+            except ValueError:
+                continue
+        else:
+            options[key] = {"true": True, "false": False}.get(value.lower(), value)
+    return options
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--backend", "-b", metavar="NAME", help="Model backend: embedded (default), openai, echo. See `inkborn backends`.")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE",
+              help="A backend option, e.g. -o model_path=other.gguf or -o base_url=http://127.0.0.1:8080/v1.")
+@click.version_option(package_name="inkborn")
+@click.pass_context
+def cli(ctx: click.Context, backend: str | None, options: tuple[str, ...]) -> None:
+    """Inkborn: write a person in prose, then talk with her. Your edits are true from her next sentence.
+
+    State lives in ~/.inkborn (or $INKBORN_HOME). Start with `inkborn try`.
+    """
+    studio = Studio(backend=backend, options=_options(options), progress=Progress())
+    ctx.obj = studio
+    ctx.call_on_close(studio.close)
+
+
+pass_studio = click.make_pass_decorator(Studio)
+
+
+def main() -> None:
+    """Run the CLI, turning Inkborn's errors into one clear line and a non-zero exit."""
+    try:
+        cli.main(standalone_mode=False)
+    except InkbornError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted; everything said so far is saved", err=True)
+        sys.exit(130)
+
+
+# writing ------------------------------------------------------------------
+
+
+def _read_source(path: str) -> str:
+    if path == "-":
+        return decode(sys.stdin.buffer.read(), "standard input")
+    try:
+        return decode(Path(path).read_bytes(), path)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _edit_in_editor(text: str, slug: str, studio: Studio) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{slug}.md"
+        path.write_text(text, "utf-8")
+        try:
+            status = subprocess.call([*shlex.split(editor), str(path)])
+        except OSError as exc:
+            raise EditorFailed(f"cannot start the editor {editor!r} ({exc.strerror}); set $EDITOR") from None
+        draft = path.read_bytes()
+        if status != 0:
+            kept = studio.home / "drafts" / f"{slug}-{datetime.now():%Y%m%d-%H%M%S}.md"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_bytes(draft)
+            raise EditorFailed(
+                f"the editor exited with status {status}; nothing was saved, your draft is in {kept} "
+                f"(`inkborn write {slug} --from {kept}` saves it)"
+            )
+        return decode(draft, "the edited manuscript")
+
+
+def _report_save(character: Character, revision: Any) -> None:
+    if revision is None:
+        click.echo(f"no change; {character.slug} stays at revision {character.head().number}")
+    else:
+        click.echo(f"saved revision {revision.number} of {character.slug}: {revision.summary}")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--from", "source", metavar="FILE", help="Read the manuscript from FILE (- for stdin).")
+@click.option("--name", help="Her name as she says it (default: the manuscript's # heading, or SLUG).")
+@click.option("--author", help="Your name, as she will know you (default: $INKBORN_AUTHOR or config).")
+@pass_studio
+def new(studio: Studio, slug: str, source: str | None, name: str | None, author: str | None) -> None:
+    """Create a character from a manuscript: a file, stdin, or $EDITOR."""
+    if source:
+        text = _read_source(source)
+    elif not sys.stdin.isatty():
+        text = _read_source("-")
+    else:
+        text = _edit_in_editor(f"# {slug.title()}\n\n", slug, studio)
+    character = studio.create(slug, text, name=name, author=author)
+    click.echo(f"created {character.slug} ({character.name}), revision 1; `inkborn talk {slug}` to meet her")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--append", "append", metavar="TEXT", help="Add TEXT at the end.")
+@click.option("--replace", "replace", nargs=2, metavar="OLD NEW", help="Replace the passage OLD with NEW.")
+@click.option("--delete", "delete", metavar="TEXT", help="Delete the passage TEXT.")
+@click.option("--from", "source", metavar="FILE", help="Replace the whole manuscript with FILE (- for stdin).")
+@pass_studio
+def write(studio: Studio, slug: str, append: str | None, replace: tuple[str, str] | None,
+          delete: str | None, source: str | None) -> None:
+    """Edit her manuscript: in $EDITOR, or with one of the options. Every change is a new revision."""
+    character = studio.character(slug)
+    chosen = [o for o in (append, replace, delete, source) if o]
+    if len(chosen) > 1:
+        raise InvalidInput("give one of --append, --replace, --delete or --from")
+    if append:
+        revision = character.edit("append", new=append)
+    elif replace:
+        revision = character.edit("replace", old=replace[0], new=replace[1])
+    elif delete:
+        revision = character.edit("delete", old=delete)
+    elif source:
+        revision = character.write(_read_source(source))
+    else:
+        revision = character.write(_edit_in_editor(character.manuscript, slug, studio))
+    _report_save(character, revision)
+
+
+@cli.command()
+@click.argument("slug")
+@click.argument("revision", type=int)
+@pass_studio
+def revert(studio: Studio, slug: str, revision: int) -> None:
+    """Make a new revision equal to REVISION. Nothing is lost."""
+    character = studio.character(slug)
+    _report_save(character, character.revert(revision))
+
+
+# reading ------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--rev", "number", type=int, help="Show this revision instead of the current one.")
+@pass_studio
+def show(studio: Studio, slug: str, number: int | None) -> None:
+    """Print her manuscript."""
+    click.echo(studio.character(slug).revision(number).text, nl=False)
+
+
+@cli.command()
+@click.argument("slug")
+@pass_studio
+def history(studio: Studio, slug: str) -> None:
+    """List the revisions: number, time, size, and what changed."""
+    for rev in studio.character(slug).revisions():
+        when = rev.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{rev.number:>4}  {when}  {rev.size:>6} chars  {rev.summary}")
+
+
+@cli.command("diff")
+@click.argument("slug")
+@click.argument("rev_a", type=int, required=False)
+@click.argument("rev_b", type=int, required=False)
+@pass_studio
+def diff_command(studio: Studio, slug: str, rev_a: int | None, rev_b: int | None) -> None:
+    """Show what changed: the last edit, REV_A against the current text, or REV_A against REV_B."""
+    text = studio.character(slug).diff(rev_a, rev_b)
+    for line in text.splitlines():
+        colour = "green" if line.startswith("+") else "red" if line.startswith("-") else None
+        click.secho(line, fg=colour)
+
+
+@cli.command()
+@pass_studio
+def characters(studio: Studio) -> None:
+    """List the characters."""
+    rows = studio.characters()
+    if not rows:
+        click.echo("no characters yet; `inkborn new NAME --from FILE` or `inkborn try`")
+    for character in rows:
+        head = character.head()
+        click.echo(f"{character.slug:<16} {character.name:<20} revision {head.number:<4} {len(head.text.split())} words")
+
+
+@cli.command()
+@click.argument("slug")
+@pass_studio
+def people(studio: Studio, slug: str) -> None:
+    """List the people who talk with her, and how much each has said."""
+    character = studio.character(slug)
+    for person in character.people():
+        turns = character.turns(person.name)
+        click.echo(f"{person.name:<20} {person.role:<8} {len(turns)} turns")
+
+
+@cli.command()
+@pass_studio
+def backends(studio: Studio) -> None:
+    """List the installed model backends and which one is in use."""
+    from .backends import available, backend_class
+
+    for name, target in available().items():
+        mark = "*" if name == studio.backend_name else " "
+        doc = (backend_class(name).__doc__ or "").strip().splitlines()[0]
+        click.echo(f"{mark} {name:<10} {doc}  ({target})")
+
+
+# talking ------------------------------------------------------------------
+
+
+def _stream(character: Character, reply: Reply) -> None:
+    click.secho(f"{character.name}: ", bold=True, nl=False)
+    for chunk in reply:
+        click.echo(chunk, nl=False)
+        sys.stdout.flush()
+    click.echo()
+
+
+@cli.command()
+@click.argument("slug")
+@click.argument("message", required=False)
+@click.option("--as", "as_", metavar="PERSON", help="Talk as this person (default: the author).")
+@click.option("--seed", type=int, help="Sampling seed, for replies you can reproduce.")
+@click.option("--retry", is_flag=True, help="Answer the last message again (after a failed reply).")
+@pass_studio
+def talk(studio: Studio, slug: str, message: str | None, as_: str | None, seed: int | None, retry: bool) -> None:
+    """Talk with her: interactively, or one MESSAGE and her reply (for scripts).
+
+    While you talk, edit her in another terminal with `inkborn write`: her next reply knows.
+    In the conversation, /retry answers your last message again and /quit (or Ctrl-D) leaves.
+    """
+    character = studio.character(slug)
+    if retry:
+        _stream(character, character.retry(as_=as_, seed=seed))
+        return
+    if message is not None:
+        _stream(character, character.say(message, as_=as_, seed=seed))
+        return
+    person = character.person(as_)
+    click.echo(f"Talking with {character.name} as {person.name}. /retry answers again, /quit leaves.", err=True)
+    idle = _Idle(character, person.name)
+    while True:
+        idle.start()
+        try:
+            line = click.prompt(click.style(person.name, bold=True), prompt_suffix="> ", default="",
+                                show_default=False)
+        except (EOFError, click.exceptions.Abort):
+            idle.stop()
+            click.echo("", err=True)
+            return
+        idle.stop()
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return
+        try:
+            reply = character.retry(as_=as_, seed=seed) if line == "/retry" else character.say(line, as_=as_, seed=seed)
+            _stream(character, reply)
+        except InkbornError as exc:
+            click.echo(f"\nerror: {exc}\n(your words are saved; type /retry to ask her again)", err=True)
+
+
+class _Idle:
+    """While the person is typing, read the manuscript as it now stands into the model's cache."""
+
+    def __init__(self, character: Character, person: str):
+        self.character, self.person = character, person
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        settled = None
+        while not self._cancel.is_set():
+            head = self.character.head().id
+            if head != settled:
+                try:
+                    self.character.settle(as_=self.person, cancel=self._cancel)
+                except InkbornError:
+                    return  # the reply path will report it
+                settled = head
+            self._cancel.wait(1.0)
+
+    def stop(self) -> None:
+        self._cancel.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+# the first scene ----------------------------------------------------------
+
+
+@cli.command("try")
+@click.option("--seed", type=int, default=4, show_default=True, help="Sampling seed for the scene.")
+@pass_studio
+def try_command(studio: Studio, seed: int) -> None:
+    """A first scene: meet Mira, type "she speaks French fluently", and hear her next reply."""
+    text = files("inkborn").joinpath("samples/mira.md").read_text("utf-8")
+    slug = next(s for s in (f"mira-{n}" if n else "mira" for n in range(100)) if s not in {c.slug for c in studio.characters()})
+    mira = studio.create(slug, text, author="Theo")
+    click.echo(f"Created {slug} from the sample manuscript (`inkborn show {slug}` prints it).\n", err=True)
+    before, after = "How was your day?", "And what are you working on this week?"
+    click.secho(f"Theo: {before}", bold=True)
+    _stream(mira, mira.say(before, seed=seed))
+    edit = "Mira speaks French fluently, and French is the language she answers in."
+    revision = mira.edit("append", new=edit)
+    click.secho(f"\n  \u270e Theo types into the manuscript: \u201c{edit}\u201d  (revision {revision.number})\n", fg="yellow")
+    click.secho(f"Theo: {after}", bold=True)
+    _stream(mira, mira.say(after, seed=seed))
+    click.echo(f"\nTalk with her yourself: inkborn talk {slug}    Edit her: inkborn write {slug}", err=True)

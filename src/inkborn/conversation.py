@@ -1,0 +1,39 @@
+"""Conversations and turns: what was said, by whom, and under which revision she spoke."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+__all__ = ["Turn"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One thing said in a conversation: by the person, or by her."""
+
+    id: int
+    conversation_id: int
+    speaker: str  # "person" | "her"
+    text: str
+    status: str  # "ok" | "failed" | "partial"
+    revision_id: int | None
+    backend: str | None
+    model: str | None
+    tokens_evaluated: int | None
+    tokens_generated: int | None
+    first_token_ms: float | None
+    total_ms: float | None
+    error: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Turn":
+        fields = {name: row[name] for name in cls.__dataclass_fields__}
+        fields["created_at"] = datetime.fromisoformat(fields["created_at"])
+        return cls(**fields)
+
+    @property
+    def is_hers(self) -> bool:
+        return self.speaker == "her"

@@ -1,0 +1,72 @@
+"""The exceptions Inkborn raises. Every message says what happened and what to do.
+
+    InkbornError
+    ├── NotFound              an unknown character, revision or person
+    ├── InvalidInput          an empty manuscript, a file that is not UTF-8, an edit that does not apply
+    ├── ManuscriptTooLong     the manuscript does not fit the model's context
+    ├── EditorFailed          $EDITOR exited non-zero; the draft was kept
+    ├── ModelFileError        the model file is missing, truncated or fails its checksum
+    └── BackendError          the language model failed
+        ├── BackendUnavailable    could not be reached or loaded
+        └── BackendTimeout        stopped answering, possibly mid-reply
+
+The CLI turns these into one line on stderr and a non-zero exit status; nothing
+else catches them.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendError",
+    "BackendTimeout",
+    "BackendUnavailable",
+    "EditorFailed",
+    "InkbornError",
+    "InvalidInput",
+    "ManuscriptTooLong",
+    "ModelFileError",
+    "NotFound",
+]
+
+
+class InkbornError(Exception):
+    """Base of every error Inkborn raises on purpose."""
+
+
+class NotFound(InkbornError):
+    """An unknown character, revision or person."""
+
+
+class InvalidInput(InkbornError):
+    """Input that Inkborn cannot take as it is."""
+
+
+class ManuscriptTooLong(InkbornError):
+    """The manuscript does not fit the model's context budget."""
+
+    def __init__(self, tokens: int, limit: int, backend: str):
+        self.tokens, self.limit = tokens, limit
+        super().__init__(
+            f"the manuscript is {tokens} tokens but {backend} leaves room for {limit}; "
+            "shorten it (it is saved, nothing is lost) or use a backend with a larger context"
+        )
+
+
+class EditorFailed(InkbornError):
+    """The editor exited with an error; the draft is kept."""
+
+
+class ModelFileError(InkbornError):
+    """The model file is missing or corrupt."""
+
+
+class BackendError(InkbornError):
+    """The language model failed."""
+
+
+class BackendUnavailable(BackendError):
+    """The backend could not be reached or loaded."""
+
+
+class BackendTimeout(BackendError):
+    """The backend stopped answering."""

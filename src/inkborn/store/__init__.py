@@ -1,0 +1,257 @@
+"""The store: characters, revisions, people, conversations and turns in SQLite.
+
+One SQLite file in the Inkborn home, in WAL mode so that a `talk` in one
+terminal reads what a `write` in another just saved. Every save is one
+transaction: a crash in the middle leaves the previous revision as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..conversation import Turn
+from ..errors import NotFound
+from ..manuscript import Revision, content_hash, summarize_change
+from ..people import Person
+from .migrations import migrate
+
+__all__ = ["CharacterRecord", "Store"]
+
+
+@dataclass(frozen=True)
+class CharacterRecord:
+    id: int
+    slug: str
+    name: str
+    created_at: datetime
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+class Store:
+    """SQLite-backed storage for everything Inkborn keeps."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA busy_timeout = 30000")
+        with self._lock:
+            migrate(self._db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _rows(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def _row(self, sql: str, *args: Any) -> sqlite3.Row | None:
+        rows = self._rows(sql, *args)
+        return rows[0] if rows else None
+
+    class _Tx:
+        def __init__(self, store: "Store"):
+            self.store = store
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.store._lock.acquire()
+            self.store._db.execute("BEGIN IMMEDIATE")
+            return self.store._db
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            try:
+                self.store._db.execute("ROLLBACK" if exc_type else "COMMIT")
+            finally:
+                self.store._lock.release()
+
+    def transaction(self) -> "Store._Tx":
+        """`with store.transaction() as db:` — all or nothing."""
+        return Store._Tx(self)
+
+    # characters -----------------------------------------------------------
+
+    def create_character(self, slug: str, name: str, text: str, author: str) -> CharacterRecord:
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM characters WHERE slug = ?", (slug,)).fetchone():
+                from ..errors import InvalidInput
+
+                raise InvalidInput(f"there is already a character called {slug!r}; `inkborn write {slug}` edits her")
+            now = _now()
+            cid = db.execute(
+                "INSERT INTO characters (slug, name, created_at) VALUES (?, ?, ?)", (slug, name, now)
+            ).lastrowid
+            db.execute(
+                "INSERT INTO people (character_id, name, role, created_at) VALUES (?, ?, 'author', ?)",
+                (cid, author, now),
+            )
+            self._insert_revision(db, cid, text, author, parent=None)
+        return self.character(slug)
+
+    def character(self, slug: str) -> CharacterRecord:
+        row = self._row("SELECT * FROM characters WHERE slug = ?", slug)
+        if row is None:
+            known = ", ".join(c.slug for c in self.characters()) or "none yet"
+            raise NotFound(f"no character called {slug!r} (characters: {known}); `inkborn new {slug}` creates her")
+        return CharacterRecord(row["id"], row["slug"], row["name"], _time(row["created_at"]))
+
+    def characters(self) -> list[CharacterRecord]:
+        return [
+            CharacterRecord(r["id"], r["slug"], r["name"], _time(r["created_at"]))
+            for r in self._rows("SELECT * FROM characters ORDER BY slug")
+        ]
+
+    # revisions ------------------------------------------------------------
+
+    def _insert_revision(self, db: sqlite3.Connection, cid: int, text: str, author: str, parent: Revision | None) -> int:
+        number = db.execute(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE character_id = ?", (cid,)
+        ).fetchone()[0]
+        return db.execute(
+            "INSERT INTO revisions (character_id, number, parent_id, text, content_hash, author, created_at, summary)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (cid, number, parent.id if parent else None, text, content_hash(text), author, _now(),
+             summarize_change(parent.text if parent else None, text)),
+        ).lastrowid
+
+    def save_revision(self, cid: int, text: str, author: str, *, summary: str | None = None) -> Revision | None:
+        """Save text as the new head revision; None when it equals the head already."""
+        with self.transaction() as db:
+            head = self._revision_where(db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
+            if head is not None and head.content_hash == content_hash(text):
+                return None
+            rid = self._insert_revision(db, cid, text, author, parent=head)
+            if summary:
+                db.execute("UPDATE revisions SET summary = ? WHERE id = ?", (summary, rid))
+            return self._revision_where(db, "id = ?", rid)
+
+    @staticmethod
+    def _revision_where(db: sqlite3.Connection, where: str, *args: Any) -> Revision | None:
+        row = db.execute(f"SELECT * FROM revisions WHERE {where}", args).fetchone()
+        if row is None:
+            return None
+        return Revision(
+            row["id"], row["character_id"], row["number"], row["parent_id"], row["text"],
+            row["content_hash"], row["author"], _time(row["created_at"]), row["summary"],
+        )
+
+    def head(self, cid: int) -> Revision:
+        with self._lock:
+            rev = self._revision_where(self._db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
+        assert rev is not None, "every character is created with a first revision"
+        return rev
+
+    def revision(self, cid: int, number: int) -> Revision:
+        with self._lock:
+            rev = self._revision_where(self._db, "character_id = ? AND number = ?", cid, number)
+        if rev is None:
+            last = self.head(cid).number
+            raise NotFound(f"no revision {number}; revisions run from 1 to {last} (`inkborn history` lists them)")
+        return rev
+
+    def revision_by_id(self, rid: int) -> Revision:
+        with self._lock:
+            rev = self._revision_where(self._db, "id = ?", rid)
+        if rev is None:
+            raise NotFound(f"no revision with id {rid}")
+        return rev
+
+    def revisions(self, cid: int) -> list[Revision]:
+        ids = [r["id"] for r in self._rows("SELECT id FROM revisions WHERE character_id = ? ORDER BY number", cid)]
+        return [self.revision_by_id(i) for i in ids]
+
+    # people ---------------------------------------------------------------
+
+    @staticmethod
+    def _person(row: sqlite3.Row) -> Person:
+        return Person(row["id"], row["character_id"], row["name"], row["role"])
+
+    def author(self, cid: int) -> Person:
+        row = self._row("SELECT * FROM people WHERE character_id = ? AND role = 'author'", cid)
+        assert row is not None, "every character is created with her author"
+        return self._person(row)
+
+    def person(self, cid: int, name: str, *, create: bool = False) -> Person:
+        row = self._row("SELECT * FROM people WHERE character_id = ? AND name = ?", cid, name)
+        if row is None and create:
+            with self.transaction() as db:
+                db.execute(
+                    "INSERT OR IGNORE INTO people (character_id, name, role, created_at) VALUES (?, ?, 'visitor', ?)",
+                    (cid, name, _now()),
+                )
+            row = self._row("SELECT * FROM people WHERE character_id = ? AND name = ?", cid, name)
+        if row is None:
+            raise NotFound(f"{name!r} has never talked with her; `inkborn people` lists who has")
+        return self._person(row)
+
+    def people(self, cid: int) -> list[Person]:
+        return [self._person(r) for r in self._rows("SELECT * FROM people WHERE character_id = ? ORDER BY id", cid)]
+
+    # conversations and turns ------------------------------------------------
+
+    def conversation(self, cid: int, person_id: int) -> int:
+        """The id of this person's conversation with her, begun if need be."""
+        sql = "SELECT id FROM conversations WHERE character_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1"
+        row = self._row(sql, cid, person_id)
+        if row is not None:
+            return row["id"]
+        with self.transaction() as db:
+            row = db.execute(sql, (cid, person_id)).fetchone()
+            if row is not None:
+                return row["id"]
+            return db.execute(
+                "INSERT INTO conversations (character_id, person_id, created_at) VALUES (?, ?, ?)",
+                (cid, person_id, _now()),
+            ).lastrowid
+
+    def add_turn(self, conversation_id: int, speaker: str, text: str, *, status: str = "ok", **fields: Any) -> int:
+        columns = ["conversation_id", "speaker", "text", "status", "created_at", *fields]
+        values = [conversation_id, speaker, text, status, _now(), *fields.values()]
+        with self.transaction() as db:
+            return db.execute(
+                f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
+            ).lastrowid
+
+    def turns(self, conversation_id: int, *, limit: int | None = None) -> list[Turn]:
+        """The conversation's turns, oldest first (the newest `limit` of them)."""
+        sql = "SELECT * FROM turns WHERE conversation_id = ? ORDER BY id DESC"
+        rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), conversation_id)
+        return [Turn.from_row(r) for r in reversed(rows)]
+
+    def turn(self, turn_id: int) -> Turn:
+        row = self._row("SELECT * FROM turns WHERE id = ?", turn_id)
+        if row is None:
+            raise NotFound(f"no turn {turn_id}")
+        return Turn.from_row(row)
+
+    def last_spoken_revision(self, cid: int, person_id: int | None = None) -> int | None:
+        """The revision id of her latest reply, to this person or to anyone."""
+        sql = (
+            "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
+            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok'"
+        )
+        args: list[Any] = [cid]
+        if person_id is not None:
+            sql += " AND c.person_id = ?"
+            args.append(person_id)
+        row = self._row(sql + " ORDER BY t.id DESC LIMIT 1", *args)
+        return row["revision_id"] if row else None
+
+    def iter_tables(self) -> Iterator[str]:
+        for row in self._rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            yield row["name"]

@@ -1,0 +1,70 @@
+"""The schema, as numbered migrations. Append new ones; never edit an old one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: characters, revisions, people, conversations, turns
+    """
+    CREATE TABLE characters (
+        id          INTEGER PRIMARY KEY,
+        slug        TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE revisions (
+        id            INTEGER PRIMARY KEY,
+        character_id  INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        number        INTEGER NOT NULL,
+        parent_id     INTEGER REFERENCES revisions(id),
+        text          TEXT NOT NULL,
+        content_hash  TEXT NOT NULL,
+        author        TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        summary       TEXT NOT NULL,
+        UNIQUE (character_id, number)
+    );
+    CREATE TABLE people (
+        id            INTEGER PRIMARY KEY,
+        character_id  INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        name          TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('author', 'visitor')),
+        created_at    TEXT NOT NULL,
+        UNIQUE (character_id, name)
+    );
+    CREATE TABLE conversations (
+        id            INTEGER PRIMARY KEY,
+        character_id  INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        person_id     INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE turns (
+        id                 INTEGER PRIMARY KEY,
+        conversation_id    INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        speaker            TEXT NOT NULL CHECK (speaker IN ('person', 'her')),
+        text               TEXT NOT NULL,
+        status             TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'partial')),
+        revision_id        INTEGER REFERENCES revisions(id),
+        backend            TEXT,
+        model              TEXT,
+        tokens_evaluated   INTEGER,
+        tokens_generated   INTEGER,
+        first_token_ms     REAL,
+        total_ms           REAL,
+        error              TEXT,
+        created_at         TEXT NOT NULL
+    );
+    CREATE INDEX turns_by_conversation ON turns (conversation_id, id);
+    CREATE INDEX revisions_by_character ON revisions (character_id, number);
+    """,
+]
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the database up to the newest schema; returns the version reached."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript commits first; the version bump rides in the same script
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return len(MIGRATIONS)

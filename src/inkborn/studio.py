@@ -1,0 +1,106 @@
+"""The studio: where an author keeps his characters. The one entry point of the Python API."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from .backends import Backend, load_backend
+from .character import Character
+from .errors import InvalidInput
+from .home import config, home_dir
+from .manuscript import normalize
+from .store import Store
+
+__all__ = ["Studio"]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class Studio:
+    """All of an author's characters, their store and the model they speak through.
+
+    >>> studio = Studio()                      # ~/.inkborn, or $INKBORN_HOME
+    >>> ruby = studio.create("ruby", "# Ruby\\n\\nRuby is twenty-six and she paints.")
+    >>> print(ruby.say("Hi Ruby").finish().text)
+    """
+
+    def __init__(
+        self,
+        home: Path | str | None = None,
+        *,
+        backend: Backend | str | None = None,
+        options: dict[str, Any] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ):
+        self.home = Path(home) if home else home_dir()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.config = config(self.home)
+        self.store = Store(self.home / "inkborn.db")
+        self.model_lock = threading.RLock()
+        self._backend = backend if isinstance(backend, Backend) else None
+        self._backend_name = backend if isinstance(backend, str) else None
+        self._options = options or {}
+        self._progress = progress
+
+    @property
+    def backend_name(self) -> str:
+        if self._backend is not None:
+            return self._backend.name
+        return self._backend_name or os.environ.get("INKBORN_BACKEND") or self.config.get("backend", "embedded")
+
+    @property
+    def backend(self) -> Backend:
+        """The model she speaks through, loaded on first use."""
+        if self._backend is None:
+            name = self.backend_name
+            options = {**self.config.get("backends", {}).get(name, {}), **self._options}
+            self._backend = load_backend(name, home=self.home, progress=self._progress, **options)
+        return self._backend
+
+    @property
+    def author_name(self) -> str:
+        return os.environ.get("INKBORN_AUTHOR") or self.config.get("author") or "the author"
+
+    def create(self, slug: str, text: str, *, name: str | None = None, author: str | None = None) -> Character:
+        """A new character from her manuscript."""
+        if not _SLUG.match(slug):
+            raise InvalidInput(
+                f"{slug!r} cannot name a character: use lowercase letters, digits, - or _ (e.g. ruby)"
+            )
+        text = normalize(text)
+        if not text:
+            raise InvalidInput("the manuscript is empty; write at least a sentence about her")
+        name = name or _title(text) or slug.replace("-", " ").replace("_", " ").title()
+        record = self.store.create_character(slug, name, text, author or self.author_name)
+        return Character(self, record.id, record.slug, record.name)
+
+    def character(self, slug: str) -> Character:
+        record = self.store.character(slug)
+        return Character(self, record.id, record.slug, record.name)
+
+    def characters(self) -> list[Character]:
+        return [Character(self, r.id, r.slug, r.name) for r in self.store.characters()]
+
+    def close(self) -> None:
+        """Persist the model's cache and close the store."""
+        with self.model_lock:
+            if self._backend is not None:
+                self._backend.close()
+        self.store.close()
+
+    def __enter__(self) -> "Studio":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _title(text: str) -> str | None:
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    if first.startswith("#"):
+        return first.lstrip("#").strip() or None
+    return None
