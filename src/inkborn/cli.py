@@ -27,16 +27,18 @@ class Progress:
 
     def __init__(self) -> None:
         self._last = ("", -1)
+        self._tty = sys.stderr.isatty()
 
     def __call__(self, label: str, done: int, total: int) -> None:
         pct = 100 * done // max(total, 1)
-        if (label, pct) == self._last:
+        step = 1 if self._tty else 25
+        if label == self._last[0] and (pct // step == self._last[1] // step) and done < total:
             return
         self._last = (label, pct)
-        end = "\n" if done >= total else ""
-        click.echo(f"\r{label}: {pct:3d}%", nl=False, err=True)
-        if end:
-            click.echo("", err=True)
+        if self._tty:
+            click.echo(f"\r{label}: {pct:3d}%", nl=done >= total, err=True)
+        else:
+            click.echo(f"{label}: {pct}%", err=True)
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -283,6 +285,7 @@ def talk(studio: Studio, slug: str, message: str | None, as_: str | None, seed: 
     In the conversation, /retry answers your last message again and /quit (or Ctrl-D) leaves.
     """
     character = studio.character(slug)
+    studio.backend.load()
     if retry:
         _stream(character, character.retry(as_=as_, seed=seed))
         return
@@ -355,6 +358,7 @@ def try_command(studio: Studio, seed: int) -> None:
     """A first scene: meet Mira, type "she speaks French fluently", and hear her next reply."""
     text = files("inkborn").joinpath("samples/mira.md").read_text("utf-8")
     slug = next(s for s in (f"mira-{n}" if n else "mira" for n in range(100)) if s not in {c.slug for c in studio.characters()})
+    studio.backend.load()
     mira = studio.create(slug, text, author="Theo")
     click.echo(f"Created {slug} from the sample manuscript (`inkborn show {slug}` prints it).\n", err=True)
     before, after = "How was your day?", "And what are you working on this week?"

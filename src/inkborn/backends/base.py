@@ -94,6 +94,9 @@ class Backend:
         """Tokens this backend would evaluate before its first token of reply."""
         return sum(self.count_tokens(m.content) for m in prompt.messages)
 
+    def load(self) -> None:
+        """Do the slow part of starting (loading weights) now rather than at the first reply."""
+
     def warm(self, prompt: Prompt, cancel: threading.Event) -> None:
         """Evaluate a prompt ahead of time when idle, if the backend keeps a cache."""
 

@@ -77,6 +77,9 @@ class EmbeddedBackend(Backend):
     def model_name(self) -> str:
         return weights.MODEL_NAME if not self.options.model_path else Path(self.options.model_path).name
 
+    def load(self) -> None:
+        self._load()
+
     def _load(self) -> Any:
         if self._llm is not None:
             return self._llm
