@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 __all__ = ["FreshEdit", "fresh_edits", "sentences"]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"\u201d')\]]*\s+(?=[\"\u201c'(\[]?[A-Z0-9\u00c0-\u024f])")
+# the space after a sentence's end (and any closing quote or bracket, which stays with the sentence)
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d')\]]*(\s+)(?=[\"\u201c'(\[]?[A-Z0-9\u00c0-\u024f])")
 
 
 def sentences(text: str) -> list[str]:
@@ -36,7 +37,14 @@ def sentences(text: str) -> list[str]:
 
 def _split(paragraph: str) -> list[str]:
     paragraph = re.sub(r"\s+", " ", paragraph).strip()
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()] if paragraph else []
+    if not paragraph:
+        return []
+    parts, start = [], 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        parts.append(paragraph[start:match.start(1)])
+        start = match.end(1)
+    parts.append(paragraph[start:])
+    return [s.strip() for s in parts if s.strip()]
 
 
 @dataclass(frozen=True)

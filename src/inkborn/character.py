@@ -28,15 +28,20 @@ REREAD_MARGIN = 48  # tokens worth paying to re-read the manuscript as it now st
 class Reply:
     """Her reply as it streams: iterate for text; `turn` is the stored turn once it has finished."""
 
-    def __init__(self, chunks: Iterator[str]):
-        self._chunks = chunks
+    def __init__(self, chunks: Iterator[str] | None = None) -> None:
+        self._chunks: Iterator[str] = chunks if chunks is not None else iter(())
         self.text = ""
         self.turn: Turn | None = None
 
     def __iter__(self) -> Iterator[str]:
-        for chunk in self._chunks:
-            self.text += chunk
-            yield chunk
+        try:
+            for chunk in self._chunks:
+                self.text += chunk
+                yield chunk
+        finally:  # a reader that stops early ends her reply now (stored as partial), not when it is collected
+            close = getattr(self._chunks, "close", None)
+            if close is not None:
+                close()
 
     def finish(self) -> "Reply":
         """Consume the whole reply; returns self."""
@@ -51,6 +56,7 @@ class Character:
     def __init__(self, studio: "Studio", cid: int, slug: str, name: str):
         self.studio, self.id, self.slug, self.name = studio, cid, slug, name
         self._store = studio.store
+        self.base_candidates = BASE_CANDIDATES
 
     def __repr__(self) -> str:
         return f"<Character {self.slug}>"
@@ -124,7 +130,7 @@ class Character:
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)
         self._store.add_turn(conversation, "person", text.strip())
-        return Reply(self._respond(person, conversation, seed))
+        return self._reply(person, conversation, seed)
 
     def retry(self, *, as_: str | None = None, seed: int | None = None) -> Reply:
         """Answer the person's last words again, after a reply that failed or was cut short."""
@@ -135,7 +141,7 @@ class Character:
             raise NotFound(f"{person.name} has said nothing to her yet")
         if turns[0].is_hers and turns[0].status == "ok":
             raise InvalidInput("her last reply finished; say something new instead")
-        return Reply(self._respond(person, conversation, seed))
+        return self._reply(person, conversation, seed)
 
     def prompt_for(self, person: Person, conversation: int, seed: int | None = None) -> tuple[Prompt, Revision]:
         """Her context for the next reply to this person, and the revision it speaks under."""
@@ -171,9 +177,14 @@ class Character:
         if not self.studio.backend.keeps_cache:
             return [head]
         revisions = self._store.revisions(self.id)
-        return [head] + [r for r in reversed(revisions[:-1])][: BASE_CANDIDATES - 1]
+        return [head] + [r for r in reversed(revisions[:-1])][: self.base_candidates - 1]
 
-    def _respond(self, person: Person, conversation: int, seed: int | None) -> Iterator[str]:
+    def _reply(self, person: Person, conversation: int, seed: int | None) -> Reply:
+        reply = Reply()
+        reply._chunks = self._respond(person, conversation, seed, reply)
+        return reply
+
+    def _respond(self, person: Person, conversation: int, seed: int | None, reply: Reply) -> Iterator[str]:
         studio = self.studio
         with studio.model_lock:
             began = time.perf_counter()
@@ -203,13 +214,14 @@ class Character:
                 text = text.strip()
                 if status != "ok" and not text:
                     status = "failed"
-                self._store.add_turn(
+                turn_id = self._store.add_turn(
                     conversation, "her", text, status=status, revision_id=head.id, backend=backend.name,
                     model=usage.model or backend.model_name, tokens_evaluated=usage.tokens_evaluated,
                     tokens_generated=usage.tokens_generated,
                     first_token_ms=None if first is None else round(first * 1000, 1),
                     total_ms=round((time.perf_counter() - began) * 1000, 1), error=error,
                 )
+                reply.turn = self._store.turn(turn_id)
 
     def settle(self, *, as_: str | None = None, cancel: threading.Event | None = None) -> None:
         """While she is idle, read the manuscript as it now stands into the model's cache.

@@ -164,16 +164,16 @@ def write(studio: Studio, slug: str, append: str | None, replace: tuple[str, str
           delete: str | None, source: str | None) -> None:
     """Edit her manuscript: in $EDITOR, or with one of the options. Every change is a new revision."""
     character = studio.character(slug)
-    chosen = [o for o in (append, replace, delete, source) if o]
+    chosen = [o for o in (append, replace, delete, source) if o is not None]
     if len(chosen) > 1:
         raise InvalidInput("give one of --append, --replace, --delete or --from")
-    if append:
+    if append is not None:
         revision = character.edit("append", new=append)
-    elif replace:
+    elif replace is not None:
         revision = character.edit("replace", old=replace[0], new=replace[1])
-    elif delete:
+    elif delete is not None:
         revision = character.edit("delete", old=delete)
-    elif source:
+    elif source is not None:
         revision = character.write(_read_source(source))
     else:
         revision = character.write(_edit_in_editor(character.manuscript, slug, studio))
@@ -370,3 +370,12 @@ def try_command(studio: Studio, seed: int) -> None:
     click.secho(f"Theo: {after}", bold=True)
     _stream(mira, mira.say(after, seed=seed))
     click.echo(f"\nTalk with her yourself: inkborn talk {slug}    Edit her: inkborn write {slug}", err=True)
+
+
+def _register_bench() -> None:
+    from .bench.cli import bench
+
+    cli.add_command(bench)
+
+
+_register_bench()

@@ -58,7 +58,7 @@ def apply_edit(text: str, op: str, *, new: str = "", old: str = "") -> str:
     if op == "append":
         if not new.strip():
             raise InvalidInput("nothing to append: the text is empty")
-        joiner = "" if not text else ("\n" if text.endswith("\n\n") else "\n\n" if text.endswith("\n") else "\n\n")
+        joiner = "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
         return normalize(text + joiner + new)
     if op in ("replace", "delete"):
         if not old:

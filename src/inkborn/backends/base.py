@@ -97,6 +97,9 @@ class Backend:
     def load(self) -> None:
         """Do the slow part of starting (loading weights) now rather than at the first reply."""
 
+    def forget(self) -> None:
+        """Drop whatever evaluated context the backend keeps (for measuring cold replies)."""
+
     def warm(self, prompt: Prompt, cancel: threading.Event) -> None:
         """Evaluate a prompt ahead of time when idle, if the backend keeps a cache."""
 

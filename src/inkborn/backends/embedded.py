@@ -155,6 +155,11 @@ class EmbeddedBackend(Backend):
                 llm.eval(tokens[start : start + WARM_CHUNK])
                 self._dirty = True
 
+    def forget(self) -> None:
+        with self._lock:
+            if self._llm is not None:
+                self._llm.reset()
+
     def _restore(self, key: str | None, tokens: list[int]) -> None:
         """Switch the cache to this character's saved context when that reuses more."""
         llm = self._llm

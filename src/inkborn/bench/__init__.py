@@ -1,0 +1,1 @@
+"""Benchmarks, run as `inkborn bench ...`: they print figures and write JSON; tests never time anything."""

@@ -1,0 +1,36 @@
+"""Shared fixtures: every test gets its own Inkborn home; the real model is joined once per run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def inkborn_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh INKBORN_HOME for each test, with no config from the machine around it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("INKBORN_HOME", str(home))
+    for name in ("INKBORN_BACKEND", "INKBORN_AUTHOR", "INKBORN_OPENAI_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default model joined and verified once per test run (from the installed parts)."""
+    from inkborn.backends import weights
+
+    home = tmp_path_factory.mktemp("model-home")
+    weights.default_model_path(home)
+    return home / "models"
+
+
+@pytest.fixture
+def model_home(inkborn_home: Path, model_dir: Path) -> Path:
+    """An Inkborn home whose default model is already joined (shared, read-only)."""
+    os.symlink(model_dir, inkborn_home / "models")
+    return inkborn_home

@@ -1,0 +1,71 @@
+"""On the real embedded default model: she answers as herself, and an edit reaches her next reply."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from inkborn import Studio
+
+pytestmark = pytest.mark.model
+
+MIRA = files("inkborn").joinpath("samples/mira.md").read_text("utf-8")
+NOT_HERSELF = re.compile(r"(?i)\b(as an ai|language model|i am an ai|i'm an ai|assistant)\b")
+FRENCH = "Mira speaks French fluently, and French is the language she answers in."
+
+
+def _language(text: str) -> str:
+    from lingua import Language, LanguageDetectorBuilder
+
+    detector = LanguageDetectorBuilder.from_languages(
+        Language.ENGLISH, Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.ITALIAN
+    ).build()
+    found = detector.detect_language_of(text)
+    return found.iso_code_639_1.name.lower() if found else "?"
+
+
+@pytest.fixture
+def studio(model_home: Path):
+    with Studio(model_home, backend="embedded") as studio:
+        yield studio
+
+
+def test_she_answers_in_the_first_person_as_herself(studio: Studio) -> None:
+    mira = studio.create("mira", MIRA, author="Theo")
+    replies = [mira.say(text, seed=seed).finish().text
+               for seed, text in enumerate(["How was your day?", "What are you working on?"])]
+    replies.append(mira.say("Who are you, really?", as_="Harry", seed=3).finish().text)
+    for reply in replies:
+        assert reply.strip()
+        assert not NOT_HERSELF.search(reply), reply
+    assert sum(bool(re.search(r"\b(I|I'm|I've|my|me)\b", r)) for r in replies) >= 2, replies
+    turns = mira.turns()
+    assert [t.speaker for t in turns] == ["person", "her", "person", "her"]
+    assert all(t.backend == "embedded" and t.tokens_evaluated and t.first_token_ms for t in turns if t.is_hers)
+
+
+def test_kitchen_scene_an_edit_from_another_terminal_shows_in_her_next_reply(studio: Studio, model_home: Path) -> None:
+    languages = []
+    for seed in range(3):
+        mira = studio.create(f"mira-{seed}", MIRA, author="Theo")
+        assert _language(mira.say("How was your day?", seed=seed).finish().text) == "en"
+        with Studio(model_home, backend="echo") as other_terminal:  # `inkborn write` in another terminal
+            revision = other_terminal.character(f"mira-{seed}").edit("append", new=FRENCH)
+        assert revision is not None and revision.number == 2
+        reply = mira.say("What are you working on this week?", seed=seed).finish()
+        languages.append(_language(reply.text))
+        assert reply.turn is not None and reply.turn.revision_id == revision.id
+    assert "fr" in languages, languages
+
+
+def test_her_evaluated_context_survives_a_restart(model_home: Path) -> None:
+    with Studio(model_home, backend="embedded") as studio:
+        mira = studio.create("mira", MIRA, author="Theo")
+        first = mira.say("Good morning!", seed=2).finish().turn
+    with Studio(model_home, backend="embedded") as studio:
+        again = studio.character("mira").say("Did you sleep well?", seed=2).finish().turn
+    assert first is not None and again is not None
+    assert again.tokens_evaluated < first.tokens_evaluated / 4

@@ -1,0 +1,310 @@
+"""The SQLite store: migrations, WAL, revisions that are never overwritten, and crash safety."""
+
+import sqlite3
+
+import pytest
+
+from inkborn.errors import InvalidInput, NotFound
+from inkborn.manuscript import content_hash
+from inkborn.store import Store
+from inkborn.store.migrations import MIGRATIONS, migrate
+
+TABLES = {"characters", "revisions", "people", "conversations", "turns"}
+RUBY = "# Ruby\n\nRuby is twenty-six and she paints.\n"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "inkborn.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ruby(store):
+    return store.create_character("ruby", "Ruby", RUBY, "Calvin")
+
+
+def _tables(db):
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+# migrations -----------------------------------------------------------------------
+
+
+def test_migrations_from_an_empty_database_reach_the_latest_version(tmp_path):
+    db = sqlite3.connect(tmp_path / "empty.db", isolation_level=None)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 0
+        assert migrate(db) == len(MIGRATIONS)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert TABLES <= _tables(db)
+    finally:
+        db.close()
+
+
+def test_store_migrates_a_new_file(store):
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert TABLES <= set(store.iter_tables())
+
+
+def test_migrating_twice_is_harmless(tmp_path):
+    path = tmp_path / "inkborn.db"
+    first = Store(path)
+    first.create_character("ruby", "Ruby", RUBY, "Calvin")
+    assert migrate(first._db) == len(MIGRATIONS)  # again, on the same connection
+    first.close()
+    again = Store(path)  # and again, as a new process would
+    try:
+        assert again._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert [c.slug for c in again.characters()] == ["ruby"]
+        assert again.head(again.character("ruby").id).text == RUBY
+    finally:
+        again.close()
+
+
+def test_wal_journal_mode(store, tmp_path):
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+    # WAL is a property of the file: a plain connection sees it too
+    db = sqlite3.connect(tmp_path / "inkborn.db")
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+    finally:
+        db.close()
+
+
+def test_foreign_keys_are_on(store):
+    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+# characters -----------------------------------------------------------------------
+
+
+def test_create_character_makes_author_and_first_revision(store, ruby):
+    assert (ruby.slug, ruby.name) == ("ruby", "Ruby")
+    head = store.head(ruby.id)
+    assert (head.number, head.parent_id, head.text, head.author) == (1, None, RUBY, "Calvin")
+    assert head.content_hash == content_hash(RUBY)
+    assert head.summary.startswith("first draft")
+    author = store.author(ruby.id)
+    assert (author.name, author.role, author.is_author) == ("Calvin", "author", True)
+
+
+def test_duplicate_slug_is_refused_and_nothing_is_added(store, ruby):
+    with pytest.raises(InvalidInput, match="already a character called 'ruby'"):
+        store.create_character("ruby", "Other Ruby", "Someone else.\n", "Calvin")
+    assert [c.name for c in store.characters()] == ["Ruby"]
+    assert len(store.revisions(ruby.id)) == 1
+
+
+def test_unknown_character_is_not_found_with_the_known_ones(store, ruby):
+    store.create_character("mira", "Mira", "Mira sails.\n", "Calvin")
+    with pytest.raises(NotFound) as info:
+        store.character("tomas")
+    message = str(info.value)
+    assert "'tomas'" in message
+    assert "mira, ruby" in message
+    assert "inkborn new tomas" in message
+
+
+def test_unknown_character_in_an_empty_store(store):
+    with pytest.raises(NotFound, match="none yet"):
+        store.character("ruby")
+
+
+# revisions ------------------------------------------------------------------------
+
+
+def test_save_revision_returns_none_when_text_equals_head(store, ruby):
+    assert store.save_revision(ruby.id, RUBY, "Calvin") is None
+    assert len(store.revisions(ruby.id)) == 1
+
+
+def test_revision_numbers_and_parent_links(store, ruby):
+    r1 = store.head(ruby.id)
+    r2 = store.save_revision(ruby.id, RUBY + "\nShe sings.\n", "Calvin")
+    r3 = store.save_revision(ruby.id, RUBY + "\nShe sings.\n\nShe dances.\n", "Calvin")
+    assert [r.number for r in store.revisions(ruby.id)] == [1, 2, 3]
+    assert (r1.parent_id, r2.parent_id, r3.parent_id) == (None, r1.id, r2.id)
+    assert store.head(ruby.id) == r3
+    assert store.revision(ruby.id, 2) == r2
+    assert store.revision_by_id(r1.id) == r1
+    assert r2.summary == "added 1 sentence: \u201cShe sings.\u201d"
+    # earlier revisions are never overwritten
+    assert store.revision(ruby.id, 1).text == RUBY
+
+
+def test_saving_an_old_text_again_is_a_new_revision(store, ruby):
+    store.save_revision(ruby.id, "Changed.\n", "Calvin")
+    back = store.save_revision(ruby.id, RUBY, "Calvin", summary="reverted to revision 1")
+    assert back is not None
+    assert (back.number, back.text, back.summary) == (3, RUBY, "reverted to revision 1")
+
+
+def test_revision_numbers_are_per_character(store, ruby):
+    mira = store.create_character("mira", "Mira", "Mira sails.\n", "Calvin")
+    store.save_revision(ruby.id, "Ruby two.\n", "Calvin")
+    assert store.head(mira.id).number == 1
+    assert store.head(ruby.id).number == 2
+
+
+def test_unknown_revision_is_not_found_with_the_range(store, ruby):
+    store.save_revision(ruby.id, "Ruby two.\n", "Calvin")
+    with pytest.raises(NotFound) as info:
+        store.revision(ruby.id, 7)
+    assert "no revision 7" in str(info.value)
+    assert "from 1 to 2" in str(info.value)
+    with pytest.raises(NotFound, match="no revision with id 999"):
+        store.revision_by_id(999)
+
+
+def _count(store, text):
+    return store._db.execute("SELECT COUNT(*) FROM revisions WHERE text = ?", (text,)).fetchone()[0]
+
+
+def test_crash_inside_insert_leaves_previous_revision_intact(store, ruby, monkeypatch):
+    before = store.head(ruby.id)
+    original = Store._insert_revision
+
+    def insert_then_crash(self, db, *args, **kwargs):
+        original(self, db, *args, **kwargs)
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(Store, "_insert_revision", insert_then_crash)
+    with pytest.raises(RuntimeError, match="power cut"):
+        store.save_revision(ruby.id, "A half-saved draft.\n", "Calvin")
+    monkeypatch.undo()
+
+    assert store.head(ruby.id) == before
+    assert [r.number for r in store.revisions(ruby.id)] == [1]
+    assert _count(store, "A half-saved draft.\n") == 0
+    # and the store still works afterwards: the lock and the transaction were released
+    after = store.save_revision(ruby.id, "A whole draft.\n", "Calvin")
+    assert after.number == 2 and after.parent_id == before.id
+
+
+def test_crash_inside_a_transaction_rolls_back(store, ruby):
+    before = store.head(ruby.id)
+    with pytest.raises(KeyboardInterrupt):
+        with store.transaction() as db:
+            store._insert_revision(db, ruby.id, "Never saved.\n", "Calvin", parent=before)
+            assert _count(store, "Never saved.\n") == 1  # visible inside the transaction only
+            raise KeyboardInterrupt
+    assert store.head(ruby.id) == before
+    assert _count(store, "Never saved.\n") == 0
+
+
+def test_crash_is_invisible_to_another_connection(tmp_path):
+    path = tmp_path / "inkborn.db"
+    a, b = Store(path), Store(path)
+    try:
+        cid = a.create_character("ruby", "Ruby", RUBY, "Calvin").id
+        with pytest.raises(RuntimeError):
+            with a.transaction() as db:
+                a._insert_revision(db, cid, "Never saved.\n", "Calvin", parent=a.head(cid))
+                raise RuntimeError
+        assert b.head(cid).text == RUBY
+        assert _count(b, "Never saved.\n") == 0
+    finally:
+        a.close()
+        b.close()
+
+
+def test_failed_character_creation_leaves_nothing(store, monkeypatch):
+    def crash(self, db, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Store, "_insert_revision", crash)
+    with pytest.raises(RuntimeError):
+        store.create_character("ruby", "Ruby", RUBY, "Calvin")
+    monkeypatch.undo()
+    assert store.characters() == []
+    assert store._db.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 0
+
+
+# two terminals --------------------------------------------------------------------
+
+
+def test_two_stores_on_one_file_see_each_others_saves(tmp_path):
+    path = tmp_path / "inkborn.db"
+    writer, talker = Store(path), Store(path)
+    try:
+        cid = writer.create_character("ruby", "Ruby", RUBY, "Calvin").id
+        assert talker.character("ruby").id == cid
+        assert talker.head(cid).text == RUBY
+
+        r2 = writer.save_revision(cid, RUBY + "\nRuby speaks French fluently.\n", "Calvin")
+        assert talker.head(cid) == r2
+
+        r3 = talker.save_revision(cid, RUBY + "\nRuby speaks Italian.\n", "Calvin")
+        assert writer.head(cid) == r3
+        assert r3.number == 3 and r3.parent_id == r2.id
+    finally:
+        writer.close()
+        talker.close()
+
+
+def test_turns_written_in_one_store_are_read_in_another(tmp_path):
+    path = tmp_path / "inkborn.db"
+    a, b = Store(path), Store(path)
+    try:
+        cid = a.create_character("ruby", "Ruby", RUBY, "Calvin").id
+        author = a.author(cid)
+        conv = a.conversation(cid, author.id)
+        assert b.conversation(cid, author.id) == conv
+        a.add_turn(conv, "person", "Hello Ruby.")
+        assert [t.text for t in b.turns(conv)] == ["Hello Ruby."]
+    finally:
+        a.close()
+        b.close()
+
+
+# people, conversations and turns -----------------------------------------------
+
+
+def test_visitors_are_admitted_once(store, ruby):
+    with pytest.raises(NotFound, match="'Harry' has never talked with her"):
+        store.person(ruby.id, "Harry")
+    harry = store.person(ruby.id, "Harry", create=True)
+    assert store.person(ruby.id, "Harry", create=True) == harry
+    assert (harry.role, harry.is_author) == ("visitor", False)
+    assert [p.name for p in store.people(ruby.id)] == ["Calvin", "Harry"]
+
+
+def test_each_person_has_one_conversation(store, ruby):
+    calvin = store.author(ruby.id)
+    harry = store.person(ruby.id, "Harry", create=True)
+    c1 = store.conversation(ruby.id, calvin.id)
+    c2 = store.conversation(ruby.id, harry.id)
+    assert c1 != c2
+    assert store.conversation(ruby.id, calvin.id) == c1
+
+
+def test_turns_oldest_first_and_limit(store, ruby):
+    conv = store.conversation(ruby.id, store.author(ruby.id).id)
+    for i in range(5):
+        store.add_turn(conv, "person", f"message {i}")
+    assert [t.text for t in store.turns(conv)] == [f"message {i}" for i in range(5)]
+    assert [t.text for t in store.turns(conv, limit=2)] == ["message 3", "message 4"]
+
+
+def test_last_spoken_revision(store, ruby):
+    head = store.head(ruby.id)
+    calvin = store.author(ruby.id)
+    harry = store.person(ruby.id, "Harry", create=True)
+    c_calvin = store.conversation(ruby.id, calvin.id)
+    c_harry = store.conversation(ruby.id, harry.id)
+    assert store.last_spoken_revision(ruby.id) is None
+    store.add_turn(c_calvin, "her", "Hi.", revision_id=head.id)
+    r2 = store.save_revision(ruby.id, "Ruby two.\n", "Calvin")
+    store.add_turn(c_harry, "her", "", status="failed", revision_id=r2.id)  # failures do not count
+    assert store.last_spoken_revision(ruby.id) == head.id
+    assert store.last_spoken_revision(ruby.id, harry.id) is None
+    store.add_turn(c_harry, "her", "Hello Harry.", revision_id=r2.id)
+    assert store.last_spoken_revision(ruby.id) == r2.id
+    assert store.last_spoken_revision(ruby.id, calvin.id) == head.id
+
+
+def test_unknown_turn(store):
+    with pytest.raises(NotFound, match="no turn 42"):
+        store.turn(42)
