@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import replace
@@ -13,6 +14,7 @@ from .conversation import Turn
 from .errors import BackendError, InvalidInput, NotFound
 from .manuscript import Revision, apply_edit, diff, normalize
 from .people import Person
+from .promises import Keeping, Promise, keep, read_promises
 from .stage import Scene, build_prompt
 
 if TYPE_CHECKING:
@@ -143,8 +145,8 @@ class Character:
             raise InvalidInput("her last reply finished; say something new instead")
         return self._reply(person, conversation, seed)
 
-    def prompt_for(self, person: Person, conversation: int, seed: int | None = None) -> tuple[Prompt, Revision]:
-        """Her context for the next reply to this person, and the revision it speaks under."""
+    def prompt_for(self, person: Person, conversation: int, seed: int | None = None) -> tuple[Prompt, Revision, list[Promise]]:
+        """Her context for the next reply to this person, the revision it speaks under, and its promises."""
         head = self.head()
         history = [t for t in self._store.turns(conversation, limit=HISTORY_TURNS)]
         while history and history[-1].is_hers:  # answering again: drop her unfinished attempt
@@ -154,9 +156,9 @@ class Character:
         seen = self._seen_revision(person, head)
         backend = self.studio.backend
         best: tuple[int, Prompt] | None = None
+        since_seen = fresh_edits(seen.text, head.text) if seen and seen.id != head.id else []
         for base in self._base_candidates(head):
-            edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [],
-                           fresh_edits(seen.text, head.text) if seen and seen.id != head.id else [])
+            edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [], since_seen)
             scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed)
             prompt = build_prompt(scene, backend)
             prompt = replace(prompt, cache_key=self.slug)
@@ -164,7 +166,8 @@ class Character:
             if best is None or cost < best[0]:
                 best = (cost, prompt)
         assert best is not None
-        return best[1], head
+        promises = read_promises(self.name, head.text, [e.new for e in since_seen if e.new])
+        return best[1], head, promises
 
     def _seen_revision(self, person: Person, head: Revision) -> Revision | None:
         """The revision her recent words were spoken under: with this person, else anyone, else the head's parent."""
@@ -188,19 +191,16 @@ class Character:
         studio = self.studio
         with studio.model_lock:
             began = time.perf_counter()
-            prompt, head = self.prompt_for(person, conversation, seed)
+            prompt, head, promises = self.prompt_for(person, conversation, seed)
             backend = studio.backend
-            usage, text, first = Usage(), "", None
+            usage, text, first, keeping = Usage(), "", None, Keeping()
             status, error = "ok", None
             try:
-                for chunk in _without_cue(backend.stream(prompt, usage), f"{self.name}:"):
+                for chunk in keep(backend, prompt, promises, self.name, usage, keeping):
                     if first is None:
                         first = time.perf_counter() - began
-                    if not text:
-                        chunk = chunk.lstrip()
                     text += chunk
-                    if chunk:
-                        yield chunk
+                    yield chunk
             except BackendError as exc:
                 status, error = "failed", str(exc)
                 raise
@@ -220,6 +220,7 @@ class Character:
                     tokens_generated=usage.tokens_generated,
                     first_token_ms=None if first is None else round(first * 1000, 1),
                     total_ms=round((time.perf_counter() - began) * 1000, 1), error=error,
+                    attempts=keeping.attempts, promises=json.dumps(keeping.as_dict()),
                 )
                 reply.turn = self._store.turn(turn_id)
 
@@ -242,22 +243,6 @@ class Character:
         prompt = replace(prompt, messages=prompt.messages[:-1], prefill="", cache_key=self.slug)
         with self.studio.model_lock:
             backend.warm(prompt, cancel or threading.Event())
-
-
-def _without_cue(chunks: Iterator[str], cue: str) -> Iterator[str]:
-    """Her words without the "Name:" a model may begin her turn with when it cannot be prefilled."""
-    head = ""
-    for chunk in chunks:
-        if head is None:
-            yield chunk
-            continue
-        head += chunk
-        if len(head.lstrip()) < len(cue) and cue.startswith(head.lstrip()):
-            continue
-        yield head.lstrip()[len(cue):] if head.lstrip().startswith(cue) else head
-        head = None
-    if head:
-        yield head
 
 
 def _placeholder() -> Turn:

@@ -27,10 +27,12 @@ class Turn:
     total_ms: float | None
     error: str | None
     created_at: datetime
+    attempts: int | None = None  # tries it took to keep her promises
+    promises: str | None = None  # JSON: attempts, repairs made, promises still broken
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":
-        fields = {name: row[name] for name in cls.__dataclass_fields__}
+        fields = {name: row[name] for name in cls.__dataclass_fields__ if name in row.keys()}
         fields["created_at"] = datetime.fromisoformat(fields["created_at"])
         return cls(**fields)
 

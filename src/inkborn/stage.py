@@ -84,7 +84,8 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     head = [Message("system", first), Message("system", who_is_here(scene.name, scene.person))]
     *earlier, message = scene.history
     tail = []
-    if scene.edits:
+    # what is no longer so needs saying; what is newly so opens her turn, if the backend can begin it
+    if any(e.old for e in scene.edits) or (scene.edits and not backend.supports_prefill):
         tail.append(Message("system", describe_edits(scene.name, scene.edits)))
     tail.append(Message("user", f"{scene.person}: {message.text}"))
     used += sum(backend.count_tokens(m.content) + 8 for m in head[1:] + tail)

@@ -59,6 +59,7 @@ class Backend:
 
     name: ClassVar[str]
     supports_prefill: ClassVar[bool] = False  # continues her turn from Prompt.prefill
+    speaks_as_her: ClassVar[bool] = True  # False for a diagnostic backend (echo): her promises are not checked
     keeps_cache: ClassVar[bool] = False  # reuses evaluated context, so the layout of her context matters
 
     @dataclass

@@ -12,6 +12,7 @@ class EchoBackend(Backend):
     """Replies with her whole context as JSON instead of speaking."""
 
     name = "echo"
+    speaks_as_her = False
 
     def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
         usage.model, usage.tokens_evaluated, usage.tokens_generated = "echo", self.cost(prompt), 0

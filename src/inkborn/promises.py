@@ -1,0 +1,292 @@
+"""Promises: the parts of canon a reply can be checked against.
+
+Some of what the manuscript says about her can be verified on what she says:
+the language she answers in, letter case, a word limit, and — for every
+character — that she speaks as herself (never as an assistant or an AI, never
+narrating herself in the third person, never greeting herself by name).
+Promises are read from the canon by general patterns, never from a list of
+known manuscripts; a reply that breaks one is repaired or said again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import chain
+from typing import Iterator
+
+from .backends.base import Backend, Message, Prompt, Usage
+from .errors import BackendError
+from .canon import sentences
+
+__all__ = ["Keeping", "Promise", "broken", "detect_language", "keep", "read_promises"]
+
+_NUMBERS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Language name → ISO 639-1 code, for every language the detector knows."""
+    from lingua import Language
+
+    names = {lang.name.title(): lang.iso_code_639_1.name.lower() for lang in Language.all()}
+    names.update({"Norwegian": "nb", "Farsi": "fa", "Mandarin": "zh", "Cantonese": "zh"})
+    return names
+
+
+@dataclass(frozen=True)
+class Promise:
+    """Something every reply of hers must show; `source` is the canon sentence it comes from."""
+
+    kind: str  # "language" | "lowercase" | "max_words" | "herself"
+    value: str | int
+    source: str
+
+    def kept_by(self, reply: str, name: str) -> bool:
+        return _CHECKS[self.kind](self, reply, name)
+
+
+# reading promises from canon ------------------------------------------------
+
+_SPEAKING = r"(?:speak|speaks|spoke|speaking|answer|answers|reply|replies|talk|talks|write|writes|respond|responds)"
+_EXCLUSIVE = re.compile(
+    r"\b(?:only|always|now|everyone|everybody|language (?:she|he|they) (?:answers|speaks|replies)|answers? (?:\w+ )?in|replies in|responds in)\b",
+    re.I,
+)
+_ABILITY = r"(?:a little|some|basic|broken|bits of|a few words of|passable|rusty|schoolgirl|schoolboy|high-school)"
+
+
+def _language_promise(sentence: str) -> str | None:
+    """The language a sentence says she speaks as a rule, if it says so."""
+    if not re.search(rf"\b{_SPEAKING}\b|\blanguage\b", sentence, re.I):
+        return None
+    found = []
+    for lang, code in _language_names().items():
+        for match in re.finditer(rf"\b{lang}\b", sentence):
+            before = sentence[: match.start()]
+            if re.search(rf"{_ABILITY}\s+(?:[\w-]+\s+)?$", before, re.I) or re.search(r"\b(?:understands?|reads?|learning)\b[^,;.]*$", before, re.I):
+                continue  # an ability, not the language she answers in
+            found.append((match.start(), code))
+    if not found:
+        return None
+    first = min(found)[1]
+    fluent_only = re.search(r"\bfluent(?:ly)?\b", sentence, re.I) and not _EXCLUSIVE.search(sentence)
+    if fluent_only and len({c for _, c in found}) == 1 and first != "en" and not re.search(r"\bEnglish\b", sentence):
+        return None  # "speaks French fluently": a skill she has, not the language she answers in
+    return first
+
+
+def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = ()) -> list[Promise]:
+    """The promises the canon makes. A fresh edit's sentences outrank older ones."""
+    ordered = sentences(text)
+    ordered = [s for s in ordered if s not in fresh] + [s for s in ordered if s in fresh]
+    promises = [Promise("herself", name, "")]
+    language = None
+    for sentence in ordered:  # the last sentence that sets her language wins
+        code = _language_promise(sentence)
+        if code:
+            language = Promise("language", code, sentence)
+        if re.search(r"\blower[- ]?case\b|\bno capital|\bnever uses? capital", sentence, re.I):
+            promises.append(Promise("lowercase", 1, sentence))
+        limit = re.search(
+            r"\b(?:never|no more than|not more than|at most)\b[^.]*?\b(?:says?|speaks?|uses?|more than)?\s*(\d+|"
+            + "|".join(_NUMBERS) + r")\s+words\b", sentence, re.I)
+        if limit:
+            value = limit.group(1).lower()
+            promises.append(Promise("max_words", int(value) if value.isdigit() else _NUMBERS[value], sentence))
+    if language:
+        promises.append(language)
+    return promises
+
+
+# checking a reply -------------------------------------------------------------
+
+
+def _self_denials() -> re.Pattern[str]:
+    return re.compile(
+        r"(?i)\b(?:as an? (?:ai|artificial|language model|assistant|virtual)|language model|"
+        r"i(?:'m| am) (?:just |only |merely |actually |really )?(?:an? )?"
+        r"(?:ai|a\.i\.|artificial intelligence|chatbot|bot|assistant|computer program|program|machine|fictional character))\b"
+    )
+
+
+_DENIAL = _self_denials()
+
+
+def _herself(promise: Promise, reply: str, name: str) -> bool:
+    first = re.escape(str(promise.value).split()[0])
+    narrated = re.search(rf"(?:^|[.!?]\s+|\*)\s*{first}\s+[a-z]+(?:s|ed)\b", reply)
+    greeted = re.search(rf"(?i)\b(?:hi|hello|hey|dear|oh|bonjour|hola|hallo|ciao),?\s+{first}\b", reply)
+    return not (_DENIAL.search(reply) or narrated or greeted)
+
+
+def _language(promise: Promise, reply: str, name: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", reply)
+    if len(words) < 3:
+        return True  # too little to judge
+    return detect_language(reply) in (promise.value, None)
+
+
+def _lowercase(promise: Promise, reply: str, name: str) -> bool:
+    return not re.search(r"[A-Z]", reply)
+
+
+def _max_words(promise: Promise, reply: str, name: str) -> bool:
+    return len(reply.split()) <= int(promise.value)
+
+
+_CHECKS = {"herself": _herself, "language": _language, "lowercase": _lowercase, "max_words": _max_words}
+
+
+def broken(promises: list[Promise], reply: str, name: str) -> list[Promise]:
+    """The promises this reply breaks."""
+    return [p for p in promises if not p.kept_by(reply, name)]
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when the detector cannot tell."""
+    found = _detector().detect_language_of(text)
+    return found.iso_code_639_1.name.lower() if found else None
+
+
+# keeping promises while she speaks ----------------------------------------------
+
+HOLD_WORDS = 12  # words held back and checked before she is heard
+RETRIES = 2  # further attempts when she does not speak as herself
+
+
+@dataclass
+class Keeping:
+    """What keeping her promises took for one reply; stored with the turn."""
+
+    attempts: int = 1
+    repairs: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"attempts": self.attempts, "repairs": self.repairs, "broken": self.broken}
+
+
+def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, usage: Usage,
+         record: Keeping) -> Iterator[str]:
+    """Her reply with the promises kept: checked before it is heard, repaired or said again."""
+    if not backend.speaks_as_her:
+        yield from _words(backend.stream(prompt, usage), f"{name}:")
+        return
+    herself = [p for p in promises if p.kind == "herself"]
+    language = next((p for p in promises if p.kind == "language"), None)
+    spoken = ""
+    for attempt in range(RETRIES + 1):
+        record.attempts = attempt + 1
+        tried = prompt if attempt == 0 else replace(
+            prompt, seed=(prompt.seed or 0) + 7919 * attempt, temperature=min(1.0, prompt.temperature + 0.15 * attempt))
+        stream = _words(backend.stream(tried, usage), f"{name}:")
+        held = ""
+        try:
+            try:
+                for chunk in stream:
+                    held += chunk
+                    if len(held.split()) >= HOLD_WORDS or re.search(r"[.!?]\s*$", held) and len(held.split()) >= 4:
+                        break
+            except BackendError:
+                if held:  # what she had begun to say is kept with the failed turn
+                    yield held
+                raise
+            if broken(herself, held, name) and attempt < RETRIES:
+                continue
+            if language is not None and not language.kept_by(held, name):
+                said = held + "".join(stream)
+                record.repairs.append("language")
+                stream.close()
+                stream = _unquoted(_words(backend.stream(_translation(prompt, name, said, language), usage), f"{name}:"))
+                held = ""
+            for chunk in _shaped(chain([held], stream), promises, record):
+                spoken += chunk
+                yield chunk
+        finally:
+            stream.close()
+        record.broken = [p.kind for p in broken(promises, spoken, name)]
+        return
+
+
+def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Prompt:
+    """Her own words again, in her language, asked for within her context so the model's cache is kept."""
+    lang = {code: lang for lang, code in _language_names().items()}.get(str(language.value), str(language.value))
+    return replace(prompt, messages=prompt.messages + (
+        Message("assistant", f"{name}: {said}"),
+        Message("user", f"(Translate {name}'s words into {lang}. Only the translation.)"),
+    ), prefill=f"{name}:", temperature=0.2)
+
+
+def _words(chunks: Iterator[str], cue: str) -> Iterator[str]:
+    """Her words from a backend stream: without a leading "Name:" cue, no leading space."""
+    head: str | None = ""
+    try:
+        for chunk in chunks:
+            if head is None:
+                yield chunk
+                continue
+            head += chunk
+            bare = head.lstrip()
+            if len(bare) < len(cue) and cue.startswith(bare):
+                continue
+            out = (bare[len(cue):] if bare.startswith(cue) else bare).lstrip()
+            if out:
+                head = None
+                yield out
+            else:
+                head = ""
+        if head:
+            yield head.lstrip()
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+def _unquoted(chunks: Iterator[str]) -> Iterator[str]:
+    """Drop the quotation marks a model may wrap a translation in."""
+    quoted, last = None, ""
+    for chunk in chunks:
+        if quoted is None and chunk.strip():
+            quoted = chunk.lstrip()[0] in "\"\u201c\u00ab"
+            chunk = chunk.lstrip()[1:].lstrip() if quoted else chunk
+        text, last = last + chunk, ""
+        if quoted and text.rstrip().endswith(("\"", "\u201d", "\u00bb")):
+            text, last = text[:-1], text[-1:]  # hold back a closing quote until we know it is the last
+        if text:
+            yield text
+    if last and not quoted:
+        yield last
+
+
+def _shaped(chunks: Iterator[str], promises: list[Promise], record: Keeping) -> Iterator[str]:
+    """Apply the promises that shape text as it streams: letter case and a word limit."""
+    lowercase = any(p.kind == "lowercase" for p in promises)
+    limit = min((int(p.value) for p in promises if p.kind == "max_words"), default=None)
+    text = ""
+    for chunk in chunks:
+        if lowercase and chunk != chunk.lower():
+            chunk = chunk.lower()
+            if "lowercase" not in record.repairs:
+                record.repairs.append("lowercase")
+        if limit is not None and len((text + chunk).split()) > limit:
+            words = re.findall(r"\s*\S+", text + chunk)[:limit]
+            cut = "".join(words)[len(text):]
+            record.repairs.append("max_words")
+            if cut:
+                yield cut
+            return
+        text += chunk
+        if chunk:
+            yield chunk
