@@ -109,7 +109,9 @@ def _self_denials() -> re.Pattern[str]:
     return re.compile(
         r"(?i)\b(?:as an? (?:ai|artificial|language model|assistant|virtual)|language model|"
         r"i(?:'m| am) (?:just |only |merely |actually |really )?(?:an? )?"
-        r"(?:ai|a\.i\.|artificial intelligence|chatbot|bot|assistant|computer program|program|machine|fictional character))\b"
+        r"(?:ai|a\.i\.|artificial intelligence|chatbot|bot|assistant|computer program|program|machine|fictional character)|"
+        r"i (?:can't|cannot|can not|am unable to|am not able to) (?:help|assist)(?: you)?(?: with)? (?:that|this)|"
+        r"how (?:can|may) i (?:help|assist) you|feel free to ask|if you have any (?:other |more |further )?questions)\b"
     )
 
 
