@@ -134,6 +134,16 @@ class Character:
         self._store.add_turn(conversation, "person", text.strip())
         return self._reply(person, conversation, seed)
 
+    def record(self, text: str, *, as_: str | None = None, hers: bool = False) -> Turn:
+        """Store a turn said before, without a model: the person's words, or hers (replays, imports)."""
+        if not text.strip():
+            raise InvalidInput("a turn needs words")
+        person = self.person(as_)
+        conversation = self._store.conversation(self.id, person.id)
+        turn_id = self._store.add_turn(conversation, "her" if hers else "person", text.strip(),
+                                       revision_id=self.head().id if hers else None)
+        return self._store.turn(turn_id)
+
     def retry(self, *, as_: str | None = None, seed: int | None = None) -> Reply:
         """Answer the person's last words again, after a reply that failed or was cut short."""
         person = self.person(as_)

@@ -41,3 +41,52 @@ def latency(backend: str, options: tuple[str, ...], out: str, seed: int) -> None
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     Path(out).write_text(json.dumps(result, indent=2))
     click.echo(f"wrote {out}")
+
+
+@bench.command()
+@click.option("--cases", "cases", type=click.Path(dir_okay=False), default=None,
+              help="The cases file (JSONL). Default: shared/bench/typewriter.jsonl, found by walking up.")
+@click.option("--manuscripts", type=click.Path(file_okay=False), default=None,
+              help="Folder of the cases' manuscripts (NAME.md). Default: shared/bench/manuscripts.")
+@click.option("--backend", "-b", default="embedded", show_default=True, help="Backend to measure.")
+@click.option("--model", default=None, help="The model: model_path for embedded, model for openai.")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE", help="A backend option.")
+@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Samples per case, with seeds 0..N-1 (the same for both arms).")
+@click.option("--only", multiple=True, metavar="GROUP", help="Only these groups (repeatable or comma-separated).")
+@click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
+              help="Where to write the results. Default: bench/results/typewriter-<YYYYMMDD>-<commit>.json")
+@click.option("--no-baseline", is_flag=True, help="Skip the naive baseline arm.")
+def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: str | None,
+               options: tuple[str, ...], seeds: int, only: tuple[str, ...], out: str | None, no_baseline: bool) -> None:
+    """Does the author's edit show in her very next reply? Engine beside the naive baseline.
+
+    Every case is answered with each seed twice: through Inkborn (a new character in a scratch
+    home, the history stored, the edit saved, then the probe) and as a plain character card
+    (the manuscript in one system message). Prints each sample, then pass rates per group.
+    """
+    from ..cli import _options
+    from ..errors import InvalidInput
+    from .typewriter import TypewriterBench, default_output, find_bench_dir, format_summary
+
+    if cases is None or manuscripts is None:
+        found = find_bench_dir()
+        if found is None:
+            raise InvalidInput("cannot find shared/bench from here; pass --cases PATH and --manuscripts DIR")
+        cases = cases or str(found / "typewriter.jsonl")
+        manuscripts = manuscripts or str(found / "manuscripts")
+    backend_options = _options(options)
+    if model:
+        backend_options["model_path" if backend == "embedded" else "model"] = model
+    groups = [g.strip() for item in only for g in item.split(",") if g.strip()]
+    bench_run = TypewriterBench(cases, manuscripts, backend, backend_options, seeds=seeds, only=groups,
+                                baseline=not no_baseline, say=click.echo)
+    click.echo(f"inkborn bench typewriter — backend {backend}, {cases}")
+    result = bench_run.run()
+    click.echo("")
+    for line in format_summary(result):
+        click.echo(line)
+    path = Path(out) if out else default_output()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    click.echo(f"wrote {path}")

@@ -1,0 +1,412 @@
+"""`inkborn bench typewriter`: does the author's edit show in her very next reply?
+
+Runs a cases file in the format of `shared/bench/README.md` (one JSON object a line) and
+answers every case with several seeds, two ways, on the same backend instance:
+
+    engine    the real product path in a scratch Inkborn home: a new character from the
+              manuscript, the setup edit, the history stored as real turns, the measured
+              edit saved as a new revision, then `say(probe)`
+    baseline  the naive character card: one system message with the manuscript as it stands
+              after setup and edit, then the history, then the probe, straight to the backend
+
+A sample passes when all its checks hold; a case scores the fraction of its samples that
+pass; the suite scores the mean over cases, overall and per group (the id's part before
+the first `-`). Nothing here knows any particular case: any file in this format runs as is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from ..backends.base import Backend, Prompt, Usage
+from ..character import Character
+from ..errors import InvalidInput
+from ..home import home_dir
+from ..manuscript import apply_edit, normalize
+from ..studio import Studio
+from .scoring import KINDS, baseline_messages, character_name, score_sample
+
+__all__ = ["TypewriterBench", "default_output", "find_bench_dir", "format_summary", "group_of", "load_cases",
+           "summarize"]
+
+ROLES = ("author", "visitor")
+OPS = {"append": ("text",), "replace": ("old", "new"), "delete": ("text",)}
+CHECK_FIELDS = {"language": "expect", "sentiment": "expect", "regex_any": "pattern", "regex_none": "pattern",
+                "max_words": "limit"}
+VISITORS_AUTHOR = "the author"  # whose character she is when a visitor says the probe
+BASELINE_MAX_TOKENS = 300
+BASELINE_TEMPERATURE = 0.7
+
+
+# the cases file ---------------------------------------------------------------
+
+
+def group_of(case_id: str) -> str:
+    """A case's group: its id's part before the first `-`."""
+    return case_id.split("-", 1)[0]
+
+
+def load_cases(path: Path | str) -> list[dict[str, Any]]:
+    """The cases of a JSONL file, each with its "group" added; a bad line raises InvalidInput naming it."""
+    path = Path(path)
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        raise InvalidInput(f"no cases file at {path}; pass --cases PATH") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the cases file {path}: {exc}") from None
+    cases: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}, line {number}"
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{where} is not JSON: {exc.msg}") from None
+        problem = _problem(case)
+        if problem:
+            raise InvalidInput(f"{where}: {problem}")
+        if case["id"] in seen:
+            raise InvalidInput(f"{where}: the id {case['id']!r} was already used on line {seen[case['id']]}")
+        seen[case["id"]] = number
+        cases.append({**case, "group": group_of(case["id"])})
+    if not cases:
+        raise InvalidInput(f"{path} holds no cases")
+    return cases
+
+
+def _problem(case: Any) -> str | None:
+    """What is wrong with one case, or None."""
+    if not isinstance(case, dict):
+        return "a case must be a JSON object"
+    for key in ("id", "manuscript", "person", "role", "probe"):
+        if not isinstance(case.get(key), str) or not case[key].strip():
+            return f"{key!r} must be a non-empty string"
+    if case["role"] not in ROLES:
+        return f"role must be 'author' or 'visitor', not {case['role']!r}"
+    for key in ("setup", "edit"):
+        edit = case.get(key)
+        if edit is None:
+            continue
+        if not isinstance(edit, dict) or edit.get("op") not in OPS:
+            return f"{key!r} must be null or an edit with op append, replace or delete"
+        for part in OPS[edit["op"]]:
+            if not isinstance(edit.get(part), str):
+                return f"the {key} ({edit['op']}) needs a string {part!r}"
+    history = case.get("history") or []
+    if not isinstance(history, list):
+        return "history must be a list"
+    for i, entry in enumerate(history, start=1):
+        if isinstance(entry, dict) and isinstance(entry.get("her"), str) and entry["her"].strip():
+            continue
+        if isinstance(entry, dict) and all(isinstance(entry.get(k), str) and entry[k].strip() for k in ("person", "text")):
+            continue
+        return f'history entry {i} must be {{"person": ..., "text": ...}} or {{"her": ...}}'
+    checks = case.get("checks")
+    if not isinstance(checks, list) or not checks:
+        return "checks must be a non-empty list"
+    for i, check in enumerate(checks, start=1):
+        kind = check.get("kind") if isinstance(check, dict) else None
+        if kind not in KINDS:
+            return f"check {i} has an unknown kind {kind!r}: the kinds are {', '.join(KINDS)}"
+        if CHECK_FIELDS[kind] not in check:
+            return f"check {i} ({kind}) needs {CHECK_FIELDS[kind]!r}"
+    return None
+
+
+def find_bench_dir(start: Path | str | None = None) -> Path | None:
+    """`shared/bench` (or `../shared/bench`) found by walking up from start (the current directory)."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        for candidate in (folder / "shared" / "bench", folder.parent / "shared" / "bench"):
+            if (candidate / "typewriter.jsonl").is_file():
+                return candidate
+    return None
+
+
+def default_output(today: date | None = None, cwd: Path | str | None = None) -> Path:
+    """bench/results/typewriter-<YYYYMMDD>-<short git commit, or nogit>.json"""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=cwd, capture_output=True, text=True,
+                                timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    stamp = (today or date.today()).strftime("%Y%m%d")
+    return Path("bench") / "results" / f"typewriter-{stamp}-{commit or 'nogit'}.json"
+
+
+# scoring ----------------------------------------------------------------------
+
+
+def summarize(cases: list[Mapping[str, Any]], samples: list[Mapping[str, Any]], arm: str) -> dict[str, Any]:
+    """One arm's scores: each case's fraction of passing samples; their mean overall and per group."""
+    by_case: dict[str, list[bool]] = {}
+    for sample in samples:
+        if sample["arm"] == arm:
+            by_case.setdefault(sample["case"], []).append(bool(sample["passed"]))
+    scores = {c["id"]: sum(by_case[c["id"]]) / len(by_case[c["id"]]) for c in cases if by_case.get(c["id"])}
+    groups: dict[str, list[float]] = {}
+    for case in cases:
+        if case["id"] in scores:
+            groups.setdefault(case["group"], []).append(scores[case["id"]])
+    return {
+        "overall": sum(scores.values()) / len(scores) if scores else None,
+        "groups": {g: sum(v) / len(v) for g, v in groups.items()},
+        "cases": scores,
+    }
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _failure_ratio(engine: float | None, baseline: float | None) -> float | None:
+    if engine is None or baseline is None:
+        return None
+    return _ratio(1 - engine, 1 - baseline)
+
+
+def compare(engine: dict[str, Any], baseline: dict[str, Any] | None) -> dict[str, Any]:
+    """The summary: both arms, engine ÷ baseline pass rates and engine ÷ baseline failure rates."""
+    base_overall = baseline["overall"] if baseline else None
+    base_groups = baseline["groups"] if baseline else {}
+    return {
+        "engine": engine,
+        "baseline": baseline,
+        "ratio": _ratio(engine["overall"], base_overall),
+        "failure_rate_ratio": _failure_ratio(engine["overall"], base_overall),
+        "group_ratio": {g: _ratio(s, base_groups.get(g)) for g, s in engine["groups"].items()},
+        "group_failure_rate_ratio": {g: _failure_ratio(s, base_groups.get(g)) for g, s in engine["groups"].items()},
+    }
+
+
+def format_summary(result: Mapping[str, Any]) -> list[str]:
+    """The summary as a table: pass rates per group and overall, engine beside baseline."""
+    summary = result["summary"]
+    engine, baseline = summary["engine"], summary["baseline"]
+    counts: dict[str, int] = {}
+    for case_id in engine["cases"]:
+        counts[group_of(case_id)] = counts.get(group_of(case_id), 0) + 1
+
+    def pct(x: float | None) -> str:
+        return "     -" if x is None else f"{100 * x:5.1f}%"
+
+    def num(x: float | None) -> str:
+        return "     -" if x is None else f"{x:6.2f}"
+
+    lines = [f"{'group':<12} {'cases':>5}  {'engine':>6}  {'baseline':>8}  {'ratio':>6}  {'fail ratio':>10}"]
+    for group in result["groups"]:
+        lines.append(f"{group:<12} {counts.get(group, 0):>5}  {pct(engine['groups'].get(group))}  "
+                     f"{pct(baseline['groups'].get(group) if baseline else None):>8}  "
+                     f"{num(summary['group_ratio'].get(group))}  {num(summary['group_failure_rate_ratio'].get(group)):>10}")
+    lines.append(f"{'overall':<12} {result['cases']:>5}  {pct(engine['overall'])}  "
+                 f"{pct(baseline['overall'] if baseline else None):>8}  {num(summary['ratio'])}  "
+                 f"{num(summary['failure_rate_ratio']):>10}")
+    return lines
+
+
+# the harness ------------------------------------------------------------------
+
+
+class TypewriterBench:
+    """Runs a typewriter cases file on one backend, engine and baseline, in a scratch Inkborn home.
+
+    backend is a backend's name (loaded once, with options) or a Backend instance (tests).
+    """
+
+    def __init__(self, cases: Path | str, manuscripts: Path | str, backend: str | Backend = "embedded",
+                 options: dict[str, Any] | None = None, *, seeds: int = 3, only: Iterable[str] = (),
+                 baseline: bool = True, say: Callable[[str], None] = print):
+        if seeds < 1:
+            raise InvalidInput("--seeds must be at least 1")
+        self.cases_path, self.manuscripts_dir = Path(cases), Path(manuscripts)
+        self.backend, self.options = backend, dict(options or {})
+        self.seeds, self.only, self.baseline, self.say = seeds, [g for g in only if g], baseline, say
+        if self.backend_name == "embedded":
+            self.options.setdefault("save_state", False)  # a scratch home: nothing to keep
+        self.cases = self._select(load_cases(self.cases_path))
+        self.texts = self._manuscripts()
+        self._done = 0
+        self._total = len(self.cases) * self.seeds * (2 if baseline else 1)
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name if isinstance(self.backend, Backend) else self.backend
+
+    def _select(self, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not self.only:
+            return cases
+        groups = list(dict.fromkeys(c["group"] for c in cases))
+        unknown = [g for g in self.only if g not in groups]
+        if unknown:
+            raise InvalidInput(f"no cases in group {', '.join(unknown)}; the groups are {', '.join(groups)}")
+        return [c for c in cases if c["group"] in self.only]
+
+    def _manuscripts(self) -> dict[str, str]:
+        texts: dict[str, str] = {}
+        for case in self.cases:
+            stem = case["manuscript"]
+            if stem in texts:
+                continue
+            path = self.manuscripts_dir / f"{stem}.md"
+            try:
+                texts[stem] = normalize(path.read_text("utf-8"))
+            except FileNotFoundError:
+                raise InvalidInput(f"case {case['id']} needs the manuscript {path}, which does not exist; "
+                                   "pass --manuscripts DIR") from None
+            if not texts[stem]:
+                raise InvalidInput(f"the manuscript {path} is empty")
+        return texts
+
+    # running ------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="inkborn-typewriter-") as tmp:
+            home = Path(tmp)
+            if self.backend_name == "embedded" and not isinstance(self.backend, Backend) \
+                    and not self.options.get("model_path"):
+                self.say("preparing the default model ...")
+                from ..backends import weights
+
+                weights.default_model_path(home_dir())  # joined once, in the real home
+                os.symlink(home_dir() / "models", home / "models")
+            return self._run(home)
+
+    def _run(self, home: Path) -> dict[str, Any]:
+        if isinstance(self.backend, Backend):
+            backend = self.backend
+        else:
+            loader = Studio(home, backend=self.backend, options=self.options)
+            backend = loader.backend
+            loader.store.close()
+        began = time.perf_counter()
+        backend.load()
+        self.say(f"backend {backend.name} ({backend.model_name}) ready in {time.perf_counter() - began:.1f} s; "
+                 f"{len(self.cases)} cases × {self.seeds} seeds")
+        samples: list[dict[str, Any]] = []
+        try:
+            for index, case in enumerate(self.cases):
+                studio = Studio(home, backend=backend)
+                try:
+                    for seed in range(self.seeds):
+                        samples.append(self._engine(studio, case, index, seed))
+                        if self.baseline:
+                            samples.append(self._baseline(backend, case, seed))
+                finally:
+                    studio.store.close()
+        finally:
+            if not isinstance(self.backend, Backend):
+                backend.close()  # loaded here, released here
+        engine = summarize(self.cases, samples, "engine")
+        base = summarize(self.cases, samples, "baseline") if self.baseline else None
+        return {
+            "cases": len(self.cases),
+            "seeds": self.seeds,
+            "backend": backend.name,
+            "model": backend.model_name,
+            "cases_file": str(self.cases_path),
+            "groups": list(dict.fromkeys(c["group"] for c in self.cases)),
+            "summary": compare(engine, base),
+            "samples": samples,
+        }
+
+    def _name(self, case: Mapping[str, Any]) -> str:
+        return character_name(self.texts[case["manuscript"]], case["manuscript"])
+
+    def _engine(self, studio: Studio, case: Mapping[str, Any], index: int, seed: int) -> dict[str, Any]:
+        author = case["person"] if case["role"] == "author" else VISITORS_AUTHOR
+        character = studio.create(f"c{index}-s{seed}", self.texts[case["manuscript"]], name=self._name(case),
+                                  author=author)
+        if case.get("setup"):
+            _edit_character(character, case["setup"])
+        for person, text, hers in _history(case):
+            character.record(text, as_=None if person == author else person, hers=hers)
+        if case.get("edit"):
+            _edit_character(character, case["edit"])
+        as_ = None if case["role"] == "author" or case["person"] == author else case["person"]
+        reply = character.say(case["probe"], as_=as_, seed=seed).finish()
+        turn = reply.turn
+        regenerations = 0
+        if turn is not None and turn.promises:
+            kept = json.loads(turn.promises)
+            regenerations = max(0, int(kept.get("attempts", 1)) - 1) + len(kept.get("repairs") or [])
+        return self._sample(
+            case, seed, "engine", reply.text,
+            tokens_evaluated=turn.tokens_evaluated if turn else None,
+            first_token_s=round(turn.first_token_ms / 1000, 3) if turn and turn.first_token_ms is not None else None,
+            total_s=round(turn.total_ms / 1000, 3) if turn and turn.total_ms is not None else None,
+            regenerations=regenerations,
+        )
+
+    def _baseline(self, backend: Backend, case: Mapping[str, Any], seed: int) -> dict[str, Any]:
+        text = self.texts[case["manuscript"]]
+        for key in ("setup", "edit"):
+            if case.get(key):
+                text = _apply(text, case[key])
+        messages = baseline_messages(self._name(case), text, case.get("history") or [], case["probe"])
+        prompt = Prompt(tuple(messages), max_tokens=BASELINE_MAX_TOKENS, temperature=BASELINE_TEMPERATURE, seed=seed)
+        usage, reply, first = Usage(), "", None
+        began = time.perf_counter()
+        for chunk in backend.stream(prompt, usage):
+            if first is None and chunk:
+                first = time.perf_counter() - began
+            reply += chunk
+        total = time.perf_counter() - began
+        return self._sample(case, seed, "baseline", reply.strip(), tokens_evaluated=usage.tokens_evaluated,
+                            first_token_s=None if first is None else round(first, 3), total_s=round(total, 3),
+                            regenerations=0)
+
+    def _sample(self, case: Mapping[str, Any], seed: int, arm: str, reply: str, **measures: Any) -> dict[str, Any]:
+        passed, results = score_sample(case["checks"], reply)
+        self._done += 1
+        width = len(str(self._total))
+        took = measures.get("total_s")
+        self.say(f"[{self._done:>{width}}/{self._total}] {arm:<8} {case['id']:<24} seed {seed}  "
+                 f"{'PASS' if passed else 'FAIL'}  {'-' if took is None else f'{took:.1f}s'}")
+        return {"case": case["id"], "group": case["group"], "seed": seed, "arm": arm, "reply": reply,
+                "checks": results, "passed": passed, **measures}
+
+
+def _apply(text: str, edit: Mapping[str, Any]) -> str:
+    op = edit["op"]
+    if op == "append":
+        return apply_edit(text, op, new=edit["text"])
+    if op == "replace":
+        return apply_edit(text, op, old=edit["old"], new=edit["new"])
+    return apply_edit(text, op, old=edit["text"])
+
+
+def _edit_character(character: Character, edit: Mapping[str, Any]) -> None:
+    op = edit["op"]
+    if op == "append":
+        character.edit(op, new=edit["text"])
+    elif op == "replace":
+        character.edit(op, old=edit["old"], new=edit["new"])
+    else:
+        character.edit(op, old=edit["text"])
+
+
+def _history(case: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
+    """(person, text, hers) for each history entry; her words belong to the surrounding person's conversation:
+    the last person before them, else the next one, else the probe's."""
+    history = case.get("history") or []
+    people = [e.get("person") if "her" not in e else None for e in history]
+    out = []
+    for i, entry in enumerate(history):
+        if "her" in entry:
+            before = [p for p in people[:i] if p]
+            after = [p for p in people[i + 1:] if p]
+            person = before[-1] if before else after[0] if after else case["person"]
+            out.append((person, entry["her"], True))
+        else:
+            out.append((entry["person"], entry["text"], False))
+    return out

@@ -1,0 +1,117 @@
+"""Promises: read from canon by general patterns, checked on her words, kept by repair or a new attempt."""
+
+from __future__ import annotations
+
+import pytest
+
+from inkborn.backends.base import Prompt, Message, Usage
+from inkborn.backends.fake import FakeBackend
+from inkborn.errors import BackendError
+from inkborn.promises import Keeping, Promise, broken, keep, read_promises
+
+
+def kinds(promises: list[Promise]) -> dict[str, object]:
+    return {p.kind: p.value for p in promises}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Juno answers every question in Portuguese.", "pt"),
+        ("Juno speaks only Dutch these days.", "nl"),
+        ("Juno talks to everyone in Polish, whether they follow or not.", "pl"),
+        ("Juno speaks English with a Welsh lilt.", "en"),
+        ("Juno speaks Swedish, and Swedish is the language she answers in.", "sv"),
+    ],
+)
+def test_the_language_she_answers_in_is_read_from_the_canon(sentence: str, expected: str) -> None:
+    assert kinds(read_promises("Juno", f"# Juno\n\nJuno keeps bees.\n\n{sentence}\n"))["language"] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Juno speaks Greek fluently.", "Juno understands some Turkish.", "Juno is learning Korean at night school."],
+)
+def test_a_skill_with_a_language_is_not_the_language_she_answers_in(sentence: str) -> None:
+    assert "language" not in kinds(read_promises("Juno", f"Juno keeps bees. {sentence}\n"))
+
+
+def test_a_fresh_edit_outranks_what_the_manuscript_said_before() -> None:
+    text = "Juno speaks English at home.\n\nJuno keeps bees.\n\nJuno replies in German to everyone.\n"
+    assert kinds(read_promises("Juno", text))["language"] == "de"
+    text = "Juno replies in German to everyone.\n\nJuno keeps bees.\n\nJuno speaks only Czech now.\n"
+    assert kinds(read_promises("Juno", text, ["Juno speaks only Czech now."]))["language"] == "cs"
+
+
+def test_letter_case_and_word_limits_are_promises() -> None:
+    found = kinds(read_promises("Juno", "Juno writes in lowercase only. Juno never says more than seven words.\n"))
+    assert found["lowercase"] == 1 and found["max_words"] == 7
+    assert kinds(read_promises("Juno", "Juno uses no more than 12 words at once.\n"))["max_words"] == 12
+
+
+def test_every_character_promises_to_speak_as_herself() -> None:
+    herself = read_promises("Juno Park", "Juno keeps bees.\n")[0]
+    assert herself.kind == "herself"
+    for reply in ["As an AI, I have no garden.", "I'm just a language model.", "Juno smiles. Bees!",
+                  "Hi Juno, how are you?", "I'm sorry, but I can't help with that.", "Feel free to ask!"]:
+        assert broken([herself], reply, "Juno Park"), reply
+    for reply in ["I keep bees, and they keep me.", "Juno? That's me.", "My hives are by the fence."]:
+        assert not broken([herself], reply, "Juno Park"), reply
+
+
+def test_language_is_judged_only_on_enough_words() -> None:
+    french = Promise("language", "fr", "")
+    assert french.kept_by("Je m'occupe de mes abeilles tous les matins avant le café.", "Juno")
+    assert not french.kept_by("I look after my bees every morning before coffee.", "Juno")
+    assert french.kept_by("Okay.", "Juno")
+
+
+PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Ada: Hi")), prefill="Juno:", seed=3)
+
+
+def run(fake: FakeBackend, promises: list[Promise]) -> tuple[str, Keeping]:
+    record = Keeping()
+    text = "".join(keep(fake, PROMPT, promises, "Juno", Usage(), record))
+    return text, record
+
+
+def test_she_is_asked_again_when_she_does_not_speak_as_herself() -> None:
+    fake = FakeBackend()
+    fake.enqueue("As an AI language model, I do not keep bees of my own.", "Bees hum all day by the fence.")
+    text, record = run(fake, read_promises("Juno", "Juno keeps bees.\n"))
+    assert text == "Bees hum all day by the fence."
+    assert record.attempts == 2 and record.broken == []
+    assert fake.history[1].seed != fake.history[0].seed
+
+
+def test_a_reply_in_the_wrong_language_is_said_again_in_hers_within_her_context() -> None:
+    fake = FakeBackend()
+    fake.enqueue("I look after my bees every morning before the coffee is ready.",
+                 "Juno: Je m'occupe de mes abeilles tous les matins avant le café.")
+    text, record = run(fake, [Promise("language", "fr", "Juno answers in French.")])
+    assert text == "Je m'occupe de mes abeilles tous les matins avant le café."
+    assert record.repairs == ["language"]
+    asked = fake.history[1]
+    assert asked.messages[: len(PROMPT.messages)] == PROMPT.messages  # her context kept: the cache is reused
+    assert "French" in asked.messages[-1].content
+
+
+def test_lowercase_and_word_limits_shape_her_words_as_they_stream() -> None:
+    fake = FakeBackend()
+    fake.enqueue("The Bees Are Loud Today.")
+    text, record = run(fake, [Promise("lowercase", 1, "")])
+    assert text == "the bees are loud today." and record.repairs == ["lowercase"]
+    fake.enqueue("one two three four five six seven eight")
+    text, record = run(fake, [Promise("max_words", 5, "")])
+    assert text == "one two three four five" and "max_words" in record.repairs
+
+
+def test_what_she_began_to_say_is_kept_when_the_backend_fails() -> None:
+    fake = FakeBackend()
+    fake.enqueue(BackendError("gone"))
+    record = Keeping()
+    heard: list[str] = []
+    with pytest.raises(BackendError):
+        for chunk in keep(fake, PROMPT, [], "Juno", Usage(), record):
+            heard.append(chunk)
+    assert "".join(heard) == "I was saying"
