@@ -3,7 +3,14 @@
 import pytest
 
 from inkborn.errors import InvalidInput
-from inkborn.manuscript import apply_edit, content_hash, decode, diff, normalize, summarize_change
+from inkborn.manuscript import (
+    apply_edit,
+    content_hash,
+    decode,
+    diff,
+    normalize,
+    summarize_change,
+)
 
 RUBY = "# Ruby\n\nRuby is twenty-six and she paints.\nShe lives in Lyon.\n"
 

@@ -22,7 +22,12 @@ import pytest
 
 from inkborn import Message, Prompt, Studio, Usage
 from inkborn.backends.openai_compat import OpenAIBackend
-from inkborn.errors import BackendError, BackendTimeout, BackendUnavailable, InvalidInput
+from inkborn.errors import (
+    BackendError,
+    BackendTimeout,
+    BackendUnavailable,
+    InvalidInput,
+)
 
 RUBY = "# Ruby\n\nRuby is twenty-six and she paints.\n"
 SERVER_START_LIMIT = 120.0  # seconds to wait for the llama.cpp server to answer

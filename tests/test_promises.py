@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inkborn.backends.base import Prompt, Message, Usage
+from inkborn.backends.base import Message, Prompt, Usage
 from inkborn.backends.fake import FakeBackend
 from inkborn.errors import BackendError
 from inkborn.promises import Keeping, Promise, broken, keep, read_promises

@@ -66,7 +66,7 @@ def fresh_edits(old_text: str, new_text: str) -> list[FreshEdit]:
             continue
         removed, added = old[i1:i2], new[j1:j2]
         pairs = min(len(removed), len(added)) if tag == "replace" else 0
-        edits.extend(FreshEdit("changed", a, b) for a, b in zip(removed[:pairs], added[:pairs]))
+        edits.extend(FreshEdit("changed", a, b) for a, b in zip(removed[:pairs], added[:pairs], strict=True))
         edits.extend(FreshEdit("removed", old=a) for a in removed[pairs:])
         edits.extend(FreshEdit("added", new=b) for b in added[pairs:])
     return edits

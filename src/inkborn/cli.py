@@ -8,14 +8,15 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
+from .backends import available, backend_class
+from .bench.cli import bench
 from .character import Character, Reply
 from .errors import EditorFailed, InkbornError, InvalidInput
 from .manuscript import decode
@@ -69,6 +70,8 @@ def cli(ctx: click.Context, backend: str | None, options: tuple[str, ...]) -> No
 
     State lives in ~/.inkborn (or $INKBORN_HOME). Start with `inkborn try`.
     """
+    if backend is not None:
+        backend_class(backend)  # an unknown name is an error now, not at the first reply
     studio = Studio(backend=backend, options=_options(options), progress=Progress())
     ctx.obj = studio
     ctx.call_on_close(studio.close)
@@ -118,14 +121,28 @@ def _edit_in_editor(text: str, slug: str, studio: Studio) -> str:
             raise EditorFailed(f"cannot start the editor {editor!r} ({exc.strerror}); set $EDITOR") from None
         draft = path.read_bytes()
         if status != 0:
-            kept = studio.home / "drafts" / f"{slug}-{datetime.now():%Y%m%d-%H%M%S}.md"
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            kept.write_bytes(draft)
+            kept = _keep_draft(studio, slug, draft)
             raise EditorFailed(
                 f"the editor exited with status {status}; nothing was saved, your draft is in {kept} "
                 f"(`inkborn write {slug} --from {kept}` saves it)"
             )
-        return decode(draft, "the edited manuscript")
+        try:
+            return decode(draft, "the edited manuscript")
+        except InvalidInput as exc:
+            raise InvalidInput(f"{exc}; nothing was saved, your draft is in {_keep_draft(studio, slug, draft)}") from None
+
+
+def _keep_draft(studio: Studio, slug: str, draft: bytes) -> Path:
+    folder = studio.home / "drafts"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = f"{slug}-{datetime.now():%Y%m%d-%H%M%S}"
+    kept = folder / f"{stamp}.md"
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = folder / f"{stamp}-{n}.md"
+    kept.write_bytes(draft)
+    return kept
 
 
 def _report_save(character: Character, revision: Any) -> None:
@@ -252,8 +269,6 @@ def people(studio: Studio, slug: str) -> None:
 @pass_studio
 def backends(studio: Studio) -> None:
     """List the installed model backends and which one is in use."""
-    from .backends import available, backend_class
-
     for name, target in available().items():
         mark = "*" if name == studio.backend_name else " "
         doc = (backend_class(name).__doc__ or "").strip().splitlines()[0]
@@ -372,10 +387,4 @@ def try_command(studio: Studio, seed: int) -> None:
     click.echo(f"\nTalk with her yourself: inkborn talk {slug}    Edit her: inkborn write {slug}", err=True)
 
 
-def _register_bench() -> None:
-    from .bench.cli import bench
-
-    cli.add_command(bench)
-
-
-_register_bench()
+cli.add_command(bench)

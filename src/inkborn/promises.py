@@ -17,8 +17,8 @@ from itertools import chain
 from typing import Iterator
 
 from .backends.base import Backend, Message, Prompt, Usage
-from .errors import BackendError
 from .canon import sentences
+from .errors import BackendError
 
 __all__ = ["Keeping", "Promise", "broken", "detect_language", "keep", "read_promises"]
 
@@ -163,7 +163,7 @@ def detect_language(text: str) -> str | None:
 
 # keeping promises while she speaks ----------------------------------------------
 
-HOLD_WORDS = 12  # words held back and checked before she is heard
+HOLD_WORDS = 6  # words held back and checked before she is heard (~0.25 s of speech)
 RETRIES = 2  # further attempts when she does not speak as herself
 
 
@@ -198,7 +198,7 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
             try:
                 for chunk in stream:
                     held += chunk
-                    if len(held.split()) >= HOLD_WORDS or re.search(r"[.!?]\s*$", held) and len(held.split()) >= 4:
+                    if len(held.split()) >= HOLD_WORDS or re.search(r"[.!?]\s*$", held) and len(held.split()) >= 3:
                         break
             except BackendError:
                 if held:  # what she had begun to say is kept with the failed turn

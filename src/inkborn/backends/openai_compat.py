@@ -58,6 +58,7 @@ class OpenAIBackend(Backend):
             "max_tokens": prompt.max_tokens,
             "temperature": prompt.temperature,
             "stream": True,
+            "stream_options": {"include_usage": True},
         }
         if prompt.stop:
             body["stop"] = list(prompt.stop)[:4]

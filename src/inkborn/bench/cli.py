@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 
-
 @click.group()
 def bench() -> None:
     """Measure Inkborn: each benchmark prints its figures and writes them as JSON."""
@@ -67,7 +66,12 @@ def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: 
     """
     from ..cli import _options
     from ..errors import InvalidInput
-    from .typewriter import TypewriterBench, default_output, find_bench_dir, format_summary
+    from .typewriter import (
+        TypewriterBench,
+        default_output,
+        find_bench_dir,
+        format_summary,
+    )
 
     if cases is None or manuscripts is None:
         found = find_bench_dir()

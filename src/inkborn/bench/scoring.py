@@ -14,14 +14,24 @@ A sample passes when every one of its checks holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..backends.base import Message
 
-__all__ = ["KINDS", "POSITIVE", "NEGATIVE", "baseline_messages", "character_name", "check", "compound",
-           "detect_language", "score_sample"]
+__all__ = [
+    "KINDS",
+    "NEGATIVE",
+    "POSITIVE",
+    "baseline_messages",
+    "character_name",
+    "check",
+    "compound",
+    "detect_language",
+    "score_sample",
+]
 
 POSITIVE = 0.05  # VADER's conventional thresholds, inclusive
 NEGATIVE = -0.05

@@ -21,9 +21,10 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from ..backends.base import Backend, Prompt, Usage
 from ..character import Character
@@ -136,7 +137,7 @@ def find_bench_dir(start: Path | str | None = None) -> Path | None:
 def default_output(today: date | None = None, cwd: Path | str | None = None) -> Path:
     """bench/results/typewriter-<YYYYMMDD>-<short git commit, or nogit>.json"""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=cwd, capture_output=True, text=True,
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=cwd, capture_output=True, text=True,
                                 timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
