@@ -231,6 +231,8 @@ class Character:
                     first_token_ms=None if first is None else round(first * 1000, 1),
                     total_ms=round((time.perf_counter() - began) * 1000, 1), error=error,
                     attempts=keeping.attempts, promises=json.dumps(keeping.as_dict()),
+                    model_first_token_ms=None if usage.first_token_at is None
+                    else round((usage.first_token_at - began) * 1000, 1),
                 )
                 reply.turn = self._store.turn(turn_id)
 

@@ -29,6 +29,7 @@ class Turn:
     created_at: datetime
     attempts: int | None = None  # tries it took to keep her promises
     promises: str | None = None  # JSON: attempts, repairs made, promises still broken
+    model_first_token_ms: float | None = None  # the model's first token; first_token_ms is the first one heard
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":

@@ -11,6 +11,7 @@ known manuscripts; a reply that breaks one is repaired or said again.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
@@ -183,7 +184,7 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
          record: Keeping) -> Iterator[str]:
     """Her reply with the promises kept: checked before it is heard, repaired or said again."""
     if not backend.speaks_as_her:
-        yield from _words(backend.stream(prompt, usage), f"{name}:")
+        yield from _words(backend.stream(prompt, usage), f"{name}:", usage)
         return
     herself = [p for p in promises if p.kind == "herself"]
     language = next((p for p in promises if p.kind == "language"), None)
@@ -192,7 +193,7 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         record.attempts = attempt + 1
         tried = prompt if attempt == 0 else replace(
             prompt, seed=(prompt.seed or 0) + 7919 * attempt, temperature=min(1.0, prompt.temperature + 0.15 * attempt))
-        stream = _words(backend.stream(tried, usage), f"{name}:")
+        stream = _words(backend.stream(tried, usage), f"{name}:", usage)
         held = ""
         try:
             try:
@@ -230,11 +231,13 @@ def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Pro
     ), prefill=f"{name}:", temperature=0.2)
 
 
-def _words(chunks: Iterator[str], cue: str) -> Iterator[str]:
+def _words(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Iterator[str]:
     """Her words from a backend stream: without a leading "Name:" cue, no leading space."""
     head: str | None = ""
     try:
         for chunk in chunks:
+            if usage is not None and usage.first_token_at is None:
+                usage.first_token_at = time.perf_counter()
             if head is None:
                 yield chunk
                 continue

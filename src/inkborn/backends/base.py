@@ -51,6 +51,7 @@ class Usage:
     tokens_evaluated: int | None = None
     tokens_generated: int | None = None
     model: str | None = None
+    first_token_at: float | None = None  # time.perf_counter() when the model's first token arrived
     extra: dict[str, Any] = field(default_factory=dict)
 
 

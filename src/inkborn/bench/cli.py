@@ -30,7 +30,8 @@ def latency(backend: str, options: tuple[str, ...], out: str, seed: int) -> None
     click.echo(f"inkborn bench latency — backend {backend}")
     result = LatencyBench(backend, _options(options), say=click.echo, seed=seed).run()
     click.echo(f"\nprompt evaluation: {result['prompt_eval_tokens_per_s']} tokens/s; "
-               f"steady first token (median): {result['steady_first_token_s_median']:.2f} s")
+               f"steady first token (median): {result['steady_first_token_s_median']:.2f} s, "
+               f"first words heard {result['steady_heard_s_median']:.2f} s")
     for where, modes in result["after_edit"].items():
         click.echo(f"edit at the {where:<6}  engine {modes['engine']['first_token_s']:6.2f} s  "
                    f"reread {modes['reread']['first_token_s']:6.2f} s  cold {modes['cold']['first_token_s']:6.2f} s  "

@@ -58,10 +58,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX turns_by_conversation ON turns (conversation_id, id);
     CREATE INDEX revisions_by_character ON revisions (character_id, number);
     """,
-    # 2: what keeping her promises took for each reply
+    # 2: what keeping her promises took for each reply, and when the model's first token came
     """
     ALTER TABLE turns ADD COLUMN attempts INTEGER;
     ALTER TABLE turns ADD COLUMN promises TEXT;
+    ALTER TABLE turns ADD COLUMN model_first_token_ms REAL;
     """,
 ]
 
