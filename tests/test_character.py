@@ -101,17 +101,26 @@ def test_the_fresh_edit_is_fresh_only_once(ruby, fake):
     assert prompt.messages[-1].content == "Calvin: And today?"
 
 
-def test_a_changed_sentence_is_stated_as_true_and_the_old_one_as_never_true(ruby, fake):
+def test_a_changed_sentence_opens_her_turn_and_the_old_one_is_nowhere_in_her_context(ruby, fake):
     fake.enqueue("Hello.")
     ruby.say("Hi.").finish()
     ruby.edit("replace", old="She hates the sea.", new="She loves the sea.")
     fake.enqueue("The sea!")
     ruby.say("Beach?").finish()
-    note = _last_system_before_user(fake.history[-1]).content
-    assert "She loves the sea." in note
-    assert "Never true of Ruby" in note and "She hates the sea." in note
-    assert "She loves the sea." in fake.history[-1].prefill
-    assert "hates" not in fake.history[-1].messages[0].content
+    prompt = fake.history[-1]
+    assert "She loves the sea." in prompt.prefill
+    assert "She loves the sea." in prompt.messages[0].content
+    assert all("hates" not in m.content for m in prompt.messages)  # unsaid, so it cannot keep speaking
+
+
+def test_an_old_fact_she_says_again_is_asked_again(ruby, fake):
+    fake.enqueue("Hello.")
+    ruby.say("Hi.").finish()
+    ruby.edit("replace", old="She hates the sea.", new="She loves the sea.")
+    fake.enqueue("Honestly I hates the sea, always did.", "The sea is where I go to think.")
+    reply = ruby.say("Beach?").finish()
+    assert reply.text == "The sea is where I go to think."
+    assert reply.turn.attempts == 2
 
 
 def test_an_edit_before_anyone_spoke_is_a_fresh_edit(ruby, fake):

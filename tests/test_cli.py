@@ -458,7 +458,7 @@ def test_talk_echo_as_harry(ruby: str) -> None:
 
 
 def test_talk_fake(ruby: str) -> None:
-    assert ok("-b", "fake", "talk", "ruby", "Hi") == "Ruby: (no reply queued)\n"
+    assert ok("-b", "fake", "talk", "ruby", "Hi") == "Ruby: [no reply queued]\n"
 
 
 def test_talk_knows_an_edit_made_between_two_messages(ruby: str) -> None:
@@ -586,7 +586,7 @@ def test_interactive_quit_and_blank_lines(ruby: str) -> None:
     """/quit leaves at once; blank lines are skipped; everything said is kept."""
     result = inkborn("-b", "fake", "talk", "ruby", "--as", "Harry", input="\n   \nHello\n/quit\nNever sent\n")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("Ruby: (no reply queued)") == 1
+    assert result.stdout.count("Ruby: [no reply queued]") == 1
     assert re.search(r"^Harry\s+visitor\s+2 turns$", ok("people", "ruby"), re.M)
 
 

@@ -15,7 +15,7 @@ from .errors import BackendError, InvalidInput, NotFound
 from .manuscript import Revision, apply_edit, diff, normalize
 from .people import Person
 from .promises import Keeping, Promise, keep, read_promises
-from .stage import Scene, build_prompt
+from .stage import Scene, build_prompt, who_is_here
 
 if TYPE_CHECKING:
     from .studio import Studio
@@ -167,8 +167,10 @@ class Character:
         backend = self.studio.backend
         best: tuple[int, Prompt] | None = None
         since_seen = fresh_edits(seen.text, head.text) if seen and seen.id != head.id else []
+        # what is newly true opens her turn; what is no longer true is said only where her context still holds it
+        newly = [FreshEdit("added", new=e.new) for e in since_seen if e.new]
         for base in self._base_candidates(head):
-            edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [], since_seen)
+            edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [], newly)
             scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed)
             prompt = build_prompt(scene, backend)
             prompt = replace(prompt, cache_key=self.slug)
@@ -176,7 +178,9 @@ class Character:
             if best is None or cost < best[0]:
                 best = (cost, prompt)
         assert best is not None
-        promises = read_promises(self.name, head.text, [e.new for e in since_seen if e.new])
+        promises = read_promises(self.name, head.text, fresh=[e.new for e in since_seen if e.new],
+                                 gone=[e.old for e in since_seen if e.old],
+                                 heard=[history[-1].text, who_is_here(self.name, person.name)])
         return best[1], head, promises
 
     def _seen_revision(self, person: Person, head: Revision) -> Revision | None:

@@ -42,7 +42,7 @@ def _language_names() -> dict[str, str]:
 class Promise:
     """Something every reply of hers must show; `source` is the canon sentence it comes from."""
 
-    kind: str  # "language" | "lowercase" | "max_words" | "herself"
+    kind: str  # "herself" | "own_words" | "forgotten" | "mood" | "language" | "lowercase" | "max_words"
     value: str | int
     source: str
 
@@ -80,11 +80,51 @@ def _language_promise(sentence: str) -> str | None:
     return first
 
 
-def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = ()) -> list[Promise]:
-    """The promises the canon makes. A fresh edit's sentences outrank older ones."""
+_STOP = set("""about after again also always been before being from have just like many more most much never
+only other over same should some such than that their them then there these they this those through under very
+were what when where which while will with would your years year does said says""".split())
+
+
+def _mood(name: str, sentence: str) -> str | None:
+    """"positive" or "negative" when a sentence sets how she feels, strongly."""
+    first = re.escape(name.split()[0])
+    if not re.search(rf"\b(?:{first}|she|he|they)\b[^.;]*?\b(?:is|feels|has been|seems|stays|gets|becomes|grows|"
+                     r"can hardly|cannot stop)\b", sentence, re.I):
+        return None
+    score = sentiment(sentence)
+    return "positive" if score >= 0.4 else "negative" if score <= -0.4 else None
+
+
+def _gone_words(gone: list[str] | tuple[str, ...], text: str) -> tuple[str, ...]:
+    """Words only an edit's removed or replaced sentences said: the old facts she must not keep saying."""
+    kept = set(re.findall(r"[\w'-]+", text.lower()))
+    words = []
+    for sentence in gone:
+        for word in re.findall(r"[\w'-]+", sentence):
+            low = word.lower()
+            if (len(low) >= 4 or low.isdigit()) and low not in kept and low not in _STOP and low not in words:
+                words.append(low)
+    return tuple(words)
+
+
+def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (), gone: list[str] | tuple[str, ...] = (),
+                  heard: list[str] | tuple[str, ...] = ()) -> list[Promise]:
+    """The promises the canon makes for this reply.
+
+    fresh: sentences an edit just made true (they outrank older ones); gone: sentences it
+    removed or replaced; heard: what she was just told (the person's words, the stage's).
+    """
     ordered = sentences(text)
     ordered = [s for s in ordered if s not in fresh] + [s for s in ordered if s in fresh]
     promises = [Promise("herself", name, "")]
+    promises += [Promise("own_words", h, "") for h in heard if h.strip()]
+    forgotten = _gone_words(gone, text)
+    if forgotten:
+        promises.append(Promise("forgotten", " ".join(forgotten), " / ".join(gone)))
+    for sentence in fresh:
+        mood = _mood(name, sentence)
+        if mood:
+            promises.append(Promise("mood", mood, sentence))
     language = None
     for sentence in ordered:  # the last sentence that sets her language wins
         code = _language_promise(sentence)
@@ -126,9 +166,34 @@ def _herself(promise: Promise, reply: str, name: str) -> bool:
     return not (_DENIAL.search(reply) or narrated or greeted)
 
 
+def _own_words(promise: Promise, reply: str, name: str) -> bool:
+    """Not a repeat of what she was just told: no run of six words from it, and not its first sentence."""
+    said, told = _words_of(reply), _words_of(str(promise.value))
+    if not said or not told:
+        return True
+    if said[: len(told)] == told and len(told) >= 2:
+        return False
+    runs = {tuple(told[i : i + 6]) for i in range(len(told) - 5)}
+    return not any(tuple(said[i : i + 6]) in runs for i in range(len(said) - 5))
+
+
+def _words_of(text: str) -> list[str]:
+    return re.findall(r"[\w']+", text.lower())
+
+
+def _forgotten(promise: Promise, reply: str, name: str) -> bool:
+    said = set(_words_of(reply))
+    return not any(word in said for word in str(promise.value).split())
+
+
+def _mood_kept(promise: Promise, reply: str, name: str) -> bool:
+    score = sentiment(reply)
+    return score >= 0.05 if promise.value == "positive" else score <= -0.05
+
+
 def _language(promise: Promise, reply: str, name: str) -> bool:
     words = re.findall(r"[^\W\d_]+", reply)
-    if len(words) < 3:
+    if len(words) < 2:
         return True  # too little to judge
     return detect_language(reply) in (promise.value, None)
 
@@ -141,7 +206,22 @@ def _max_words(promise: Promise, reply: str, name: str) -> bool:
     return len(reply.split()) <= int(promise.value)
 
 
-_CHECKS = {"herself": _herself, "language": _language, "lowercase": _lowercase, "max_words": _max_words}
+_CHECKS = {"herself": _herself, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
+           "own_words": _own_words, "forgotten": _forgotten, "mood": _mood_kept}
+_SAID_AGAIN = ("herself", "own_words", "forgotten", "mood")  # broken: she is asked again
+_WHOLE = ("forgotten", "mood")  # judged on the whole reply, not only its opening
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def sentiment(text: str) -> float:
+    """VADER's compound score of the text, -1 (bleak) to 1 (glad)."""
+    return _vader().polarity_scores(text)["compound"]
 
 
 def broken(promises: list[Promise], reply: str, name: str) -> list[Promise]:
@@ -186,7 +266,7 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
     if not backend.speaks_as_her:
         yield from _words(backend.stream(prompt, usage), f"{name}:", usage)
         return
-    herself = [p for p in promises if p.kind == "herself"]
+    again = [p for p in promises if p.kind in _SAID_AGAIN]
     language = next((p for p in promises if p.kind == "language"), None)
     spoken = ""
     for attempt in range(RETRIES + 1):
@@ -205,8 +285,13 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if held:  # what she had begun to say is kept with the failed turn
                     yield held
                 raise
-            if broken(herself, held, name) and attempt < RETRIES:
+            held = _without_direction(held, stream)
+            if attempt < RETRIES and broken([p for p in again if p.kind not in _WHOLE], held, name):
                 continue
+            if attempt < RETRIES and any(p.kind in _WHOLE for p in again):
+                held += "".join(stream)  # a mood, or an old fact, shows anywhere in the reply: judge it whole
+                if broken(again, held, name):
+                    continue
             if language is not None and not language.kept_by(held, name):
                 said = held + "".join(stream)
                 record.repairs.append("language")
@@ -257,6 +342,17 @@ def _words(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Itera
         close = getattr(chunks, "close", None)
         if close:
             close()
+
+
+def _without_direction(held: str, stream: Iterator[str]) -> str:
+    """Her opening without a stage direction like "(sighs)" a model may begin with."""
+    if not held.lstrip().startswith("("):
+        return held
+    for chunk in stream:
+        held += chunk
+        if ")" in held or len(held.split()) > 40:
+            break
+    return re.sub(r"^\s*\([^)]*\)\s*", "", held)
 
 
 def _unquoted(chunks: Iterator[str]) -> Iterator[str]:

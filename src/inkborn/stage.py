@@ -93,7 +93,7 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     while talk and used + sum(backend.count_tokens(m.content) + 8 for m in talk) > budget + MESSAGE_ROOM:
         talk = talk[2:] if len(talk) > 1 and talk[1].role == "assistant" else talk[1:]
     return Prompt(tuple(head + talk + tail), prefill=cue(scene.name, scene.edits),
-                  stop=(f"\n{scene.person}:", f"\n{scene.name}:"), max_tokens=REPLY_TOKENS, seed=scene.seed)
+                  stop=(f"\n{scene.person}:", f"\n{scene.name}:", "\n("), max_tokens=REPLY_TOKENS, seed=scene.seed)
 
 
 def _conversation(turns: list[Turn], name: str, person: str) -> list[Message]:

@@ -10,7 +10,7 @@ from .base import Backend, Prompt, Usage
 
 
 class FakeBackend(Backend):
-    """Replies with queued text (or "(no reply queued)") and records every prompt."""
+    """Replies with queued text (or "[no reply queued]") and records every prompt."""
 
     name = "fake"
     supports_prefill = True
@@ -26,7 +26,7 @@ class FakeBackend(Backend):
 
     def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
         self.history.append(prompt)
-        reply = self.queue.popleft() if self.queue else "(no reply queued)"
+        reply = self.queue.popleft() if self.queue else "[no reply queued]"
         usage.model, usage.tokens_evaluated = "fake", self.cost(prompt)
         if isinstance(reply, Exception):
             yield "I was saying"
