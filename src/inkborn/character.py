@@ -158,7 +158,7 @@ class Character:
     def prompt_for(self, person: Person, conversation: int, seed: int | None = None) -> tuple[Prompt, Revision, list[Promise]]:
         """Her context for the next reply to this person, the revision it speaks under, and its promises."""
         head = self.head()
-        history = [t for t in self._store.turns(conversation, limit=HISTORY_TURNS)]
+        history = self._store.turns(conversation, limit=HISTORY_TURNS)
         while history and history[-1].is_hers:  # answering again: drop her unfinished attempt
             history.pop()
         if not history:
@@ -193,8 +193,8 @@ class Character:
     def _base_candidates(self, head: Revision) -> list[Revision]:
         if not self.studio.backend.keeps_cache:
             return [head]
-        revisions = self._store.revisions(self.id)
-        return [head] + [r for r in reversed(revisions[:-1])][: self.base_candidates - 1]
+        earlier = self._store.revisions(self.id, last=self.base_candidates)[:-1]
+        return [head, *reversed(earlier)]
 
     def _reply(self, person: Person, conversation: int, seed: int | None) -> Reply:
         reply = Reply()

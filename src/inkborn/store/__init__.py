@@ -171,9 +171,11 @@ class Store:
             raise NotFound(f"no revision with id {rid}")
         return rev
 
-    def revisions(self, cid: int) -> list[Revision]:
-        ids = [r["id"] for r in self._rows("SELECT id FROM revisions WHERE character_id = ? ORDER BY number", cid)]
-        return [self.revision_by_id(i) for i in ids]
+    def revisions(self, cid: int, *, last: int | None = None) -> list[Revision]:
+        """Her revisions, oldest first (only the newest `last` of them, if given)."""
+        sql = "SELECT id FROM revisions WHERE character_id = ? ORDER BY number DESC"
+        rows = self._rows(sql + (f" LIMIT {int(last)}" if last else ""), cid)
+        return [self.revision_by_id(r["id"]) for r in reversed(rows)]
 
     # people ---------------------------------------------------------------
 
