@@ -117,9 +117,9 @@ def test_an_old_fact_she_says_again_is_asked_again(ruby, fake):
     fake.enqueue("Hello.")
     ruby.say("Hi.").finish()
     ruby.edit("replace", old="She hates the sea.", new="She loves the sea.")
-    fake.enqueue("Honestly I hates the sea, always did.", "The sea is where I go to think.")
+    fake.enqueue("Honestly I hates the sea, always did.", "I love the sea; it is where I go to think.")
     reply = ruby.say("Beach?").finish()
-    assert reply.text == "The sea is where I go to think."
+    assert reply.text == "I love the sea; it is where I go to think."
     assert reply.turn.attempts == 2
 
 
@@ -430,8 +430,8 @@ def test_characters_persist_across_studios(tmp_path, monkeypatch):
         ruby = two.character("ruby")
         assert ruby.head().number == 2
         assert FRENCH in ruby.manuscript
-        fake.enqueue("Bonjour.")
-        assert ruby.say("Hi.").finish().text == "Bonjour."
+        fake.enqueue("Bonjour, je vais très bien.")
+        assert ruby.say("Hi.").finish().text == "Bonjour, je vais très bien."
         assert two.backend_name == "fake"
 
 

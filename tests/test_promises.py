@@ -115,3 +115,36 @@ def test_what_she_began_to_say_is_kept_when_the_backend_fails() -> None:
         for chunk in keep(fake, PROMPT, [], "Juno", Usage(), record):
             heard.append(chunk)
     assert "".join(heard) == "I was saying"
+
+
+def test_an_edit_must_show_in_the_first_reply_after_it_and_its_old_facts_must_not() -> None:
+    before = "# Juno\n\nJuno keeps bees in Leeds.\n"
+    after = "# Juno\n\nJuno keeps bees in Bristol.\n"
+    found = read_promises("Juno", after, fresh=["Juno keeps bees in Bristol."], gone=["Juno keeps bees in Leeds."],
+                          changed=["Juno keeps bees in Leeds."], before=before)
+    shows = next(p for p in found if p.kind == "shows")
+    forgotten = next(p for p in found if p.kind == "forgotten")
+    assert shows.value == "bristol" and forgotten.value == "leeds"
+    assert shows.kept_by("The hives in Bristol are loud.", "Juno")
+    assert not shows.kept_by("The hives are loud.", "Juno")
+    assert not forgotten.kept_by("Back in Leeds we had more rain.", "Juno")
+
+
+def test_a_deleted_sentence_forbids_only_its_names() -> None:
+    found = read_promises("Juno", "Juno keeps bees.\n", gone=["Her sister Maud keeps a cat."], before="")
+    assert kinds(found)["forgotten"] == "maud"
+
+
+def test_a_fresh_mood_and_a_question_habit_are_promises() -> None:
+    found = kinds(read_promises("Juno", "Juno is miserable and lonely all winter.\nJuno ends every sentence with a question.\n",
+                                fresh=["Juno is miserable and lonely all winter."]))
+    assert found["mood"] == "negative" and found["question"] == 1
+    sad, asks = Promise("mood", "negative", ""), Promise("question", 1, "")
+    assert sad.kept_by("I miss the sun so much, it hurts.", "Juno") and not sad.kept_by("What a lovely day!", "Juno")
+    assert asks.kept_by("Is it broken again?", "Juno") and not asks.kept_by("It is broken again.", "Juno")
+
+
+def test_she_does_not_repeat_what_she_was_just_told() -> None:
+    told = Promise("own_words", "Any news from the hives today?", "")
+    assert not told.kept_by("Any news from the hives today?", "Juno")
+    assert told.kept_by("The queen is laying again, finally.", "Juno")

@@ -180,7 +180,9 @@ class Character:
         assert best is not None
         promises = read_promises(self.name, head.text, fresh=[e.new for e in since_seen if e.new],
                                  gone=[e.old for e in since_seen if e.old],
-                                 heard=[history[-1].text, who_is_here(self.name, person.name)])
+                                 changed=[e.old for e in since_seen if e.kind == "changed"],
+                                 heard=[history[-1].text, who_is_here(self.name, person.name)],
+                                 before=seen.text if seen else "")
         return best[1], head, promises
 
     def _seen_revision(self, person: Person, head: Revision) -> Revision | None:

@@ -42,7 +42,7 @@ def _language_names() -> dict[str, str]:
 class Promise:
     """Something every reply of hers must show; `source` is the canon sentence it comes from."""
 
-    kind: str  # "herself" | "own_words" | "forgotten" | "mood" | "language" | "lowercase" | "max_words"
+    kind: str  # herself, own_words, forgotten, mood, shows, question, language, lowercase, max_words
     value: str | int
     source: str
 
@@ -80,9 +80,13 @@ def _language_promise(sentence: str) -> str | None:
     return first
 
 
+_SHAPES = re.compile(r"\blower[- ]?case\b|\bcapital|\bwords\b|\bquestion", re.I)  # edits about the form of her words
 _STOP = set("""about after again also always been before being from have just like many more most much never
 only other over same should some such than that their them then there these they this those through under very
-were what when where which while will with would your years year does said says""".split())
+were what when where which while will with would your years year does said says anything everything something
+nothing really because though could every still often whenever whatever someone everyone people little""".split())
+_NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split())
 
 
 def _mood(name: str, sentence: str) -> str | None:
@@ -95,36 +99,45 @@ def _mood(name: str, sentence: str) -> str | None:
     return "positive" if score >= 0.4 else "negative" if score <= -0.4 else None
 
 
-def _gone_words(gone: list[str] | tuple[str, ...], text: str) -> tuple[str, ...]:
-    """Words only an edit's removed or replaced sentences said: the old facts she must not keep saying."""
-    kept = set(re.findall(r"[\w'-]+", text.lower()))
-    words = []
-    for sentence in gone:
-        for word in re.findall(r"[\w'-]+", sentence):
+def _distinctive(said: list[str] | tuple[str, ...], absent_from: str, *, names_only: bool = False) -> tuple[str, ...]:
+    """The telling words of some sentences that the other text lacks: names, numbers, longer words."""
+    kept = set(re.findall(r"[\w'-]+", absent_from.lower()))
+    words: list[str] = []
+    for sentence in said:
+        for i, word in enumerate(re.findall(r"[\w'-]+", sentence)):
             low = word.lower()
-            if (len(low) >= 4 or low.isdigit()) and low not in kept and low not in _STOP and low not in words:
+            name_or_number = (word[0].isupper() and i > 0) or any(c.isdigit() for c in word) or low in _NUMBER_WORDS
+            telling = name_or_number or (not names_only and len(low) >= 4)
+            if telling and low not in kept and low not in _STOP and low not in words:
                 words.append(low)
     return tuple(words)
 
 
 def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (), gone: list[str] | tuple[str, ...] = (),
-                  heard: list[str] | tuple[str, ...] = ()) -> list[Promise]:
+                  heard: list[str] | tuple[str, ...] = (), before: str = "",
+                  changed: list[str] | tuple[str, ...] = ()) -> list[Promise]:
     """The promises the canon makes for this reply.
 
     fresh: sentences an edit just made true (they outrank older ones); gone: sentences it
-    removed or replaced; heard: what she was just told (the person's words, the stage's).
+    removed or replaced (changed: those of them that were replaced); heard: what she was just
+    told (the person's words, the stage's); before: the manuscript her recent words were spoken under.
     """
     ordered = sentences(text)
     ordered = [s for s in ordered if s not in fresh] + [s for s in ordered if s in fresh]
     promises = [Promise("herself", name, "")]
     promises += [Promise("own_words", h, "") for h in heard if h.strip()]
-    forgotten = _gone_words(gone, text)
+    forgotten = _distinctive(changed, text) + _distinctive([g for g in gone if g not in changed], text, names_only=True)
     if forgotten:
         promises.append(Promise("forgotten", " ".join(forgotten), " / ".join(gone)))
     for sentence in fresh:
         mood = _mood(name, sentence)
         if mood:
             promises.append(Promise("mood", mood, sentence))
+        elif not _language_promise(sentence) and not _SHAPES.search(sentence):
+            # the first reply after an edit shows it: at least one of the words it brought
+            brought = _distinctive([sentence], before)
+            if brought:
+                promises.append(Promise("shows", " ".join(brought), sentence))
     language = None
     for sentence in ordered:  # the last sentence that sets her language wins
         code = _language_promise(sentence)
@@ -132,6 +145,8 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
             language = Promise("language", code, sentence)
         if re.search(r"\blower[- ]?case\b|\bno capital|\bnever uses? capital", sentence, re.I):
             promises.append(Promise("lowercase", 1, sentence))
+        if re.search(r"\b(?:every|always|each)\b[^.]*\bwith a question\b|\bonly (?:in|with) questions\b", sentence, re.I):
+            promises.append(Promise("question", 1, sentence))
         limit = re.search(
             r"\b(?:never|no more than|not more than|at most)\b[^.]*?\b(?:says?|speaks?|uses?|more than)?\s*(\d+|"
             + "|".join(_NUMBERS) + r")\s+words\b", sentence, re.I)
@@ -186,6 +201,19 @@ def _forgotten(promise: Promise, reply: str, name: str) -> bool:
     return not any(word in said for word in str(promise.value).split())
 
 
+def _shows(promise: Promise, reply: str, name: str) -> bool:
+    """One of the edit's telling words (or a form of it) is in the reply, or she speaks a language it names."""
+    said = _words_of(reply)
+    if any(w.startswith(word[: max(4, len(word) - 2)]) for word in str(promise.value).split() for w in said):
+        return True
+    named = {code for lang, code in _language_names().items() if re.search(rf"\b{lang}\b", promise.source)}
+    return bool(named) and len(said) >= 2 and detect_language(reply) in named
+
+
+def _question(promise: Promise, reply: str, name: str) -> bool:
+    return bool(re.search(r"\?[\"')\]\u201d]*\s*$", reply))
+
+
 def _mood_kept(promise: Promise, reply: str, name: str) -> bool:
     score = sentiment(reply)
     return score >= 0.05 if promise.value == "positive" else score <= -0.05
@@ -207,9 +235,10 @@ def _max_words(promise: Promise, reply: str, name: str) -> bool:
 
 
 _CHECKS = {"herself": _herself, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
-           "own_words": _own_words, "forgotten": _forgotten, "mood": _mood_kept}
-_SAID_AGAIN = ("herself", "own_words", "forgotten", "mood")  # broken: she is asked again
-_WHOLE = ("forgotten", "mood")  # judged on the whole reply, not only its opening
+           "own_words": _own_words, "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows,
+           "question": _question}
+_SAID_AGAIN = ("herself", "own_words", "forgotten", "mood", "shows", "question")  # broken: she is asked again
+_WHOLE = ("forgotten", "mood", "shows", "question")  # judged on the whole reply, not only its opening
 
 
 @lru_cache(maxsize=1)
