@@ -54,6 +54,13 @@ class Usage:
     first_token_at: float | None = None  # time.perf_counter() when the model's first token arrived
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def count(self, *, evaluated: int | None = None, generated: int | None = None) -> None:
+        """Add a call's tokens: one reply may take several calls (a new attempt, a repair)."""
+        if evaluated is not None:
+            self.tokens_evaluated = (self.tokens_evaluated or 0) + evaluated
+        if generated is not None:
+            self.tokens_generated = (self.tokens_generated or 0) + generated
+
 
 class Backend:
     """A language model she speaks through. Subclasses set `name` and implement `stream`."""

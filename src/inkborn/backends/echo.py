@@ -15,5 +15,6 @@ class EchoBackend(Backend):
     speaks_as_her = False
 
     def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
-        usage.model, usage.tokens_evaluated, usage.tokens_generated = "echo", self.cost(prompt), 0
+        usage.model = "echo"
+        usage.count(evaluated=self.cost(prompt), generated=0)
         yield json.dumps(prompt.as_dict(), ensure_ascii=False, indent=1)

@@ -229,7 +229,7 @@ class EmbeddedBackend(Backend):
         with self._lock:
             llm = self._llm
             usage.model = self.model_name
-            usage.tokens_evaluated = self._cost(tokens, prompt.cache_key)
+            usage.count(evaluated=self._cost(tokens, prompt.cache_key))
             self._dirty = True
             generated = 0
             for chunk in llm.create_completion(
@@ -246,7 +246,7 @@ class EmbeddedBackend(Backend):
                 text = chunk["choices"][0]["text"]
                 if text:
                     yield text
-            usage.tokens_generated = generated
+            usage.count(generated=generated)
 
     def close(self) -> None:
         with self._lock:

@@ -27,11 +27,12 @@ class FakeBackend(Backend):
     def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
         self.history.append(prompt)
         reply = self.queue.popleft() if self.queue else "[no reply queued]"
-        usage.model, usage.tokens_evaluated = "fake", self.cost(prompt)
+        usage.model = "fake"
+        usage.count(evaluated=self.cost(prompt))
         if isinstance(reply, Exception):
             yield "I was saying"
             raise reply if isinstance(reply, BackendError) else BackendError(str(reply))
         words = reply.split(" ")
         for i, word in enumerate(words):
             yield word if i == 0 else " " + word
-        usage.tokens_generated = len(words)
+        usage.count(generated=len(words))

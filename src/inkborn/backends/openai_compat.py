@@ -79,13 +79,13 @@ class OpenAIBackend(Backend):
                         break
                     chunk = json.loads(data)
                     if chunk.get("usage"):
-                        usage.tokens_evaluated = chunk["usage"].get("prompt_tokens")
+                        usage.count(evaluated=chunk["usage"].get("prompt_tokens"))
                     for choice in chunk.get("choices", []):
                         text = (choice.get("delta") or {}).get("content") or ""
                         if text:
                             generated += 1
                             yield text
-                usage.tokens_generated = generated
+                usage.count(generated=generated)
         except httpx.ConnectError as exc:
             raise BackendUnavailable(
                 f"cannot reach {self.base_url} ({exc}); start the server or check base_url"
