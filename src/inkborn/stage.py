@@ -67,8 +67,8 @@ def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
 def cue(name: str, edits: tuple[FreshEdit, ...]) -> str:
     """How her turn begins: what the edits made true, as a stage direction, then her name.
 
-    Measured on the default 1.5B model: the fresh edit in a system note alone → French 1/6;
-    with the same edit also as the direction that opens her turn → 4/6.
+    Measured on the default 1.5B model, two French probes x 3 seeds, before promises were checked:
+    the fresh edit in a late system note alone → French 0/6; also as the direction opening her turn → 3/6.
     """
     true = " ".join(e.new for e in edits if e.new)
     return f"({true})\n{name}:" if true else f"{name}:"

