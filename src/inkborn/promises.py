@@ -297,10 +297,11 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         return
     again = [p for p in promises if p.kind in _SAID_AGAIN]
     language = next((p for p in promises if p.kind == "language"), None)
-    spoken, missed = "", []
+    spoken = ""
     for attempt in range(RETRIES + 1):
         record.attempts = attempt + 1
-        tried = prompt if attempt == 0 else _again(prompt, name, attempt, missed, promises)
+        tried = prompt if attempt == 0 else replace(
+            prompt, seed=(prompt.seed or 0) + 7919 * attempt, temperature=min(1.0, prompt.temperature + 0.15 * attempt))
         stream = _words(backend.stream(tried, usage), f"{name}:", usage)
         held = ""
         try:
@@ -314,13 +315,11 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                     yield held
                 raise
             held = _without_direction(held, stream)
-            missed = broken([p for p in again if p.kind not in _WHOLE], held, name) if attempt < RETRIES else []
-            if missed:
+            if attempt < RETRIES and broken([p for p in again if p.kind not in _WHOLE], held, name):
                 continue
             if attempt < RETRIES and any(p.kind in _WHOLE for p in again):
                 held += "".join(stream)  # a mood, or an old fact, shows anywhere in the reply: judge it whole
-                missed = broken(again, held, name)
-                if missed:
+                if broken(again, held, name):
                     continue
             if language is not None and not language.kept_by(held, name):
                 said = held + "".join(stream)
@@ -335,18 +334,6 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
             stream.close()
         record.broken = [p.kind for p in broken(promises, spoken, name)]
         return
-
-
-def _again(prompt: Prompt, name: str, attempt: int, missed: list[Promise], promises: list[Promise]) -> Prompt:
-    """The prompt for another attempt: another seed, a little warmer, and what she missed said once more, last."""
-    tried = replace(prompt, seed=(prompt.seed or 0) + 7919 * attempt,
-                    temperature=min(1.0, prompt.temperature + 0.15 * attempt))
-    if not any(p.kind in _WHOLE for p in missed):
-        return tried
-    truths = [p.source for p in promises if p.kind in ("shows", "mood", "question") and p.source]
-    if not truths:
-        return tried
-    return replace(tried, messages=tried.messages + (Message("system", f"True of {name}, always: {' '.join(dict.fromkeys(truths))}"),))
 
 
 def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Prompt:
