@@ -15,6 +15,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -171,25 +173,27 @@ def test_new_name_from_option_and_from_slug() -> None:
     assert re.search(r"^mae-west\s+Mae West\s+revision 1", listing, re.M)
 
 
-def test_new_with_editor(appending_editor: str) -> None:
-    # `new` only opens the editor when stdin is a terminal; give it one.
+@contextmanager
+def terminal() -> Iterator[int]:
+    """A pseudo-terminal for stdin: `new` only opens the editor when stdin is a terminal."""
     master, slave = os.openpty()
     try:
-        out = ok("new", "ruby", stdin=slave, env=cli_env(EDITOR=appending_editor))
+        yield slave
     finally:
         os.close(slave)
         os.close(master)
+
+
+def test_new_with_editor(appending_editor: str) -> None:
+    with terminal() as tty:
+        out = ok("new", "ruby", stdin=tty, env=cli_env(EDITOR=appending_editor))
     assert "created ruby (Ruby), revision 1" in out
     assert ok("show", "ruby") == "# Ruby\n\nShe hums when she paints.\n"
 
 
 def test_new_with_failing_editor_keeps_the_draft(failing_editor: str, inkborn_home: Path) -> None:
-    master, slave = os.openpty()
-    try:
-        result = inkborn("new", "ruby", stdin=slave, env=cli_env(EDITOR=failing_editor))
-    finally:
-        os.close(slave)
-        os.close(master)
+    with terminal() as tty:
+        result = inkborn("new", "ruby", stdin=tty, env=cli_env(EDITOR=failing_editor))
     line = assert_error(result, "draft", "status 3")
     draft = draft_named_in(line, inkborn_home)
     assert "Half a thought." in draft.read_text("utf-8")

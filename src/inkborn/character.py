@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterator
 
 from .backends.base import Prompt, Usage
@@ -264,9 +265,10 @@ class Character:
 
 
 def _placeholder() -> Turn:
-    from datetime import datetime, timezone
-
-    return Turn(0, 0, "person", "", "ok", None, None, None, None, None, None, None, None, datetime.now(timezone.utc))
+    """An empty message to stand where the person's next words will go."""
+    return Turn(id=0, conversation_id=0, speaker="person", text="", status="ok", revision_id=None, backend=None,
+                model=None, tokens_evaluated=None, tokens_generated=None, first_token_ms=None, total_ms=None,
+                error=None, created_at=datetime.now(timezone.utc))
 
 
 def _merge(*groups: list[FreshEdit]) -> list[FreshEdit]:

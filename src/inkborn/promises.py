@@ -161,17 +161,13 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
 # checking a reply -------------------------------------------------------------
 
 
-def _self_denials() -> re.Pattern[str]:
-    return re.compile(
-        r"(?i)\b(?:as an? (?:ai|artificial|language model|assistant|virtual)|language model|"
-        r"i(?:'m| am) (?:just |only |merely |actually |really )?(?:an? )?"
-        r"(?:ai|a\.i\.|artificial intelligence|chatbot|bot|assistant|computer program|program|machine|fictional character)|"
-        r"i (?:can't|cannot|can not|am unable to|am not able to) (?:help|assist)(?: you)?(?: with)? (?:that|this)|"
-        r"how (?:can|may) i (?:help|assist) you|feel free to ask|if you have any (?:other |more |further )?questions)\b"
-    )
-
-
-_DENIAL = _self_denials()
+_DENIAL = re.compile(  # speaking as an assistant or a machine, not as herself
+    r"(?i)\b(?:as an? (?:ai|artificial|language model|assistant|virtual)|language model|"
+    r"i(?:'m| am) (?:just |only |merely |actually |really )?(?:an? )?"
+    r"(?:ai|a\.i\.|artificial intelligence|chatbot|bot|assistant|computer program|program|machine|fictional character)|"
+    r"i (?:can't|cannot|can not|am unable to|am not able to) (?:help|assist)(?: you)?(?: with)? (?:that|this)|"
+    r"how (?:can|may) i (?:help|assist) you|feel free to ask|if you have any (?:other |more |further )?questions)\b"
+)
 
 
 def _herself(promise: Promise, reply: str, name: str) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..conversation import Turn
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from ..manuscript import Revision, content_hash, summarize_change
 from ..people import Person
 from .migrations import migrate
@@ -89,8 +89,6 @@ class Store:
     def create_character(self, slug: str, name: str, text: str, author: str) -> CharacterRecord:
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM characters WHERE slug = ?", (slug,)).fetchone():
-                from ..errors import InvalidInput
-
                 raise InvalidInput(f"there is already a character called {slug!r}; `inkborn write {slug}` edits her")
             now = _now()
             cid = db.execute(
