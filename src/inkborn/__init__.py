@@ -22,6 +22,7 @@ from .errors import (
     ManuscriptTooLong,
     ModelFileError,
     NotFound,
+    StaleRevision,
 )
 from .manuscript import Revision
 from .people import Person
@@ -44,6 +45,7 @@ __all__ = [
     "Prompt",
     "Reply",
     "Revision",
+    "StaleRevision",
     "Studio",
     "Turn",
     "Usage",

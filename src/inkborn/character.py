@@ -34,6 +34,7 @@ class Reply:
     def __init__(self, chunks: Iterator[str] | None = None) -> None:
         self._chunks: Iterator[str] = chunks if chunks is not None else iter(())
         self.text = ""
+        self.said: Turn | None = None  # the person's words this reply answers, when said just now
         self.turn: Turn | None = None
 
     def __iter__(self) -> Iterator[str]:
@@ -80,12 +81,16 @@ class Character:
     def revisions(self) -> list[Revision]:
         return self._store.revisions(self.id)
 
-    def write(self, text: str, *, summary: str | None = None) -> Revision | None:
-        """Save text as a new revision by the author; None when nothing changed."""
+    def write(self, text: str, *, summary: str | None = None, base: int | None = None) -> Revision | None:
+        """Save text as a new revision by the author; None when nothing changed.
+
+        `base` is the revision the text was written from: if another save came since, nothing is
+        saved and StaleRevision says so (two editors never silently overwrite each other).
+        """
         text = normalize(text)
         if not text:
             raise InvalidInput("the manuscript would be empty; a character needs at least a sentence")
-        return self._store.save_revision(self.id, text, self.author.name, summary=summary)
+        return self._store.save_revision(self.id, text, self.author.name, summary=summary, base=base)
 
     def edit(self, op: str, *, new: str = "", old: str = "") -> Revision | None:
         """Append, replace or delete a passage, saved as a new revision."""
@@ -132,8 +137,10 @@ class Character:
             raise InvalidInput("say something: the message is empty")
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)
-        self._store.add_turn(conversation, "person", text.strip())
-        return self._reply(person, conversation, seed)
+        said = self._store.add_turn(conversation, "person", text.strip())
+        reply = self._reply(person, conversation, seed)
+        reply.said = self._store.turn(said)
+        return reply
 
     def record(self, text: str, *, as_: str | None = None, hers: bool = False) -> Turn:
         """Store a turn said before, without a model: the person's words, or hers (replays, imports)."""

@@ -20,6 +20,7 @@ from .bench.cli import bench
 from .character import Character, Reply
 from .errors import EditorFailed, InkbornError, InvalidInput
 from .manuscript import decode
+from .server.cli import commands as server_commands
 from .studio import Studio
 
 
@@ -388,3 +389,5 @@ def try_command(studio: Studio, seed: int) -> None:
 
 
 cli.add_command(bench)
+for _command in server_commands:
+    cli.add_command(_command)

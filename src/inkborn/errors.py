@@ -4,6 +4,7 @@
     ├── NotFound              an unknown character, revision or person
     ├── InvalidInput          an empty manuscript, a file that is not UTF-8, an edit that does not apply
     ├── ManuscriptTooLong     the manuscript does not fit the model's context
+    ├── StaleRevision         a save based on a revision that is no longer the head
     ├── EditorFailed          $EDITOR exited non-zero; the draft was kept
     ├── ModelFileError        the model file is missing, truncated or fails its checksum
     └── BackendError          the language model failed
@@ -26,6 +27,7 @@ __all__ = [
     "ManuscriptTooLong",
     "ModelFileError",
     "NotFound",
+    "StaleRevision",
 ]
 
 
@@ -49,6 +51,17 @@ class ManuscriptTooLong(InkbornError):
         super().__init__(
             f"the manuscript is {tokens} tokens but {backend} leaves room for {limit}; "
             "shorten it (it is saved, nothing is lost) or use a backend with a larger context"
+        )
+
+
+class StaleRevision(InkbornError):
+    """A save was based on a revision that is no longer the head; nothing was saved."""
+
+    def __init__(self, base: int, head: int):
+        self.base, self.head = base, head
+        super().__init__(
+            f"the manuscript was saved elsewhere since revision {base}: it is now at revision {head}. "
+            f"Nothing was saved; to keep yours, save it again based on revision {head}."
         )
 
 

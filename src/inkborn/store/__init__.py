@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..conversation import Turn
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, StaleRevision
 from ..manuscript import Revision, content_hash, summarize_change
 from ..people import Person
 from .migrations import migrate
@@ -114,6 +114,11 @@ class Store:
             for r in self._rows("SELECT * FROM characters ORDER BY slug")
         ]
 
+    def delete_character(self, cid: int) -> None:
+        """Her, her revisions, people, conversations and invitations: the author's explicit wish."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM characters WHERE id = ?", (cid,))
+
     # revisions ------------------------------------------------------------
 
     def _insert_revision(self, db: sqlite3.Connection, cid: int, text: str, author: str, parent: Revision | None) -> int:
@@ -127,10 +132,16 @@ class Store:
              summarize_change(parent.text if parent else None, text)),
         ).lastrowid
 
-    def save_revision(self, cid: int, text: str, author: str, *, summary: str | None = None) -> Revision | None:
-        """Save text as the new head revision; None when it equals the head already."""
+    def save_revision(self, cid: int, text: str, author: str, *, summary: str | None = None,
+                      base: int | None = None) -> Revision | None:
+        """Save text as the new head revision; None when it equals the head already.
+
+        With `base`, the save is refused (StaleRevision) unless revision `base` is still the head.
+        """
         with self.transaction() as db:
             head = self._revision_where(db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
+            if base is not None and head is not None and head.number != base:
+                raise StaleRevision(base, head.number)
             if head is not None and head.content_hash == content_hash(text):
                 return None
             rid = self._insert_revision(db, cid, text, author, parent=head)
@@ -227,10 +238,11 @@ class Store:
                 f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
             ).lastrowid
 
-    def turns(self, conversation_id: int, *, limit: int | None = None) -> list[Turn]:
-        """The conversation's turns, oldest first (the newest `limit` of them)."""
-        sql = "SELECT * FROM turns WHERE conversation_id = ? ORDER BY id DESC"
-        rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), conversation_id)
+    def turns(self, conversation_id: int, *, limit: int | None = None, before: int | None = None) -> list[Turn]:
+        """The conversation's turns, oldest first (the newest `limit` of them, those before turn id `before`)."""
+        sql = "SELECT * FROM turns WHERE conversation_id = ?" + (" AND id < ?" if before else "") + " ORDER BY id DESC"
+        args = (conversation_id, before) if before else (conversation_id,)
+        rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), *args)
         return [Turn.from_row(r) for r in reversed(rows)]
 
     def turn(self, turn_id: int) -> Turn:
@@ -251,6 +263,55 @@ class Store:
             args.append(person_id)
         row = self._row(sql + " ORDER BY t.id DESC LIMIT 1", *args)
         return row["revision_id"] if row else None
+
+    def first_reply_under(self, cid: int, revision_id: int) -> int | None:
+        """The id of her first finished reply to anyone under this revision."""
+        row = self._row(
+            "SELECT MIN(t.id) AS id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
+            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND t.revision_id = ?",
+            cid, revision_id,
+        )
+        return row["id"] if row else None
+
+    def revision_before_turn(self, cid: int, turn_id: int) -> int | None:
+        """The revision id of her last finished reply to anyone before this turn."""
+        row = self._row(
+            "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
+            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND t.id < ?"
+            " ORDER BY t.id DESC LIMIT 1",
+            cid, turn_id,
+        )
+        return row["revision_id"] if row else None
+
+    # invitations ------------------------------------------------------------
+
+    def add_invite(self, cid: int, person_id: int, token_hash: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO invites (character_id, person_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                (cid, person_id, token_hash, _now()),
+            )
+
+    def invite(self, token_hash: str) -> tuple[CharacterRecord, Person, str] | None:
+        """The character and visitor a live invitation admits, with its stored hash; None if none."""
+        row = self._row(
+            "SELECT i.token_hash, p.*, c.slug, c.name AS character_name, c.created_at AS character_created"
+            " FROM invites i JOIN people p ON p.id = i.person_id JOIN characters c ON c.id = i.character_id"
+            " WHERE i.token_hash = ? AND i.revoked_at IS NULL",
+            token_hash,
+        )
+        if row is None:
+            return None
+        record = CharacterRecord(row["character_id"], row["slug"], row["character_name"], _time(row["character_created"]))
+        return record, self._person(row), row["token_hash"]
+
+    def revoke_invites(self, cid: int, person_id: int) -> int:
+        """End every live invitation of this visitor; returns how many were ended."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE invites SET revoked_at = ? WHERE character_id = ? AND person_id = ? AND revoked_at IS NULL",
+                (_now(), cid, person_id),
+            ).rowcount
 
     def iter_tables(self) -> Iterator[str]:
         for row in self._rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):

@@ -64,6 +64,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE turns ADD COLUMN promises TEXT;
     ALTER TABLE turns ADD COLUMN model_first_token_ms REAL;
     """,
+    # 3: visitors' invitations: a hash of each token, never the token
+    """
+    CREATE TABLE invites (
+        id            INTEGER PRIMARY KEY,
+        character_id  INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        person_id     INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        token_hash    TEXT NOT NULL UNIQUE,
+        created_at    TEXT NOT NULL,
+        revoked_at    TEXT
+    );
+    """,
 ]
 
 

@@ -1,0 +1,96 @@
+"""Who may do what: the author's token, and the visitors' invitations.
+
+The author's token is made on first use and kept in `author.token` in the Inkborn home, readable
+by its owner only; it may do everything. A visitor's token admits one person to one character:
+he may talk with her as himself and read his own conversation, nothing more. Only a hash of a
+visitor's token is stored. Every comparison is made in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InvalidInput
+from ..store import Store
+
+__all__ = ["Access", "Keys"]
+
+AUTHOR_FILE = "author.token"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one request's token admits."""
+
+    role: str  # "author" | "visitor"
+    character: str | None = None  # a visitor's character (slug)
+    person: str | None = None  # a visitor's name
+
+    @property
+    def is_author(self) -> bool:
+        return self.role == "author"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Keys:
+    """The tokens of one Inkborn home."""
+
+    def __init__(self, home: Path, store: Store):
+        self.home, self.store = Path(home), store
+        self._author_hash = _hash(self.author_token())
+
+    def author_token(self) -> str:
+        """The author's token, made (mode 0600) the first time it is asked for."""
+        path = self.home / AUTHOR_FILE
+        try:
+            token = path.read_text().strip()
+        except FileNotFoundError:
+            token = ""
+        if not token:
+            token = "ink_a_" + secrets.token_urlsafe(32)
+            self.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(token + "\n")
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+        return token
+
+    def invite(self, slug: str, name: str) -> str:
+        """A new token admitting `name` to the character `slug`, as a visitor."""
+        name = " ".join(name.split())
+        if not name:
+            raise InvalidInput("an invitation needs the visitor's name, e.g. `inkborn invite ruby Harry`")
+        record = self.store.character(slug)
+        author = self.store.author(record.id)
+        if name.casefold() == author.name.casefold():
+            raise InvalidInput(f"{name} is her author; the author's token (`inkborn token`) already admits him")
+        person = self.store.person(record.id, name, create=True)
+        token = "ink_v_" + secrets.token_urlsafe(32)
+        self.store.add_invite(record.id, person.id, _hash(token))
+        return token
+
+    def revoke(self, slug: str, name: str) -> int:
+        record = self.store.character(slug)
+        return self.store.revoke_invites(record.id, self.store.person(record.id, name).id)
+
+    def access(self, token: str | None) -> Access | None:
+        """What a presented token admits; None for no token or an unknown or revoked one."""
+        if not token:
+            return None
+        presented = _hash(token)
+        if hmac.compare_digest(presented, self._author_hash):
+            return Access("author")
+        found = self.store.invite(presented)
+        if found is None or not hmac.compare_digest(presented, found[2]):
+            return None
+        record, person, _ = found
+        return Access("visitor", record.slug, person.name)

@@ -1,0 +1,114 @@
+"""The OpenAI-compatible endpoint under /v1: each character is a model; any chat client can talk to her.
+
+Only the last `user` message is said to her, as the token's person: she remembers the rest from her
+own store, and `system` or `assistant` messages a caller sends are ignored. Nothing a caller sends
+becomes canon, and no caller can put words in her mouth (docs/http.md).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, AsyncIterator
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict
+
+from ..character import Character, Reply
+from .access import Access
+from .guards import studio, who
+from .problems import Problem, as_problem, error_body
+from .speaking import answer
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # OpenAI clients send many fields; those not listed are hers to decide
+    model: str
+    messages: list[ChatMessage]
+    stream: bool = False
+    seed: int | None = None
+    user: str | None = None
+
+
+def _said(messages: list[ChatMessage]) -> str:
+    for message in reversed(messages):
+        if message.role == "user":
+            if isinstance(message.content, list):
+                return " ".join(p.get("text", "") for p in message.content if p.get("type") == "text").strip()
+            return (message.content or "").strip()
+    raise Problem(400, "invalid_input", "messages has no user message: the last one is what you say to her")
+
+
+@router.get("/models")
+def models(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    slugs = [c.slug for c in studio(request).characters()] if access.is_author else [access.character]
+    return {"object": "list", "data": [{"id": s, "object": "model", "created": 0, "owned_by": "inkborn"} for s in slugs]}
+
+
+@router.post("/chat/completions")
+async def chat(body: ChatRequest, request: Request, access: Access = Depends(who)):
+    text = _said(body.messages)
+    character, reply, news = await answer(request, access, body.model, body.user,
+                                          lambda c, person: c.say(text, as_=person, seed=body.seed))
+    created, cid = int(time.time()), f"chatcmpl-{reply.said.id if reply.said else 0}"
+    if body.stream:
+        return StreamingResponse(_chunks(news, reply, character, cid, created), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
+    async for kind, value in news:
+        if kind == "error":
+            problem = as_problem(value)
+            return JSONResponse(error_body(problem), status_code=problem.status)
+        if kind == "done":
+            turn = reply.turn
+            body_out = {
+                "id": cid, "object": "chat.completion", "created": created, "model": character.slug,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": turn.text}, "finish_reason": "stop"}],
+                "usage": _usage(reply), "inkborn": await run_in_threadpool(_stored, reply, character),
+            }
+            return JSONResponse(body_out)
+    raise Problem(500, "internal_error", "her reply ended without a word")  # pragma: no cover
+
+
+def _usage(reply: Reply) -> dict[str, int]:
+    turn = reply.turn
+    prompt, completion = (turn.tokens_evaluated or 0), (turn.tokens_generated or 0)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def _stored(reply: Reply, character: Character) -> dict[str, Any]:
+    turn = reply.turn
+    number = character.studio.store.revision_by_id(turn.revision_id).number if turn.revision_id else None
+    return {"turn": turn.id, "revision": number, "status": turn.status}
+
+
+async def _chunks(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character, cid: str,
+                  created: int) -> AsyncIterator[str]:
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        out = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": character.slug,
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(out, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    async for kind, value in news:
+        if kind == "queued":
+            yield f": queued {value}\n\n"
+        elif kind == "text":
+            yield chunk({"content": value})
+        elif kind == "done":
+            yield chunk({}, "stop", usage=_usage(reply), inkborn=await run_in_threadpool(_stored, reply, character))
+        else:
+            yield f"data: {json.dumps(error_body(as_problem(value)), ensure_ascii=False)}\n\n"
+            return
+    yield "data: [DONE]\n\n"

@@ -1,0 +1,45 @@
+"""Errors at the edge: every failure becomes the OpenAI error shape, with a sentence to act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import (BackendError, BackendTimeout, BackendUnavailable, InkbornError, InvalidInput,
+                      ManuscriptTooLong, NotFound, StaleRevision)
+
+__all__ = ["Problem", "as_problem", "error_body"]
+
+
+class Problem(Exception):
+    """An HTTP error with the sentence the client will read."""
+
+    def __init__(self, status: int, kind: str, message: str, **extra: Any):
+        super().__init__(message)
+        self.status, self.kind, self.extra = status, kind, extra
+
+
+_STATUS: list[tuple[type[InkbornError], int, str]] = [
+    (NotFound, 404, "not_found"),
+    (StaleRevision, 409, "conflict"),
+    (ManuscriptTooLong, 413, "manuscript_too_long"),
+    (InvalidInput, 400, "invalid_input"),
+    (BackendUnavailable, 503, "backend_unavailable"),
+    (BackendTimeout, 504, "backend_timeout"),
+    (BackendError, 502, "backend_error"),
+]
+
+
+def as_problem(exc: Exception) -> Problem:
+    """Any failure as the Problem a client reads."""
+    if isinstance(exc, Problem):
+        return exc
+    for kind, status, name in _STATUS:
+        if isinstance(exc, kind):
+            return Problem(status, name, str(exc))
+    if isinstance(exc, InkbornError):
+        return Problem(500, "error", str(exc))
+    return Problem(500, "internal_error", "something went wrong inside Inkborn; the server's log has the details")
+
+
+def error_body(problem: Problem) -> dict[str, Any]:
+    return {"error": {"message": str(problem), "type": problem.kind, "code": problem.status}, **problem.extra}

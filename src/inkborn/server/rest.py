@@ -1,0 +1,226 @@
+"""The Inkborn HTTP API under /api: characters, the manuscript and its revisions, people, turns, replies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, AsyncIterator
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from ..character import Character, Reply
+from ..conversation import Turn
+from ..errors import StaleRevision
+from ..manuscript import Revision, diff
+from .access import Access
+from .guards import her, only_author, speaker, studio, who
+from .problems import Problem, as_problem, error_body
+from .speaking import answer
+
+__all__ = ["revision_json", "router", "turn_json"]
+
+router = APIRouter(prefix="/api")
+
+
+class NewCharacter(BaseModel):
+    slug: str
+    manuscript: str
+    name: str | None = None
+
+
+class Save(BaseModel):
+    text: str
+    base_revision: int
+
+
+class Revert(BaseModel):
+    number: int
+
+
+class Say(BaseModel):
+    text: str = Field(max_length=20_000)
+    as_: str | None = Field(default=None, alias="as")
+    seed: int | None = None
+
+
+class Retry(BaseModel):
+    as_: str | None = Field(default=None, alias="as")
+    seed: int | None = None
+
+
+def revision_json(rev: Revision, *, text: bool = False) -> dict[str, Any]:
+    out = {"number": rev.number, "author": rev.author, "created_at": rev.created_at.isoformat(),
+           "summary": rev.summary, "size": rev.size, "hash": rev.content_hash}
+    return {**out, "text": rev.text} if text else out
+
+
+def turn_json(turn: Turn, character: Character) -> dict[str, Any]:
+    number = character.studio.store.revision_by_id(turn.revision_id).number if turn.revision_id else None
+    return {"id": turn.id, "speaker": turn.speaker, "text": turn.text, "status": turn.status, "revision": number,
+            "created_at": turn.created_at.isoformat(), "error": turn.error}
+
+
+# characters ---------------------------------------------------------------
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    return {"ok": True, "backend": studio(request).backend_name, "queue": len(request.app.state.line)}
+
+
+@router.get("/me")
+def me(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    name = access.person if not access.is_author else studio(request).author_name
+    return {"role": access.role, "name": name, "character": access.character}
+
+
+@router.get("/characters")
+def characters(request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
+    if not access.is_author:
+        c = studio(request).character(access.character)
+        return [{"slug": c.slug, "name": c.name}]
+    return [{"slug": c.slug, "name": c.name, "revision": c.head().number} for c in studio(request).characters()]
+
+
+@router.post("/characters", status_code=201)
+def create(body: NewCharacter, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    only_author(access, "create characters")
+    c = studio(request).create(body.slug, body.manuscript, name=body.name)
+    return {"slug": c.slug, "name": c.name, "revision": c.head().number}
+
+
+@router.delete("/characters/{slug}", status_code=204)
+def delete(slug: str, request: Request, access: Access = Depends(who)) -> Response:
+    only_author(access, "delete her")
+    character = her(request, access, slug)
+    studio(request).store.delete_character(character.id)
+    return Response(status_code=204)
+
+
+# the manuscript -------------------------------------------------------------
+
+
+@router.get("/characters/{slug}/manuscript")
+def manuscript(slug: str, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    character = her(request, access, slug)
+    only_author(access, "read her manuscript")
+    head = character.head()
+    return {"text": head.text, "revision": revision_json(head)}
+
+
+@router.put("/characters/{slug}/manuscript")
+def save(slug: str, body: Save, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    character = her(request, access, slug)
+    only_author(access, "write her manuscript")
+    try:
+        saved = character.write(body.text, base=body.base_revision)
+    except StaleRevision as stale:
+        head, base = character.head(), character.revision(stale.base)
+        raise Problem(409, "conflict", str(stale), current={"revision": revision_json(head), "text": head.text},
+                      diff=diff(base.text, head.text, f"revision {base.number}", f"revision {head.number}")) from None
+    return {"revision": revision_json(saved or character.head()), "saved": saved is not None}
+
+
+@router.get("/characters/{slug}/revisions")
+def revisions(slug: str, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
+    character = her(request, access, slug)
+    only_author(access, "read her revisions")
+    return [revision_json(r) for r in reversed(character.revisions())]
+
+
+@router.get("/characters/{slug}/revisions/{number}")
+def revision(slug: str, number: int, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    character = her(request, access, slug)
+    only_author(access, "read her revisions")
+    return revision_json(character.revision(number), text=True)
+
+
+@router.get("/characters/{slug}/diff")
+def revision_diff(slug: str, request: Request, a: int | None = None, b: int | None = None,
+                  access: Access = Depends(who)) -> dict[str, Any]:
+    character = her(request, access, slug)
+    only_author(access, "read her revisions")
+    new = character.revision(b)
+    old = a if a is not None else (new.number - 1 if new.number > 1 else None)
+    return {"a": old, "b": new.number, "diff": character.diff(old, new.number) if old else character.diff(None, new.number)}
+
+
+@router.post("/characters/{slug}/revert")
+def revert(slug: str, body: Revert, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    character = her(request, access, slug)
+    only_author(access, "revert her manuscript")
+    saved = character.revert(body.number)
+    return {"revision": revision_json(saved or character.head()), "saved": saved is not None}
+
+
+# people and turns -----------------------------------------------------------
+
+
+@router.get("/characters/{slug}/people")
+def people(slug: str, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
+    character = her(request, access, slug)
+    only_author(access, "see who talks with her")
+    return [{"name": p.name, "role": p.role} for p in character.people()]
+
+
+@router.get("/characters/{slug}/turns")
+def turns(slug: str, request: Request, as_: str | None = Query(None, alias="as"), before: int | None = None,
+          limit: int = 50, access: Access = Depends(who)) -> dict[str, Any]:
+    character = her(request, access, slug)
+    person = speaker(access, character, as_)
+    store = character.studio.store
+    limit = max(1, min(limit, 200))
+    page = store.turns(store.conversation(character.id, person.id), limit=limit + 1, before=before)
+    more = len(page) > limit
+    return {"person": person.name, "turns": [turn_json(t, character) for t in page[-limit:]], "more": more}
+
+
+@router.post("/characters/{slug}/say")
+async def say(slug: str, body: Say, request: Request, access: Access = Depends(who)) -> StreamingResponse:
+    return await _answer(request, access, slug, body.as_, lambda c, p: c.say(body.text, as_=p, seed=body.seed))
+
+
+@router.post("/characters/{slug}/retry")
+async def retry(slug: str, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
+    return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, seed=body.seed))
+
+
+async def _answer(request: Request, access: Access, slug: str, name: str | None, begin) -> StreamingResponse:
+    character, reply, news = await answer(request, access, slug, name, begin)
+    return StreamingResponse(_events(news, reply, character), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _event(name: str, data: dict[str, Any]) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+async def _events(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character) -> AsyncIterator[str]:
+    if reply.said is not None:
+        yield _event("said", {"turn": turn_json(reply.said, character)})
+    async for kind, value in news:
+        if kind == "queued":
+            yield _event("queued", {"position": value})
+        elif kind == "text":
+            yield _event("text", {"text": value})
+        elif kind == "done":
+            turn = reply.turn
+            yield _event("done", {"turn": turn_json(turn, character), "revision": turn_json(turn, character)["revision"],
+                                  "landed": await run_in_threadpool(landed, character, turn)})
+        else:
+            stored = turn_json(reply.turn, character) if reply.turn else None
+            yield _event("error", {**error_body(as_problem(value)), "turn": stored})
+
+
+def landed(character: Character, turn: Turn) -> dict[str, int] | None:
+    """The edit her turn is the first to speak under: {"from": M, "to": N}, or None."""
+    store = character.studio.store
+    if turn.status != "ok" or turn.revision_id is None or store.first_reply_under(character.id, turn.revision_id) != turn.id:
+        return None
+    before = store.revision_before_turn(character.id, turn.id)
+    if before is None or before == turn.revision_id:
+        return None
+    return {"from": store.revision_by_id(before).number, "to": store.revision_by_id(turn.revision_id).number}
+

@@ -1,0 +1,92 @@
+"""Her reply over HTTP: wait for the model in line, then stream her words from the model's thread.
+
+Both the Inkborn events (`POST .../say`) and the OpenAI-compatible endpoint are drawn from
+`speak()`, which yields `("queued", ahead)`, `("text", chunk)`, and last `("done", reply)` or
+`("error", exception)`. Her reply is the very `Reply` the CLI streams; the model runs on one
+worker thread. A client that goes away stops her at the next word (stored as partial) and frees
+its place in line when the model is free again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, AsyncIterator, Callable
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+
+from ..character import Character, Reply
+from ..errors import InkbornError
+from .access import Access
+from .guards import her, speaker
+from .problems import Problem
+from .queue import Busy, Line, Place
+
+__all__ = ["answer", "speak"]
+
+log = logging.getLogger("inkborn.server")
+
+
+async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecutor) -> AsyncIterator[tuple[str, Any]]:
+    loop = asyncio.get_running_loop()
+    news: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+    gone = threading.Event()
+    started = False
+
+    def tell(kind: str, value: Any) -> None:
+        loop.call_soon_threadsafe(news.put_nowait, (kind, value))
+
+    def run() -> None:
+        try:
+            for chunk in reply:
+                if gone.is_set():
+                    break  # closing her reply stores what she had said as partial
+                tell("text", chunk)
+            tell("done", reply)
+        except Exception as exc:  # every failure reaches the client; none is lost in a thread
+            if not isinstance(exc, InkbornError):
+                log.exception("her reply failed")
+            tell("error", exc)
+        finally:
+            loop.call_soon_threadsafe(line.leave, place)
+
+    try:
+        async for ahead in line.wait(place):
+            yield "queued", ahead
+        started = True
+        worker.submit(run)
+        while True:
+            kind, value = await news.get()
+            yield kind, value
+            if kind in ("done", "error"):
+                return
+    finally:
+        gone.set()
+        if not started:  # went away while waiting: the person's words stay stored, unanswered
+            line.leave(place)
+
+
+
+async def answer(request: Request, access: Access, slug: str, name: str | None,
+                 begin: Callable[[Character, str], Reply]) -> tuple[Character, Reply, AsyncIterator[tuple[str, Any]]]:
+    """Take a place in line for this conversation, store the person's words (`begin`), and speak.
+
+    Refused with 409 while this conversation already has a reply coming; the person's words are
+    stored before the wait, so they are kept whatever happens to the reply.
+    """
+    character = await run_in_threadpool(her, request, access, slug)
+    person = await run_in_threadpool(speaker, access, character, name)
+    line: Line = request.app.state.line
+    try:
+        place = line.join((character.id, person.id))
+    except Busy:
+        raise Problem(409, "conflict", "she is still answering your last words; wait for her reply") from None
+    try:
+        reply = await run_in_threadpool(begin, character, person.name)
+    except BaseException:
+        line.leave(place)
+        raise
+    return character, reply, speak(line, place, reply, request.app.state.worker)
