@@ -122,8 +122,6 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
     removed or replaced (changed: those of them that were replaced); heard: what she was just
     told (the person's words, the stage's); before: the manuscript her recent words were spoken under.
     """
-    ordered = sentences(text)
-    ordered = [s for s in ordered if s not in fresh] + [s for s in ordered if s in fresh]
     promises = [Promise("herself", name, "")]
     promises += [Promise("own_words", h, "") for h in heard if h.strip()]
     forgotten = _distinctive(changed, text) + _distinctive([g for g in gone if g not in changed], text, names_only=True)
@@ -138,6 +136,15 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
             brought = _distinctive([sentence], before)
             if brought:
                 promises.append(Promise("shows", " ".join(brought), sentence))
+    return promises + list(_standing(text, tuple(fresh)))
+
+
+@lru_cache(maxsize=256)
+def _standing(text: str, fresh: tuple[str, ...]) -> tuple[Promise, ...]:
+    """The promises the whole manuscript makes (her language, case, questions, a word limit); fresh sentences win."""
+    ordered = sentences(text)
+    ordered = [s for s in ordered if s not in fresh] + [s for s in ordered if s in fresh]
+    promises: list[Promise] = []
     language = None
     for sentence in ordered:  # the last sentence that sets her language wins
         code = _language_promise(sentence)
@@ -155,7 +162,7 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
             promises.append(Promise("max_words", int(value) if value.isdigit() else _NUMBERS[value], sentence))
     if language:
         promises.append(language)
-    return promises
+    return tuple(promises)
 
 
 # checking a reply -------------------------------------------------------------

@@ -95,3 +95,33 @@ def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     click.echo(f"wrote {path}")
+
+
+@bench.command()
+@click.option("--backend", "-b", "backends", multiple=True, default=("echo", "embedded"), show_default=True,
+              help="Backend(s) to serve with (repeatable): echo measures the server's own overhead.")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE", help="A backend option.")
+@click.option("--visitors", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Visitors streaming replies at once (each with his own invitation).")
+@click.option("--duration", type=click.FloatRange(1, 600), default=15, show_default=True,
+              help="Seconds of load per backend.")
+@click.option("--json", "out", default="serve.json", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the figures.")
+def serve(backends: tuple[str, ...], options: tuple[str, ...], visitors: int, duration: float, out: str) -> None:
+    """Visitors talking with her at once against a real `inkborn serve` on loopback.
+
+    Reports time to first token (p50/p99, queueing included), replies per second, and the
+    latency of the author's saves and reads, idle and under the load.
+    """
+    from ..cli import _options
+    from .serve import ServeBench, dump, format_result
+
+    results = []
+    for backend in backends:
+        click.echo(f"inkborn bench serve — backend {backend}")
+        result = ServeBench(backend, _options(options), visitors=visitors, duration=duration, say=click.echo).run()
+        results.append(result)
+        for line in format_result(result):
+            click.echo(line)
+    dump(results, Path(out))
+    click.echo(f"wrote {out}")

@@ -12,7 +12,6 @@ import time
 from typing import Any, AsyncIterator
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -61,7 +60,7 @@ def models(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
 async def chat(body: ChatRequest, request: Request, access: Access = Depends(who)):
     text = _said(body.messages)
     character, reply, news = await answer(request, access, body.model, body.user,
-                                          lambda c, person: c.say(text, as_=person, seed=body.seed))
+                                          lambda c, person: c.say(text, as_=person, seed=body.seed), _stored)
     created, cid = int(time.time()), f"chatcmpl-{reply.said.id if reply.said else 0}"
     if body.stream:
         return StreamingResponse(_chunks(news, reply, character, cid, created), media_type="text/event-stream",
@@ -75,7 +74,7 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
             body_out = {
                 "id": cid, "object": "chat.completion", "created": created, "model": character.slug,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": turn.text}, "finish_reason": "stop"}],
-                "usage": _usage(reply), "inkborn": await run_in_threadpool(_stored, reply, character),
+                "usage": _usage(reply), "inkborn": value,
             }
             return JSONResponse(body_out)
     raise Problem(500, "internal_error", "her reply ended without a word")  # pragma: no cover
@@ -87,7 +86,7 @@ def _usage(reply: Reply) -> dict[str, int]:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def _stored(reply: Reply, character: Character) -> dict[str, Any]:
+def _stored(character: Character, reply: Reply) -> dict[str, Any]:
     turn = reply.turn
     number = character.studio.store.revision_by_id(turn.revision_id).number if turn.revision_id else None
     return {"turn": turn.id, "revision": number, "status": turn.status}
@@ -107,7 +106,7 @@ async def _chunks(news: AsyncIterator[tuple[str, Any]], reply: Reply, character:
         elif kind == "text":
             yield chunk({"content": value})
         elif kind == "done":
-            yield chunk({}, "stop", usage=_usage(reply), inkborn=await run_in_threadpool(_stored, reply, character))
+            yield chunk({}, "stop", usage=_usage(reply), inkborn=value)
         else:
             yield f"data: {json.dumps(error_body(as_problem(value)), ensure_ascii=False)}\n\n"
             return

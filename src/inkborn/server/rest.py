@@ -6,7 +6,6 @@ import json
 from typing import Any, AsyncIterator
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -188,7 +187,7 @@ async def retry(slug: str, body: Retry, request: Request, access: Access = Depen
 
 
 async def _answer(request: Request, access: Access, slug: str, name: str | None, begin) -> StreamingResponse:
-    character, reply, news = await answer(request, access, slug, name, begin)
+    character, reply, news = await answer(request, access, slug, name, begin, _done)
     return StreamingResponse(_events(news, reply, character), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -206,12 +205,15 @@ async def _events(news: AsyncIterator[tuple[str, Any]], reply: Reply, character:
         elif kind == "text":
             yield _event("text", {"text": value})
         elif kind == "done":
-            turn = reply.turn
-            yield _event("done", {"turn": turn_json(turn, character), "revision": turn_json(turn, character)["revision"],
-                                  "landed": await run_in_threadpool(landed, character, turn)})
+            yield _event("done", value)
         else:
             stored = turn_json(reply.turn, character) if reply.turn else None
             yield _event("error", {**error_body(as_problem(value)), "turn": stored})
+
+
+def _done(character: Character, reply: Reply) -> dict[str, Any]:
+    turn = turn_json(reply.turn, character)
+    return {"turn": turn, "revision": turn["revision"], "landed": landed(character, reply.turn)}
 
 
 def landed(character: Character, turn: Turn) -> dict[str, int] | None:

@@ -20,6 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from ..character import Character, Reply
 from ..errors import InkbornError
+from ..people import Person
 from .access import Access
 from .guards import her, speaker
 from .problems import Problem
@@ -30,7 +31,9 @@ __all__ = ["answer", "speak"]
 log = logging.getLogger("inkborn.server")
 
 
-async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecutor) -> AsyncIterator[tuple[str, Any]]:
+async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecutor,
+                finish: Callable[[Reply], Any]) -> AsyncIterator[tuple[str, Any]]:
+    """Her reply's news; `finish(reply)` makes the value of the "done" news, on the model's thread."""
     loop = asyncio.get_running_loop()
     news: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
     gone = threading.Event()
@@ -45,7 +48,7 @@ async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecut
                 if gone.is_set():
                     break  # closing her reply stores what she had said as partial
                 tell("text", chunk)
-            tell("done", reply)
+            tell("done", finish(reply))
         except Exception as exc:  # every failure reaches the client; none is lost in a thread
             if not isinstance(exc, InkbornError):
                 log.exception("her reply failed")
@@ -71,14 +74,18 @@ async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecut
 
 
 async def answer(request: Request, access: Access, slug: str, name: str | None,
-                 begin: Callable[[Character, str], Reply]) -> tuple[Character, Reply, AsyncIterator[tuple[str, Any]]]:
+                 begin: Callable[[Character, str], Reply], finish: Callable[[Character, Reply], Any],
+                 ) -> tuple[Character, Reply, AsyncIterator[tuple[str, Any]]]:
     """Take a place in line for this conversation, store the person's words (`begin`), and speak.
 
     Refused with 409 while this conversation already has a reply coming; the person's words are
     stored before the wait, so they are kept whatever happens to the reply.
     """
-    character = await run_in_threadpool(her, request, access, slug)
-    person = await run_in_threadpool(speaker, access, character, name)
+    def who_speaks() -> tuple[Character, Person]:
+        character = her(request, access, slug)
+        return character, speaker(access, character, name)
+
+    character, person = await run_in_threadpool(who_speaks)
     line: Line = request.app.state.line
     try:
         place = line.join((character.id, person.id))
@@ -89,4 +96,5 @@ async def answer(request: Request, access: Access, slug: str, name: str | None,
     except BaseException:
         line.leave(place)
         raise
-    return character, reply, speak(line, place, reply, request.app.state.worker)
+    news = speak(line, place, reply, request.app.state.worker, lambda r: finish(character, r))
+    return character, reply, news

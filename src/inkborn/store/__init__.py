@@ -66,11 +66,12 @@ class Store:
         return rows[0] if rows else None
 
     class _Tx:
-        def __init__(self, store: "Store"):
-            self.store = store
+        def __init__(self, store: "Store", durable: bool):
+            self.store, self.durable = store, durable
 
         def __enter__(self) -> sqlite3.Connection:
             self.store._lock.acquire()
+            self.store._db.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
             self.store._db.execute("BEGIN IMMEDIATE")
             return self.store._db
 
@@ -80,14 +81,19 @@ class Store:
             finally:
                 self.store._lock.release()
 
-    def transaction(self) -> "Store._Tx":
-        """`with store.transaction() as db:` — all or nothing."""
-        return Store._Tx(self)
+    def transaction(self, *, durable: bool = False) -> "Store._Tx":
+        """`with store.transaction() as db:` — all or nothing.
+
+        Every transaction survives the process crashing. A durable one (the author's words: a
+        character, a revision) is also on the disk before it returns, with all before it; the
+        others (turns, people) reach the disk with the next durable one or WAL checkpoint.
+        """
+        return Store._Tx(self, durable)
 
     # characters -----------------------------------------------------------
 
     def create_character(self, slug: str, name: str, text: str, author: str) -> CharacterRecord:
-        with self.transaction() as db:
+        with self.transaction(durable=True) as db:
             if db.execute("SELECT 1 FROM characters WHERE slug = ?", (slug,)).fetchone():
                 raise InvalidInput(f"there is already a character called {slug!r}; `inkborn write {slug}` edits her")
             now = _now()
@@ -138,7 +144,7 @@ class Store:
 
         With `base`, the save is refused (StaleRevision) unless revision `base` is still the head.
         """
-        with self.transaction() as db:
+        with self.transaction(durable=True) as db:
             head = self._revision_where(db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
             if base is not None and head is not None and head.number != base:
                 raise StaleRevision(base, head.number)

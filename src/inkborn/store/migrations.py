@@ -75,6 +75,10 @@ MIGRATIONS: list[str] = [
         revoked_at    TEXT
     );
     """,
+    # 4: finding her first reply under a revision (has an edit reached her?)
+    """
+    CREATE INDEX turns_by_revision ON turns (revision_id);
+    """,
 ]
 
 
