@@ -12,14 +12,14 @@ import time
 from typing import Any, AsyncIterator
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from ..character import Character, Reply
 from .access import Access
 from .guards import studio, who
 from .problems import Problem, as_problem, error_body
-from .speaking import answer
+from .speaking import MAX_SAID, Speaking, answer
 
 __all__ = ["router"]
 
@@ -45,8 +45,13 @@ def _said(messages: list[ChatMessage]) -> str:
     for message in reversed(messages):
         if message.role == "user":
             if isinstance(message.content, list):
-                return " ".join(p.get("text", "") for p in message.content if p.get("type") == "text").strip()
-            return (message.content or "").strip()
+                text = " ".join(p.get("text", "") for p in message.content if p.get("type") == "text").strip()
+            else:
+                text = (message.content or "").strip()
+            if len(text) > MAX_SAID:
+                raise Problem(400, "invalid_input",
+                              f"the message is {len(text)} characters; she hears at most {MAX_SAID} at a time")
+            return text
     raise Problem(400, "invalid_input", "messages has no user message: the last one is what you say to her")
 
 
@@ -59,12 +64,20 @@ def models(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
 @router.post("/chat/completions")
 async def chat(body: ChatRequest, request: Request, access: Access = Depends(who)):
     text = _said(body.messages)
-    character, reply, news = await answer(request, access, body.model, body.user,
-                                          lambda c, person: c.say(text, as_=person, seed=body.seed), _stored)
+    character, reply, news, hold = await answer(request, access, body.model, body.user,
+                                                lambda c, person: c.say(text, as_=person, seed=body.seed), _stored)
     created, cid = int(time.time()), f"chatcmpl-{reply.said.id if reply.said else 0}"
     if body.stream:
-        return StreamingResponse(_chunks(news, reply, character, cid, created), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache"})
+        return Speaking(_chunks(news, reply, character, cid, created), hold=hold, media_type="text/event-stream",
+                        headers={"Cache-Control": "no-cache"})
+    try:
+        return await _complete(news, reply, character, cid, created)
+    finally:
+        hold.free()
+
+
+async def _complete(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character, cid: str,
+                    created: int) -> JSONResponse:
     async for kind, value in news:
         if kind == "error":
             problem = as_problem(value)

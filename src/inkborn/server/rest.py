@@ -16,7 +16,7 @@ from ..manuscript import Revision, diff
 from .access import Access
 from .guards import her, only_author, speaker, studio, who
 from .problems import Problem, as_problem, error_body
-from .speaking import answer
+from .speaking import MAX_SAID, Speaking, answer
 
 __all__ = ["revision_json", "router", "turn_json"]
 
@@ -39,7 +39,7 @@ class Revert(BaseModel):
 
 
 class Say(BaseModel):
-    text: str = Field(max_length=20_000)
+    text: str = Field(max_length=MAX_SAID)
     as_: str | None = Field(default=None, alias="as")
     seed: int | None = None
 
@@ -92,8 +92,8 @@ def create(body: NewCharacter, request: Request, access: Access = Depends(who)) 
 
 @router.delete("/characters/{slug}", status_code=204)
 def delete(slug: str, request: Request, access: Access = Depends(who)) -> Response:
-    only_author(access, "delete her")
     character = her(request, access, slug)
+    only_author(access, "delete her")
     studio(request).store.delete_character(character.id)
     return Response(status_code=204)
 
@@ -168,8 +168,11 @@ def people(slug: str, request: Request, access: Access = Depends(who)) -> list[d
 def turns(slug: str, request: Request, as_: str | None = Query(None, alias="as"), before: int | None = None,
           limit: int = 50, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
-    person = speaker(access, character, as_)
     store = character.studio.store
+    if access.is_author and as_ is not None and as_ != character.author.name:
+        person = store.person(character.id, as_)  # NotFound (404): reading a conversation admits nobody
+    else:
+        person = speaker(access, character, as_)
     limit = max(1, min(limit, 200))
     page = store.turns(store.conversation(character.id, person.id), limit=limit + 1, before=before)
     more = len(page) > limit
@@ -187,9 +190,9 @@ async def retry(slug: str, body: Retry, request: Request, access: Access = Depen
 
 
 async def _answer(request: Request, access: Access, slug: str, name: str | None, begin) -> StreamingResponse:
-    character, reply, news = await answer(request, access, slug, name, begin, _done)
-    return StreamingResponse(_events(news, reply, character), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    character, reply, news, hold = await answer(request, access, slug, name, begin, _done)
+    return Speaking(_events(news, reply, character), hold=hold, media_type="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def _event(name: str, data: dict[str, Any]) -> str:
@@ -222,6 +225,8 @@ def landed(character: Character, turn: Turn) -> dict[str, int] | None:
     if turn.status != "ok" or turn.revision_id is None or store.first_reply_under(character.id, turn.revision_id) != turn.id:
         return None
     before = store.revision_before_turn(character.id, turn.id)
+    if before is None:  # her first words ever: an edit made before them reaches her with them
+        before = store.revision_by_id(turn.revision_id).parent_id
     if before is None or before == turn.revision_id:
         return None
     return {"from": store.revision_by_id(before).number, "to": store.revision_by_id(turn.revision_id).number}

@@ -17,6 +17,7 @@ from typing import Any, AsyncIterator, Callable
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
 from ..character import Character, Reply
 from ..errors import InkbornError
@@ -26,18 +27,44 @@ from .guards import her, speaker
 from .problems import Problem
 from .queue import Busy, Line, Place
 
-__all__ = ["answer", "speak"]
+__all__ = ["MAX_SAID", "Hold", "Speaking", "answer", "speak"]
 
 log = logging.getLogger("inkborn.server")
+MAX_SAID = 20_000  # characters a person may say to her at once
 
 
-async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecutor,
+class Hold:
+    """One reply's place in line; `free()` stops her at the next word, or gives the place up if she never began."""
+
+    def __init__(self, line: Line, place: Place):
+        self.line, self.place, self.gone, self.started = line, place, threading.Event(), False
+
+    def free(self) -> None:
+        self.gone.set()
+        if not self.started:
+            self.line.leave(self.place)
+
+
+class Speaking(StreamingResponse):
+    """A streamed reply that frees its place however the response ends, even before its first event."""
+
+    def __init__(self, content: Any, *, hold: Hold, **kwargs: Any):
+        super().__init__(content, **kwargs)
+        self.hold = hold
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.hold.free()
+
+
+async def speak(hold: Hold, reply: Reply, worker: ThreadPoolExecutor,
                 finish: Callable[[Reply], Any]) -> AsyncIterator[tuple[str, Any]]:
     """Her reply's news; `finish(reply)` makes the value of the "done" news, on the model's thread."""
     loop = asyncio.get_running_loop()
     news: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-    gone = threading.Event()
-    started = False
+    line, place, gone = hold.line, hold.place, hold.gone
 
     def tell(kind: str, value: Any) -> None:
         loop.call_soon_threadsafe(news.put_nowait, (kind, value))
@@ -59,7 +86,7 @@ async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecut
     try:
         async for ahead in line.wait(place):
             yield "queued", ahead
-        started = True
+        hold.started = True
         worker.submit(run)
         while True:
             kind, value = await news.get()
@@ -67,15 +94,12 @@ async def speak(line: Line, place: Place, reply: Reply, worker: ThreadPoolExecut
             if kind in ("done", "error"):
                 return
     finally:
-        gone.set()
-        if not started:  # went away while waiting: the person's words stay stored, unanswered
-            line.leave(place)
-
+        hold.free()  # went away while waiting: the person's words stay stored, unanswered
 
 
 async def answer(request: Request, access: Access, slug: str, name: str | None,
                  begin: Callable[[Character, str], Reply], finish: Callable[[Character, Reply], Any],
-                 ) -> tuple[Character, Reply, AsyncIterator[tuple[str, Any]]]:
+                 ) -> tuple[Character, Reply, AsyncIterator[tuple[str, Any]], Hold]:
     """Take a place in line for this conversation, store the person's words (`begin`), and speak.
 
     Refused with 409 while this conversation already has a reply coming; the person's words are
@@ -96,5 +120,6 @@ async def answer(request: Request, access: Access, slug: str, name: str | None,
     except BaseException:
         line.leave(place)
         raise
-    news = speak(line, place, reply, request.app.state.worker, lambda r: finish(character, r))
-    return character, reply, news
+    hold = Hold(line, place)
+    news = speak(hold, reply, request.app.state.worker, lambda r: finish(character, r))
+    return character, reply, news, hold

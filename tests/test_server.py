@@ -1,0 +1,729 @@
+"""The HTTP API (docs/http.md) as the author uses it, with the fake backend.
+
+Most tests go through FastAPI's TestClient. The tests of the line for the model (who waits,
+who is refused, what a client that goes away leaves behind) run a real uvicorn server in a
+thread and read its event streams as they come, so that one reply can be held open while the
+next request is made. Every wait is bounded; no test asserts on how long anything took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from inkborn.backends.fake import FakeBackend
+from inkborn.errors import BackendError, BackendUnavailable
+from inkborn.server import create_app
+from inkborn.server.queue import Busy, Line
+from inkborn.studio import Studio
+
+TIMEOUT = 30  # seconds any one wait may take before the test fails (never reached when all is well)
+
+MANUSCRIPT = "# Ruby\n\nRuby is twenty-six and she paints.\n\nShe lives above a bakery in Leeds.\n"
+WITH_CAT = MANUSCRIPT + "\nShe keeps a cat called Pepper.\n"
+WITH_BIKE = WITH_CAT + "\nShe rides an old green bicycle.\n"
+
+PAUSE = "|"  # in a queued reply: she stops there until the test opens the gate
+BABBLE = "~"  # in a queued reply: from there she goes on and on, until nobody listens
+
+
+class GatedBackend(FakeBackend):
+    """The fake backend, with replies that can be held mid-stream.
+
+    `enqueue("| Oh, hello there.")` holds the reply before its first word until `gate` is set;
+    `paused` is set when a reply reaches the gate. `"Oh, hello there. ~"` says its opening, then
+    keeps talking (bounded) until the reader goes away.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.paused = threading.Event()
+
+    def stream(self, prompt, usage) -> Iterator[str]:
+        for chunk in super().stream(prompt, usage):
+            if chunk.strip() == PAUSE:
+                self.paused.set()
+                assert self.gate.wait(TIMEOUT), "the test never opened the gate"
+            elif chunk.strip() == BABBLE:
+                for _ in range(10_000):
+                    time.sleep(0.002)  # a slow talker: the server has time to notice a reader gone
+                    yield " la"
+            else:
+                yield chunk
+
+
+# fixtures -------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake() -> Iterator[GatedBackend]:
+    backend = GatedBackend()
+    yield backend
+    backend.gate.set()  # nothing stays held after a test
+
+
+@pytest.fixture
+def studio(inkborn_home: Path, fake: GatedBackend) -> Iterator[Studio]:
+    studio = Studio(inkborn_home, backend=fake)
+    yield studio
+    studio.close()
+
+
+@pytest.fixture
+def ruby(studio: Studio):
+    return studio.create("ruby", MANUSCRIPT)
+
+
+@pytest.fixture
+def app(studio: Studio, ruby):
+    return create_app(studio)
+
+
+@pytest.fixture
+def author(app) -> dict[str, str]:
+    return {"Authorization": f"Bearer {app.state.keys.author_token()}"}
+
+
+@pytest.fixture
+def client(app, author, fake: GatedBackend) -> Iterator[TestClient]:
+    """The app in process, as her author."""
+    with TestClient(app, headers=author) as client:
+        yield client
+        fake.gate.set()
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Run the app under a real uvicorn server in a thread; yields its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(TIMEOUT)
+
+
+@pytest.fixture
+def live(app, author, fake: GatedBackend) -> Iterator[httpx.Client]:
+    """The app behind a real server, as her author."""
+    with serving(app) as url, httpx.Client(base_url=url, headers=author, timeout=TIMEOUT) as http:
+        try:
+            yield http
+        finally:
+            fake.gate.set()
+
+
+# helpers ----------------------------------------------------------------------
+
+
+def sse(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """A whole event stream as (event, data) pairs."""
+    events = []
+    for block in text.split("\n\n"):
+        name, data = None, []
+        for line in block.splitlines():
+            if line.startswith("event:"):
+                name = line[len("event:"):].strip()
+            elif line.startswith("data:"):
+                data.append(line[len("data:"):].strip())
+        if name:
+            events.append((name, json.loads("\n".join(data))))
+    return events
+
+
+def events_of(response: httpx.Response) -> Iterator[tuple[str, dict[str, Any]]]:
+    """An event stream read as it arrives."""
+    name, data = None, []
+    for line in response.iter_lines():
+        if line.startswith("event:"):
+            name = line[len("event:"):].strip()
+        elif line.startswith("data:"):
+            data.append(line[len("data:"):].strip())
+        elif not line and name:
+            yield name, json.loads("\n".join(data))
+            name, data = None, []
+
+
+def kinds(events: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Event names, with runs of `text` collapsed into one."""
+    out: list[str] = []
+    for name, _ in events:
+        if not (name == "text" and out and out[-1] == "text"):
+            out.append(name)
+    return out
+
+
+def said_text(events: list[tuple[str, dict[str, Any]]]) -> str:
+    return "".join(data["text"] for name, data in events if name == "text")
+
+
+def say(client, text: str, **extra: Any) -> list[tuple[str, dict[str, Any]]]:
+    response = client.post("/api/characters/ruby/say", json={"text": text, **extra})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/event-stream")
+    return sse(response.text)
+
+
+def turns(client, name: str | None = None) -> list[tuple[str, str, str]]:
+    params = {"as": name} if name else {}
+    body = client.get("/api/characters/ruby/turns", params=params).json()
+    return [(t["speaker"], t["text"], t["status"]) for t in body["turns"]]
+
+
+def revision_numbers(client) -> list[int]:
+    return [r["number"] for r in client.get("/api/characters/ruby/revisions").json()]
+
+
+def error_of(response: httpx.Response, status: int, kind: str) -> str:
+    """The error's message, after checking its status and OpenAI shape."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["type"] == kind and error["code"] == status
+    assert isinstance(error["message"], str) and error["message"]
+    return error["message"]
+
+
+# the page and health ----------------------------------------------------------
+
+
+def test_the_page_is_served_without_a_token(app):
+    with TestClient(app) as anonymous:
+        response = anonymous.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_health_answers_without_a_token(app):
+    with TestClient(app) as anonymous:
+        assert anonymous.get("/api/health").json() == {"ok": True, "backend": "fake", "queue": 0}
+
+
+def test_me_names_the_author(client):
+    assert client.get("/api/me").json() == {"role": "author", "name": "the author", "character": None}
+
+
+# characters --------------------------------------------------------------------
+
+
+def test_the_author_creates_a_character(client):
+    response = client.post("/api/characters", json={"slug": "bella", "manuscript": "# Bella\n\nBella sings.\n"})
+    assert response.status_code == 201, response.text
+    assert response.json() == {"slug": "bella", "name": "Bella", "revision": 1}
+
+
+def test_a_created_character_may_be_given_a_name(client):
+    response = client.post("/api/characters", json={"slug": "bee", "manuscript": "She sings.", "name": "Bella"})
+    assert response.json()["name"] == "Bella"
+
+
+def test_characters_are_listed_with_their_head_revision(client):
+    client.post("/api/characters", json={"slug": "bella", "manuscript": "# Bella\n\nBella sings.\n"})
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    assert client.get("/api/characters").json() == [
+        {"slug": "bella", "name": "Bella", "revision": 1},
+        {"slug": "ruby", "name": "Ruby", "revision": 2},
+    ]
+
+
+def test_a_bad_slug_is_invalid_input(client):
+    message = error_of(client.post("/api/characters", json={"slug": "Ruby Two", "manuscript": "She sings."}),
+                       400, "invalid_input")
+    assert "Ruby Two" in message
+
+
+def test_an_empty_manuscript_is_invalid_input(client):
+    error_of(client.post("/api/characters", json={"slug": "bella", "manuscript": "  \n"}), 400, "invalid_input")
+    assert [c["slug"] for c in client.get("/api/characters").json()] == ["ruby"]
+
+
+def test_a_slug_already_taken_is_refused_and_she_is_unchanged(client):
+    response = client.post("/api/characters", json={"slug": "ruby", "manuscript": "Someone else."})
+    assert response.status_code == 400
+    assert client.get("/api/characters/ruby/manuscript").json()["revision"]["number"] == 1
+
+
+def test_deleting_a_character_takes_her_revisions_and_conversations(client, fake):
+    fake.enqueue("Oh, hello there.")
+    say(client, "Hello")
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+
+    response = client.delete("/api/characters/ruby")
+    assert response.status_code == 204
+    assert client.get("/api/characters").json() == []
+    error_of(client.get("/api/characters/ruby/manuscript"), 404, "not_found")
+
+    client.post("/api/characters", json={"slug": "ruby", "manuscript": MANUSCRIPT})  # a new Ruby, from nothing
+    assert revision_numbers(client) == [1]
+    assert turns(client) == []
+
+
+def test_deleting_an_unknown_character_is_not_found(client):
+    error_of(client.delete("/api/characters/bella"), 404, "not_found")
+
+
+# the manuscript -------------------------------------------------------------------
+
+
+def test_the_manuscript_is_read_with_its_head_revision(client, ruby):
+    body = client.get("/api/characters/ruby/manuscript").json()
+    assert body["text"] == ruby.manuscript
+    revision = body["revision"]
+    assert set(revision) == {"number", "author", "created_at", "summary", "size", "hash"}
+    assert revision["number"] == 1 and revision["author"] == "the author"
+    assert revision["size"] == len(ruby.manuscript) and revision["hash"] == ruby.head().content_hash
+
+
+def test_saving_on_the_head_makes_a_new_revision(client, ruby):
+    response = client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["saved"] is True and body["revision"]["number"] == 2
+    assert ruby.manuscript.rstrip() == WITH_CAT.rstrip()
+
+
+def test_saving_the_same_text_again_saves_nothing(client):
+    text = client.get("/api/characters/ruby/manuscript").json()["text"]
+    body = client.put("/api/characters/ruby/manuscript", json={"text": text, "base_revision": 1}).json()
+    assert body["saved"] is False and body["revision"]["number"] == 1
+    assert revision_numbers(client) == [1]
+
+
+def test_saving_on_a_stale_revision_is_a_conflict_with_the_current_text_and_a_diff(client, ruby):
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+
+    response = client.put("/api/characters/ruby/manuscript", json={"text": WITH_BIKE, "base_revision": 1})
+    error_of(response, 409, "conflict")
+    body = response.json()
+    assert body["current"]["revision"]["number"] == 2
+    assert body["current"]["text"] == ruby.manuscript
+    assert "+She keeps a cat called Pepper." in body["diff"]
+    assert "revision 1" in body["diff"] and "revision 2" in body["diff"]
+
+
+def test_a_conflict_saves_nothing(client, ruby):
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_BIKE, "base_revision": 1})
+    assert revision_numbers(client) == [2, 1]
+    assert "bicycle" not in ruby.manuscript
+
+
+def test_saving_an_empty_manuscript_is_invalid_input(client):
+    error_of(client.put("/api/characters/ruby/manuscript", json={"text": " \n", "base_revision": 1}),
+             400, "invalid_input")
+    assert revision_numbers(client) == [1]
+
+
+def test_revisions_are_listed_newest_first(client):
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_BIKE, "base_revision": 2})
+    listed = client.get("/api/characters/ruby/revisions").json()
+    assert [r["number"] for r in listed] == [3, 2, 1]
+    assert all("text" not in r for r in listed)
+
+
+def test_a_revision_is_read_with_its_text(client, ruby):
+    first = ruby.manuscript
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    body = client.get("/api/characters/ruby/revisions/1").json()
+    assert body["number"] == 1 and body["text"] == first
+
+
+def test_an_unknown_revision_is_not_found(client):
+    error_of(client.get("/api/characters/ruby/revisions/7"), 404, "not_found")
+
+
+def test_the_diff_defaults_to_the_heads_parent_and_the_head(client):
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_BIKE, "base_revision": 2})
+    body = client.get("/api/characters/ruby/diff").json()
+    assert (body["a"], body["b"]) == (2, 3)
+    assert "+She rides an old green bicycle." in body["diff"]
+    assert "Pepper." not in [line[1:] for line in body["diff"].splitlines() if line[:1] in "+-"]
+
+
+def test_the_diff_between_two_chosen_revisions(client):
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_BIKE, "base_revision": 2})
+    body = client.get("/api/characters/ruby/diff", params={"a": 1, "b": 3}).json()
+    assert (body["a"], body["b"]) == (1, 3)
+    assert "+She keeps a cat called Pepper." in body["diff"]
+    assert "+She rides an old green bicycle." in body["diff"]
+
+
+def test_revert_makes_a_new_revision_equal_to_the_old_one(client, ruby):
+    first = ruby.manuscript
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    body = client.post("/api/characters/ruby/revert", json={"number": 1}).json()
+    assert body["saved"] is True and body["revision"]["number"] == 3
+    assert client.get("/api/characters/ruby/manuscript").json()["text"] == first
+    assert revision_numbers(client) == [3, 2, 1]
+
+
+def test_reverting_to_the_head_saves_nothing(client):
+    body = client.post("/api/characters/ruby/revert", json={"number": 1}).json()
+    assert body["saved"] is False and body["revision"]["number"] == 1
+
+
+# people and turns ---------------------------------------------------------------
+
+
+def test_people_are_the_author_and_whoever_talked_with_her(client, fake):
+    fake.enqueue("Oh, hello there.")
+    say(client, "Hello, I am Harry.", **{"as": "Harry"})
+    assert client.get("/api/characters/ruby/people").json() == [
+        {"name": "the author", "role": "author"},
+        {"name": "Harry", "role": "visitor"},
+    ]
+
+
+def test_turns_page_back_with_before_and_limit(client, ruby):
+    for i in range(5):
+        ruby.record(f"line {i}", hers=bool(i % 2))
+
+    newest = client.get("/api/characters/ruby/turns", params={"limit": 2}).json()
+    assert newest["person"] == "the author"
+    assert [t["text"] for t in newest["turns"]] == ["line 3", "line 4"]
+    assert newest["more"] is True
+
+    older = client.get("/api/characters/ruby/turns", params={"limit": 2, "before": newest["turns"][0]["id"]}).json()
+    assert [t["text"] for t in older["turns"]] == ["line 1", "line 2"] and older["more"] is True
+
+    oldest = client.get("/api/characters/ruby/turns", params={"limit": 2, "before": older["turns"][0]["id"]}).json()
+    assert [t["text"] for t in oldest["turns"]] == ["line 0"] and oldest["more"] is False
+
+
+def test_turns_carry_speaker_status_and_revision(client, ruby):
+    ruby.record("Hello")
+    ruby.record("Oh, hello there.", hers=True)
+    listed = client.get("/api/characters/ruby/turns").json()["turns"]
+    assert [(t["speaker"], t["status"], t["revision"]) for t in listed] == [("person", "ok", None), ("her", "ok", 1)]
+    assert set(listed[0]) == {"id", "speaker", "text", "status", "revision", "created_at", "error"}
+
+
+def test_the_author_reads_another_persons_conversation(client, fake):
+    fake.enqueue("Oh, hello there.")
+    say(client, "Hello, I am Harry.", **{"as": "Harry"})
+    assert turns(client, "Harry") == [("person", "Hello, I am Harry.", "ok"), ("her", "Oh, hello there.", "ok")]
+    assert turns(client) == []
+
+
+def test_turns_of_someone_who_never_talked_with_her_are_not_found(client):
+    error_of(client.get("/api/characters/ruby/turns", params={"as": "Nobody"}), 404, "not_found")
+    assert [p["name"] for p in client.get("/api/characters/ruby/people").json()] == ["the author"]
+
+
+# her reply as events ------------------------------------------------------------------
+
+
+def test_say_streams_said_then_text_then_done(client, fake):
+    fake.enqueue("Oh, hello there. I was just cleaning my brushes by the window.")
+    events = say(client, "Hello")
+    assert kinds(events) == ["said", "text", "done"]
+
+    said = events[0][1]["turn"]
+    assert (said["speaker"], said["text"], said["status"], said["revision"]) == ("person", "Hello", "ok", None)
+
+    done = events[-1][1]
+    assert done["turn"]["speaker"] == "her" and done["turn"]["status"] == "ok"
+    assert done["turn"]["text"] == said_text(events) == "Oh, hello there. I was just cleaning my brushes by the window."
+    assert done["revision"] == done["turn"]["revision"] == 1
+    assert done["turn"]["id"] > said["id"]
+    assert len([name for name, _ in events if name == "text"]) > 1  # she streams; it is not one lump
+
+
+def test_her_reply_is_stored_as_the_done_turn(client, fake):
+    fake.enqueue("Oh, hello there.")
+    done = say(client, "Hello")[-1][1]["turn"]
+    stored = client.get("/api/characters/ruby/turns").json()["turns"]
+    assert stored[-1] == done
+
+
+def test_her_first_reply_ever_has_not_landed_an_edit(client, fake):
+    fake.enqueue("Oh, hello there.")
+    assert say(client, "Hello")[-1][1]["landed"] is None
+
+
+def test_landed_marks_her_first_reply_to_anyone_after_an_edit(client, fake):
+    fake.enqueue("Oh, hello there.", "Pepper is asleep on the windowsill.", "Yes, she sleeps all day.",
+                 "Pepper? She is upstairs.")
+    say(client, "Hello")
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+
+    first = say(client, "What is new?")[-1][1]
+    assert first["landed"] == {"from": 1, "to": 2} and first["revision"] == 2
+    assert say(client, "Really?")[-1][1]["landed"] is None
+    assert say(client, "Hi, where is the cat?", **{"as": "Harry"})[-1][1]["landed"] is None  # reached her already
+
+
+def test_the_author_may_speak_as_someone_else(client, fake):
+    fake.enqueue("Oh, hello there.")
+    events = say(client, "Hello, I am Harry.", **{"as": "Harry"})
+    assert events[-1][0] == "done"
+    assert turns(client, "Harry")[0] == ("person", "Hello, I am Harry.", "ok")
+    assert fake.history[-1].messages[-1].content.startswith("Harry")
+
+
+def test_a_failed_reply_is_an_error_event_with_the_stored_turn(client, fake):
+    fake.enqueue(BackendError("the model fell over"))
+    events = say(client, "Tell me about Leeds.")
+    assert kinds(events) == ["said", "text", "error"]
+    error = events[-1][1]
+    assert error["error"]["type"] == "backend_error" and error["error"]["code"] == 502
+    assert "the model fell over" in error["error"]["message"]
+    assert error["turn"]["speaker"] == "her" and error["turn"]["text"] == "I was saying"
+    assert error["turn"]["status"] in ("partial", "failed")
+    assert error["turn"]["error"] == "the model fell over"
+
+
+def test_retry_after_a_failed_reply_answers_the_kept_words(client, fake):
+    fake.enqueue(BackendError("the model fell over"), "Leeds is rainy and I love it.")
+    say(client, "Tell me about Leeds.")
+
+    response = client.post("/api/characters/ruby/retry", json={})
+    assert response.status_code == 200, response.text
+    events = sse(response.text)
+    assert kinds(events) == ["text", "done"]  # nothing new was said, so no `said`
+    assert events[-1][1]["turn"]["text"] == "Leeds is rainy and I love it."
+    kept = turns(client)
+    assert [(speaker, text) for speaker, text, _ in kept] == [
+        ("person", "Tell me about Leeds."),
+        ("her", "I was saying"),
+        ("her", "Leeds is rainy and I love it."),
+    ]
+    assert kept[1][2] in ("partial", "failed") and kept[2][2] == "ok"
+    assert fake.history[-1].messages[-1].content.endswith("Tell me about Leeds.")
+
+
+def test_retry_with_nothing_said_is_not_found(client):
+    error_of(client.post("/api/characters/ruby/retry", json={}), 404, "not_found")
+
+
+def test_retry_after_a_finished_reply_is_invalid_input(client, fake):
+    fake.enqueue("Oh, hello there.")
+    say(client, "Hello")
+    error_of(client.post("/api/characters/ruby/retry", json={}), 400, "invalid_input")
+
+
+def test_an_unreachable_backend_is_an_error_event(client, fake):
+    fake.enqueue(BackendUnavailable("cannot reach the model at http://127.0.0.1:9"))
+    events = say(client, "Hello")
+    assert events[0][0] == "said"  # her words were kept first
+    name, data = events[-1]
+    assert name == "error"
+    assert data["error"]["type"] == "backend_unavailable" and data["error"]["code"] == 503
+    assert "cannot reach the model" in data["error"]["message"]
+    assert turns(client)[0] == ("person", "Hello", "ok")
+
+
+def test_an_empty_message_is_invalid_input_and_nothing_is_stored(client):
+    error_of(client.post("/api/characters/ruby/say", json={"text": "   "}), 400, "invalid_input")
+    assert turns(client) == []
+
+
+def test_a_refused_say_frees_the_conversation_for_the_next_one(client, fake):
+    client.post("/api/characters/ruby/say", json={"text": ""})
+    fake.enqueue("Oh, hello there.")
+    assert say(client, "Hello")[-1][0] == "done"
+
+
+# errors at the edge ------------------------------------------------------------------
+
+
+def test_a_body_that_is_not_json_is_invalid_input_with_a_readable_message(client):
+    response = client.post("/api/characters/ruby/say", content=b"{this is not json",
+                           headers={"Content-Type": "application/json"})
+    message = error_of(response, 400, "invalid_input")
+    assert "JSON" in message and "Traceback" not in message
+    assert turns(client) == []
+
+
+def test_a_missing_field_is_named_in_the_message(client):
+    message = error_of(client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT}), 400, "invalid_input")
+    assert "base_revision" in message
+    assert revision_numbers(client) == [1]
+
+
+def test_an_unknown_character_is_not_found_and_the_known_ones_are_named(client):
+    message = error_of(client.get("/api/characters/rubby/manuscript"), 404, "not_found")
+    assert "rubby" in message and "ruby" in message.replace("rubby", "")
+
+
+def test_saying_something_to_an_unknown_character_is_not_found(client):
+    error_of(client.post("/api/characters/rubby/say", json={"text": "Hello"}), 404, "not_found")
+
+
+# the line, unit -----------------------------------------------------------------------
+
+
+def test_the_line_refuses_a_second_place_for_the_same_conversation():
+    line = Line()
+    line.join(("ruby", "Harry"))
+    with pytest.raises(Busy):
+        line.join(("ruby", "Harry"))
+    line.join(("ruby", "Calvin"))
+    assert len(line) == 2
+
+
+def test_the_line_tells_a_waiter_its_place_until_its_turn():
+    async def scenario() -> list[int]:
+        line = Line()
+        first, second, third = line.join("a"), line.join("b"), line.join("c")
+        seen: list[int] = []
+
+        async def wait_third() -> None:
+            async for ahead in line.wait(third):
+                seen.append(ahead)
+                if ahead == 2:
+                    line.leave(first)
+                elif ahead == 1:
+                    line.leave(second)
+
+        await asyncio.wait_for(wait_third(), TIMEOUT)
+        assert len(line) == 1
+        return seen
+
+    assert asyncio.run(scenario()) == [2, 1]
+
+
+def test_a_place_given_up_can_be_taken_again():
+    line = Line()
+    place = line.join("a")
+    line.leave(place)
+    line.leave(place)  # leaving twice is harmless
+    line.join("a")
+    assert len(line) == 1
+
+
+def test_a_client_that_goes_away_before_the_first_event_frees_its_place(client, fake):
+    fake.enqueue("Oh, hello there.", "Hello again.")
+    with client.stream("POST", "/api/characters/ruby/say", json={"text": "Hello"}):
+        pass  # went away at once: the app is cancelled while it sends `said`
+    assert turns(client)[0] == ("person", "Hello", "ok")  # her words are kept
+    assert say(client, "Are you there?")[-1][0] == "done"  # and the conversation is free again
+
+
+# the line, live -----------------------------------------------------------------------
+
+
+def test_a_second_say_in_the_same_conversation_is_a_conflict_while_she_answers(live, fake):
+    fake.enqueue(f"{PAUSE} Oh, hello there.")
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hello"}) as first:
+        events = events_of(first)
+        assert next(events)[0] == "said"
+        assert fake.paused.wait(TIMEOUT)
+
+        error_of(live.post("/api/characters/ruby/say", json={"text": "Are you there?"}), 409, "conflict")
+        error_of(live.post("/api/characters/ruby/retry", json={}), 409, "conflict")
+
+        fake.gate.set()
+        assert [name for name, _ in events][-1] == "done"
+    assert turns(live) == [("person", "Hello", "ok"), ("her", "Oh, hello there.", "ok")]  # the refused words were not kept
+
+
+def test_a_second_person_waits_in_line_then_is_answered(live, fake):
+    fake.enqueue(f"{PAUSE} Oh, hello there.", "Hello Harry, come in.")
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hello"}) as first:
+        first_events = events_of(first)
+        assert next(first_events)[0] == "said"
+        assert fake.paused.wait(TIMEOUT)
+
+        with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hi, it is Harry.", "as": "Harry"}) as second:
+            second_events = events_of(second)
+            assert next(second_events)[0] == "said"
+            assert next(second_events) == ("queued", {"position": 1})
+            assert live.get("/api/health").json()["queue"] == 2
+            error_of(live.post("/api/characters/ruby/say", json={"text": "Me again.", "as": "Harry"}), 409, "conflict")
+
+            fake.gate.set()
+            first_rest, second_rest = list(first_events), list(second_events)
+
+    assert kinds(first_rest) == ["text", "done"]  # the first in line never waits
+    assert kinds(second_rest) == ["text", "done"]
+    assert second_rest[-1][1]["turn"]["text"] == "Hello Harry, come in."
+    assert [p.messages[-1].content for p in fake.history] == ["the author: Hello", "Harry: Hi, it is Harry."]
+    assert live.get("/api/health").json()["queue"] == 0
+
+
+def test_the_manuscript_and_health_answer_while_she_speaks(live, fake):
+    fake.enqueue(f"Oh, hello there. {PAUSE} I was painting.")
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hello"}) as held:
+        events = events_of(held)
+        assert next(events)[0] == "said"
+        assert fake.paused.wait(TIMEOUT)
+
+        assert live.get("/api/health").json() == {"ok": True, "backend": "fake", "queue": 1}
+        assert live.get("/api/characters/ruby/manuscript").json()["revision"]["number"] == 1
+        saved = live.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1}).json()
+        assert saved["saved"] is True and saved["revision"]["number"] == 2
+        assert live.get("/api/characters/ruby/turns").json()["turns"][0]["text"] == "Hello"
+
+        fake.gate.set()
+        done = next(data for name, data in events if name == "done")
+    assert done["turn"]["text"] == "Oh, hello there. I was painting."
+    assert done["revision"] == 1  # she began under the revision that was the head when she began
+
+
+def test_a_client_that_goes_away_mid_reply_leaves_a_partial_turn_and_frees_the_line(live, fake):
+    fake.enqueue(f"Oh, hello there. {BABBLE}", "Hello Harry, come in.")
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hello"}) as going:
+        for name, data in events_of(going):
+            if name == "text":
+                break  # heard her begin, then went away
+
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hi, it is Harry.", "as": "Harry"}) as next_:
+        after = list(events_of(next_))
+    assert after[-1][0] == "done", after  # the line moved on
+    assert after[-1][1]["turn"]["text"] == "Hello Harry, come in."
+
+    first = live.get("/api/characters/ruby/turns").json()["turns"]
+    assert [(t["speaker"], t["status"]) for t in first] == [("person", "ok"), ("her", "partial")]
+    assert first[0]["text"] == "Hello"
+    assert first[1]["text"].startswith("Oh, hello there.")
+    assert first[1]["error"] == "the reply was cut off"
+    assert live.get("/api/health").json()["queue"] == 0
+
+
+def test_a_client_that_goes_away_while_waiting_frees_its_place(live, fake):
+    fake.enqueue(f"{PAUSE} Oh, hello there.", "Hello Calvin.")
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hello"}) as first:
+        first_events = events_of(first)
+        assert next(first_events)[0] == "said"
+        assert fake.paused.wait(TIMEOUT)
+
+        with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hi, it is Harry.", "as": "Harry"}) as leaving:
+            leaving_events = events_of(leaving)
+            assert next(leaving_events)[0] == "said"
+            assert next(leaving_events) == ("queued", {"position": 1})
+        # Harry went away while waiting
+
+        with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hi, Calvin here.", "as": "Calvin"}) as third:
+            third_events = events_of(third)
+            assert next(third_events)[0] == "said"
+            for name, data in third_events:  # Calvin moves up to right behind the first reply
+                assert name == "queued", (name, data)
+                if data["position"] == 1:
+                    break
+            fake.gate.set()
+            assert list(first_events)[-1][0] == "done"
+            assert [name for name, _ in third_events][-1] == "done"
+
+    assert turns(live, "Harry") == [("person", "Hi, it is Harry.", "ok")]  # kept, unanswered
+    assert len(fake.history) == 2  # Harry's reply was never generated
