@@ -209,3 +209,9 @@ def test_summary_shortens_a_long_quote():
     quote = summary.split(": ", 1)[1]
     assert quote.startswith("\u201c") and quote.endswith("...\u201d")
     assert len(quote) == 60 + 2
+
+
+def test_a_change_to_a_last_line_without_a_newline_is_two_lines_of_diff() -> None:
+    out = diff("A.\n\nB.", "A.\n\nB. C.")
+    assert "-B.\n+B. C.\n" in out
+    assert "-B.+B. C." not in out

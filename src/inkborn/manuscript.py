@@ -86,12 +86,11 @@ def _tidy_after_delete(text: str) -> str:
 
 
 def diff(old: str, new: str, old_label: str = "a", new_label: str = "b") -> str:
-    """A unified diff of two manuscript texts."""
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label
-        )
-    )
+    """A unified diff of two manuscript texts, one line of diff per line of text (a last line without
+    a newline included)."""
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), old_label, new_label, lineterm="")
+    out = "\n".join(lines)
+    return out + "\n" if out else ""
 
 
 def summarize_change(old: str | None, new: str) -> str:

@@ -1,0 +1,594 @@
+// Inkborn's page: the typewriter (the author's manuscript, saved as revisions) and the room (talking with her).
+import { api, events, takeToken, setToken, forgetToken, lostConnection, ApiError } from './api.js';
+
+const $ = (selector) => document.querySelector(selector);
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+
+const SAVE_PAUSE_MS = 1200;
+const NEW_PERSON = '\u0000new';
+
+const state = {
+  me: null, characters: [], slug: null,
+  head: null, savedText: '', // the revision the editor's text is based on, and that revision's text
+  saving: null, again: false, timer: 0, // the save in flight; save again once it lands; the pause timer
+  conflict: null, revertTo: null, // {revision, text} saved elsewhere while the conflict panel is open
+  people: [], person: null, turns: [], // whose conversation the room shows (null: the viewer's own), and its turns
+  replying: null, retryAction: null, // the AbortController of the reply coming; what Retry does
+  landed: new Map(), // her turn id → {from, to}: the edit that reached her with this turn
+};
+
+const isAuthor = () => state.me?.role === 'author';
+const base = () => `/api/characters/${encodeURIComponent(state.slug)}`;
+const herName = () => state.characters.find((c) => c.slug === state.slug)?.name ?? state.slug;
+const asPerson = () => (state.person ? { as: state.person } : {}); // no `as`: the token's own person
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const UNITS = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60]];
+const longDate = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function ago(iso) {
+  const seconds = (new Date(iso) - Date.now()) / 1000;
+  const [unit, size] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? [];
+  return unit ? relative.format(Math.round(seconds / size), unit) : 'just now';
+}
+
+// ---------------------------------------------------------------- the page as a whole
+
+function show(section) {
+  for (const id of ['no-token', 'empty', 'studio']) $(`#${id}`).hidden = id !== section;
+  document.body.classList.remove('loading');
+}
+
+/** Errors nobody closer to them handled: a refused token shows the token message, anything else the banner. */
+function handle(err) {
+  if (err?.name === 'AbortError') return;
+  if (err instanceof ApiError && err.status === 401) return showNoToken(err.message);
+  console.error(err);
+  $('#banner-text').textContent = err?.message ?? String(err);
+  $('#banner').hidden = false;
+}
+
+function showNoToken(reason) {
+  forgetToken();
+  state.me = null;
+  $('#who').hidden = true;
+  $('#no-token-reason').textContent = reason ? `The key this page had was not accepted: ${reason}.` : 'Open it from a link that carries one.';
+  show('no-token');
+}
+
+async function boot() {
+  if (!takeToken()) return showNoToken();
+  state.me = await api('/api/me');
+  document.body.classList.toggle('visitor', !isAuthor());
+  $('#who').hidden = false;
+  $('#new-character-button').hidden = $('#person-picker').hidden = !isAuthor();
+  $('#as-self').hidden = isAuthor();
+  $('#as-self').textContent = `as ${state.me.name}`;
+  await loadCharacters();
+}
+
+async function loadCharacters(wanted) {
+  state.characters = await api('/api/characters');
+  const picker = $('#character');
+  picker.replaceChildren(...state.characters.map((c) => el('option', { value: c.slug, textContent: c.name })));
+  picker.disabled = !isAuthor();
+  picker.hidden = $('.character-label').hidden = !state.characters.length;
+  if (!state.characters.length) return show(isAuthor() ? 'empty' : 'no-token');
+  const known = (slug) => state.characters.some((c) => c.slug === slug);
+  const slug = [wanted, state.me.character, sessionStorage.getItem('inkborn.character')].find(known) ?? state.characters[0].slug;
+  picker.value = slug;
+  await openCharacter(slug);
+}
+
+async function openCharacter(slug) {
+  if (state.slug && state.slug !== slug && !(await flushSave())) {
+    $('#character').value = state.slug;
+    return;
+  }
+  stopReply();
+  Object.assign(state, { slug, person: null });
+  sessionStorage.setItem('inkborn.character', slug);
+  document.title = `${herName()} · Inkborn`;
+  show('studio');
+  closeHistory();
+  if (isAuthor()) await Promise.all([loadManuscript(), loadPeople()]);
+  await loadTurns();
+  if (!isAuthor()) $('#message').focus();
+}
+
+// ---------------------------------------------------------------- the typewriter
+
+async function loadManuscript() {
+  const { text, revision } = await api(`${base()}/manuscript`);
+  setEditor(text, revision.number);
+}
+
+function setEditor(text, number) {
+  clearTimeout(state.timer);
+  $('#manuscript').value = text;
+  savedAs(text, number);
+}
+
+function savedAs(text, number) {
+  Object.assign(state, { savedText: text, head: number });
+  $('#revision').textContent = `revision ${number}`;
+  $('#revision').dataset.revision = number;
+  showSaveState();
+}
+
+const dirty = () => isAuthor() && state.slug != null && $('#manuscript').value !== state.savedText;
+
+/** "Saved · revision 7", "Unsaved changes…", or a passing state ('busy' or 'failed') with its own words. */
+function showSaveState(text, kind = 'busy') {
+  const node = $('#save-state');
+  node.textContent = text ?? (dirty() ? 'Unsaved changes…' : `Saved · revision ${state.head}`);
+  node.dataset.state = text ? kind : dirty() ? 'dirty' : 'saved';
+  $('#save-retry').hidden = node.dataset.state !== 'failed' || !!state.conflict;
+}
+
+function onManuscriptInput() {
+  showSaveState();
+  clearTimeout(state.timer);
+  if (!state.conflict) state.timer = setTimeout(save, SAVE_PAUSE_MS);
+}
+
+/** Save the editor's text as a new revision: one save at a time, and another after it if the text moved on. */
+async function save() {
+  clearTimeout(state.timer);
+  if (state.saving) {
+    state.again = true;
+    return state.saving;
+  }
+  if (!dirty() || state.conflict) return showSaveState();
+  state.saving = putManuscript($('#manuscript').value, state.head);
+  await state.saving.finally(() => { state.saving = null; });
+  if (state.again) {
+    state.again = false;
+    await save();
+  }
+}
+
+/** PUT the text; never throws: a conflict opens the conflict panel, other failures show in the save state. */
+async function putManuscript(text, baseRevision) {
+  showSaveState('Saving…');
+  try {
+    const saved = await api(`${base()}/manuscript`, { method: 'PUT', body: { text, base_revision: baseRevision } });
+    savedAs(text, saved.revision.number);
+    if (!$('#history').hidden) loadRevisions().catch(handle);
+  } catch (err) {
+    if (err.status === 409 && err.body?.current) openConflict(err.body);
+    else if (err.status === 401) handle(err);
+    else showSaveState(`Not saved: ${err.message}`, 'failed');
+  }
+}
+
+/** Before leaving this character or reverting: save what is unsaved; true when nothing would be lost. */
+async function flushSave() {
+  while (state.saving) await state.saving;
+  await save();
+  return (!dirty() && !state.conflict) || window.confirm('Your latest changes to the manuscript are not saved. Leave them anyway?');
+}
+
+function openConflict({ current, diff }) {
+  state.conflict = current;
+  clearTimeout(state.timer);
+  $('#conflict-mine').textContent = $('#manuscript').value;
+  $('#conflict-theirs').textContent = current.text;
+  $('#conflict-theirs-title').textContent = `Saved elsewhere (revision ${current.revision.number})`;
+  renderDiff($('#conflict-diff'), diff ?? '');
+  showSaveState('Not saved: the manuscript changed elsewhere', 'failed');
+  if (!$('#conflict').open) $('#conflict').showModal();
+}
+
+async function keepMine() {
+  const { revision } = state.conflict;
+  state.conflict = null;
+  $('#conflict').close();
+  await putManuscript($('#manuscript').value, revision.number); // another conflict opens the panel again
+}
+
+async function takeTheirs() {
+  const { text, revision } = state.conflict;
+  const copied = await navigator.clipboard?.writeText($('#manuscript').value).then(() => true, () => false);
+  state.conflict = null;
+  $('#conflict').close();
+  setEditor(text, revision.number);
+  if (copied) showSaveState(`Saved · revision ${revision.number} · your version is on the clipboard`, 'saved');
+}
+
+// ---------------------------------------------------------------- history and diffs
+
+async function openHistory() {
+  $('#history').hidden = false;
+  $('#history-button').setAttribute('aria-expanded', 'true');
+  await loadRevisions();
+}
+
+function closeHistory() {
+  $('#history').hidden = $('#diff').hidden = true;
+  $('#history-button').setAttribute('aria-expanded', 'false');
+}
+
+async function loadRevisions() {
+  const revisions = await api(`${base()}/revisions`);
+  $('#revisions').replaceChildren(...revisions.map(revisionItem));
+}
+
+function revisionItem({ number, summary, created_at: at }) {
+  const button = el('button', { type: 'button', className: 'revision-item' },
+    el('span', { className: 'number', textContent: number }),
+    el('span', { className: 'summary', textContent: summary || 'saved' }),
+    el('time', { dateTime: at, textContent: ago(at), title: longDate(at) }));
+  button.dataset.number = number;
+  if (number === state.head) button.append(el('span', { className: 'current', textContent: 'current' }));
+  button.addEventListener('click', () => showRevision(number).catch(handle));
+  return el('li', {}, button);
+}
+
+async function showRevision(number) {
+  for (const item of document.querySelectorAll('.revision-item')) item.toggleAttribute('aria-current', item.dataset.number === String(number));
+  const { diff } = await api(number > 1 ? `${base()}/diff?a=${number - 1}&b=${number}` : `${base()}/diff?b=1`);
+  showDiff(number > 1 ? `Revision ${number - 1} → ${number}` : 'Revision 1, the first draft', diff, number);
+}
+
+async function showLanded({ from, to }) {
+  await openHistory();
+  const { diff } = await api(`${base()}/diff?a=${from}&b=${to}`);
+  showDiff(`Revision ${from} → ${to}, the edit that reached her`, diff, null);
+}
+
+function showDiff(title, diff, revertTo) {
+  $('#diff').hidden = false;
+  $('#diff-title').textContent = title;
+  renderDiff($('#diff-body'), diff);
+  state.revertTo = revertTo;
+  $('#revert').hidden = revertTo == null || revertTo === state.head;
+  $('#revert').textContent = `Revert to revision ${revertTo}`;
+}
+
+/** A unified diff as coloured lines (the +/- markers are drawn by the style sheet); file headers left out. */
+function renderDiff(pre, diff) {
+  const lines = diff.split('\n').filter((line) => !/^(--- |\+\+\+ |\\)/.test(line));
+  while (lines.at(-1) === '') lines.pop();
+  if (!lines.length) return pre.replaceChildren(el('span', { className: 'ctx', textContent: 'No change in the text.' }));
+  pre.replaceChildren(...lines.map((line, i) => {
+    if (line.startsWith('@@')) return i === 0 ? '' : el('span', { className: 'hunk', textContent: '⋯', title: line });
+    return el('span', { className: { '+': 'add', '-': 'del' }[line[0]] ?? 'ctx', textContent: `${line.slice(1)}\n` });
+  }));
+}
+
+async function revert() {
+  const number = state.revertTo;
+  if (!(await flushSave())) return; // unsaved words become a revision first, so reverting loses nothing
+  await api(`${base()}/revert`, { method: 'POST', body: { number } });
+  await Promise.all([loadManuscript(), loadRevisions()]);
+  $('#diff').hidden = true;
+}
+
+// ---------------------------------------------------------------- the room: people and turns
+
+async function loadPeople() {
+  const people = await api(`${base()}/people`);
+  state.people = people.map((p) => p.name);
+  const self = people.find((p) => p.role === 'author')?.name ?? state.me.name;
+  const others = people.filter((p) => p.role !== 'author').map((p) => p.name);
+  if (state.person && !others.includes(state.person)) others.push(state.person);
+  $('#person').replaceChildren(el('option', { value: '', textContent: `${self} (you)` }),
+    ...others.map((name) => el('option', { value: name, textContent: name })),
+    el('option', { value: NEW_PERSON, textContent: 'someone new…' }));
+  $('#person').value = state.person ?? '';
+}
+
+function onPersonChange() {
+  if ($('#person').value !== NEW_PERSON) return switchPerson($('#person').value || null);
+  $('#new-person').hidden = false;
+  $('#new-person-name').focus();
+}
+
+async function switchPerson(name) {
+  stopReply();
+  Object.assign(state, { person: name, turns: [] });
+  renderTurns(false);
+  hideProblem();
+  $('#new-person').hidden = true;
+  await loadPeople();
+  await loadTurns();
+}
+
+async function turnsPage(before) {
+  const query = new URLSearchParams({ limit: '50', ...asPerson() });
+  if (before != null) query.set('before', before);
+  return api(`${base()}/turns?${query}`);
+}
+
+async function loadTurns() {
+  hideProblem();
+  const page = await turnsPage();
+  state.turns = page.turns;
+  renderTurns(page.more);
+  offerRetryIfUnanswered();
+  scrollToEnd(true);
+}
+
+async function loadEarlier() {
+  const box = $('#conversation');
+  const fromBottom = box.scrollHeight - box.scrollTop;
+  const page = await turnsPage(state.turns[0]?.id);
+  state.turns = [...page.turns, ...state.turns];
+  renderTurns(page.more);
+  box.scrollTop = box.scrollHeight - fromBottom;
+}
+
+function renderTurns(more) {
+  $('#turns').replaceChildren(...state.turns.flatMap((turn, i) => {
+    const node = turnNode(turn);
+    if (turn.speaker === 'her' && turn.status !== 'ok' && state.turns[i + 1]?.speaker === 'her') node.classList.add('superseded');
+    const landed = state.landed.get(turn.id);
+    return landed ? [landedNode(landed), node] : [node];
+  }));
+  $('#earlier').hidden = !more;
+  $('#room-empty').hidden = state.turns.length > 0;
+}
+
+function turnNode(turn) {
+  const hers = turn.speaker === 'her';
+  const who = hers ? herName() : state.person ?? 'You';
+  const li = el('li', { className: `turn ${hers ? 'her' : 'person'}` },
+    el('span', { className: 'speaker', textContent: who }), el('div', { className: 'text' }));
+  fillTurn(li, turn);
+  return li;
+}
+
+/** Bring a turn's node up to date with the stored turn: id, status, words, and (for the author) its revision. */
+function fillTurn(li, turn) {
+  li.dataset.id = turn.id ?? '';
+  li.dataset.status = turn.status;
+  li.classList.remove('ok', 'partial', 'failed', 'sending', 'streaming');
+  li.classList.add(turn.status);
+  li.querySelector('.text').textContent = turn.text;
+  li.querySelector('.meta')?.remove();
+  li.title = turn.created_at ? longDate(turn.created_at) : '';
+  if (turn.speaker !== 'her' || turn.status === 'streaming') return;
+  const meta = el('div', { className: 'meta' });
+  const note = { partial: 'cut off', failed: 'she could not answer' }[turn.status];
+  if (note) meta.append(el('span', { className: 'note', textContent: note, title: turn.error ?? '' }));
+  if (isAuthor() && turn.revision != null) {
+    li.dataset.revision = turn.revision;
+    li.title = `spoken under revision ${turn.revision} · ${li.title}`;
+    meta.append(el('span', { className: 'rev', textContent: `rev ${turn.revision}` }));
+  }
+  if (meta.childNodes.length) li.append(meta);
+}
+
+function landedNode(landed) {
+  const button = el('button', { type: 'button', className: 'landed', title: 'Show what changed',
+    textContent: `✎ revision ${landed.from} → ${landed.to} reached her` });
+  button.addEventListener('click', () => showLanded(landed).catch(handle));
+  return el('li', { className: 'landed-row' }, button);
+}
+
+const nearEnd = (box = $('#conversation')) => box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+
+function scrollToEnd(force = false) {
+  if (force || nearEnd()) $('#conversation').scrollTop = $('#conversation').scrollHeight;
+}
+
+// ---------------------------------------------------------------- the room: talking
+
+function onMessageKey(event) {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  return send();
+}
+
+async function send(event) {
+  event?.preventDefault();
+  const text = $('#message').value.trim();
+  if (!text || state.replying) return;
+  $('#message').value = '';
+  await converse('say', { text, ...asPerson() }, text);
+}
+
+/** Say something (or, with said null, ask her to answer again) and show her reply event by event. */
+async function converse(route, body, said = null) {
+  hideProblem();
+  const controller = new AbortController();
+  state.replying = controller;
+  setBusy(true);
+  $('#room-empty').hidden = true;
+  const mine = said == null ? null : appendTurn({ speaker: 'person', text: said, status: 'sending' });
+  const her = appendTurn({ speaker: 'her', text: '', status: 'streaming' });
+  waiting(her, null);
+  let stored = said == null; // the person's words are on the server (retry answers words already there)
+  try {
+    for await (const { event, data } of events(`${base()}/${route}`, body, controller.signal)) {
+      if (event === 'said') {
+        stored = true;
+        fillTurn(mine, data.turn);
+        state.turns.push(data.turn);
+        if (state.person && !state.people.includes(state.person)) loadPeople().catch(() => {});
+      } else if (event === 'queued') waiting(her, data.position);
+      else if (event === 'text') addText(her, data.text);
+      else if (event === 'done') return finish(her, data);
+      else if (event === 'error') {
+        const { message = 'she could not answer', code = 502, type } = data.error ?? {};
+        return replyFailed(new ApiError(code, message, { error: { type } }), her, data.turn);
+      }
+    }
+    throw lostConnection(); // the stream ended without her last word
+  } catch (err) {
+    if (err.name === 'AbortError') return;
+    if (stored) replyFailed(err, her, null);
+    else sendFailed(err, said, mine, her);
+  } finally {
+    if (state.replying === controller) state.replying = null;
+    setBusy(false);
+  }
+}
+
+function appendTurn(turn) {
+  const node = turnNode(turn);
+  $('#turns').append(node);
+  scrollToEnd(true);
+  return node;
+}
+
+function waiting(her, position) {
+  const note = her.querySelector('.waiting') ?? her.querySelector('.text').appendChild(el('span', { className: 'waiting' }));
+  note.replaceChildren(position > 0 ? `waiting — ${position} ahead` : 'she is thinking',
+    el('span', { className: 'dots', ariaHidden: 'true', textContent: '…' }));
+  scrollToEnd();
+}
+
+function addText(her, text) {
+  her.querySelector('.waiting')?.remove();
+  her.querySelector('.text').append(text);
+  scrollToEnd();
+}
+
+function finish(her, { turn, landed }) {
+  fillTurn(her, turn);
+  state.turns.push(turn);
+  if (landed && isAuthor()) {
+    state.landed.set(turn.id, landed);
+    her.before(landedNode(landed));
+  }
+  scrollToEnd();
+}
+
+/** Her reply failed after the person's words were stored: keep what she said, and offer to ask again. */
+function replyFailed(err, her, turn) {
+  her.querySelector('.waiting')?.remove();
+  const begun = her.querySelector('.text').textContent.trim();
+  if (turn) state.turns.push(turn);
+  if (turn?.text || begun) fillTurn(her, turn?.text ? turn : { speaker: 'her', text: begun, status: 'partial' });
+  else her.remove();
+  if (err.status === 401) return handle(err);
+  const kept = her.isConnected ? 'What she had begun to say is kept.' : 'Your words are kept.';
+  showProblem(`${explain(err)} ${kept}`, () => converse('retry', asPerson()));
+}
+
+/** The words never reached the server: put them back in the box. */
+function sendFailed(err, said, mine, her) {
+  mine?.remove();
+  her.remove();
+  if (!$('#message').value.trim()) $('#message').value = said;
+  $('#room-empty').hidden = state.turns.length > 0;
+  if (err.status === 401) return handle(err);
+  const retryable = err.status === 0 || err.status >= 500;
+  showProblem(`${explain(err)}${retryable ? ' Your words are kept.' : ''}`, retryable ? send : null);
+}
+
+function explain(err) {
+  if (err.body?.lost) return err.message;
+  const type = err.body?.error?.type;
+  if (err.status === 503 || type === 'backend_unavailable') return 'She can’t answer right now: the model isn’t reachable.';
+  if (err.status === 504 || type === 'backend_timeout') return 'She took too long: the model did not answer in time.';
+  if (err.status === 502 || type === 'backend_error') return `Something went wrong while she was answering (${err.message}).`;
+  return err.message;
+}
+
+function offerRetryIfUnanswered() {
+  const last = state.turns.at(-1);
+  const why = !last ? null : last.speaker === 'person' ? 'She has not answered yet.'
+    : { partial: 'Her last reply was cut off.', failed: 'She could not answer last time.' }[last.status];
+  if (why) showProblem(why, () => converse('retry', asPerson()));
+}
+
+function showProblem(text, action) {
+  state.retryAction = action;
+  $('#error-text').textContent = text;
+  $('#retry').hidden = !action;
+  const near = nearEnd();
+  $('#error').hidden = false; // the conversation gets shorter: keep its end in sight
+  scrollToEnd(near);
+}
+
+function hideProblem() {
+  state.retryAction = null;
+  $('#error').hidden = true;
+}
+
+function setBusy(busy) {
+  $('#send').disabled = $('#retry').disabled = busy;
+  $('#turns').setAttribute('aria-busy', String(busy));
+}
+
+function stopReply() {
+  state.replying?.abort(); // the server keeps what she had said as partial
+  state.replying = null;
+}
+
+// ---------------------------------------------------------------- a new character
+
+function openNewCharacter() {
+  $('#new-character-form').reset();
+  $('#new-character-error').hidden = true;
+  $('#new-character').showModal();
+}
+
+async function createCharacter(event) {
+  event.preventDefault();
+  const name = $('#new-name').value.trim();
+  const body = { slug: $('#new-slug').value.trim(), manuscript: $('#new-manuscript').value, ...(name && { name }) };
+  try {
+    const created = await api('/api/characters', { method: 'POST', body });
+    $('#new-character').close();
+    await loadCharacters(created.slug);
+    $('#manuscript').focus();
+  } catch (err) {
+    if (err.status === 401) return handle(err);
+    $('#new-character-error').textContent = err.message;
+    $('#new-character-error').hidden = false;
+  }
+}
+
+// ---------------------------------------------------------------- wiring
+
+const prevent = (then) => (event) => {
+  event.preventDefault();
+  return then(event);
+};
+
+const LISTENERS = [
+  ['#banner-close', 'click', () => { $('#banner').hidden = true; }],
+  ['#token-form', 'submit', prevent(() => { setToken($('#token-input').value.trim()); return boot(); })],
+  ['#character', 'change', () => openCharacter($('#character').value)],
+  ['#new-character-button', 'click', openNewCharacter],
+  ['#empty-new', 'click', openNewCharacter],
+  ['#new-character-form', 'submit', createCharacter],
+  ['#new-character-cancel', 'click', () => $('#new-character').close()],
+  ['#manuscript', 'input', onManuscriptInput],
+  ['#manuscript', 'keydown', (event) => (event.ctrlKey || event.metaKey) && event.key === 's' && prevent(save)(event)],
+  ['#save-retry', 'click', save],
+  ['#history-button', 'click', () => ($('#history').hidden ? openHistory() : closeHistory())],
+  ['#history-close', 'click', closeHistory],
+  ['#history', 'keydown', (event) => event.key === 'Escape' && closeHistory()],
+  ['#revert', 'click', revert],
+  ['#keep-mine', 'click', keepMine],
+  ['#take-theirs', 'click', takeTheirs],
+  ['#conflict', 'cancel', (event) => event.preventDefault()], // a choice has to be made
+  ['#person', 'change', onPersonChange],
+  ['#new-person', 'submit', prevent(() => $('#new-person-name').value.trim() && switchPerson($('#new-person-name').value.trim()))],
+  ['#new-person-cancel', 'click', () => { $('#new-person').hidden = true; $('#person').value = state.person ?? ''; }],
+  ['#earlier', 'click', loadEarlier],
+  ['#say', 'submit', send],
+  ['#message', 'keydown', onMessageKey],
+  ['#retry', 'click', () => state.retryAction?.()],
+];
+
+for (const [selector, type, listener] of LISTENERS) {
+  $(selector).addEventListener(type, (event) => Promise.resolve(listener(event)).catch(handle));
+}
+
+window.addEventListener('beforeunload', (event) => {
+  if (!dirty() && !state.saving && !state.conflict) return;
+  event.preventDefault();
+  event.returnValue = '';
+});
+
+boot().catch(handle);

@@ -1,0 +1,241 @@
+"""The web page in a real Chromium (the system's, never a downloaded one), against a real server.
+
+The server runs under uvicorn in a thread of this process, so a test can queue the fake
+backend's replies and read the prompts she was given. Screenshots of each view are saved in
+test-artifacts/ (or $INKBORN_ARTIFACTS) to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from inkborn import Studio
+from inkborn.backends.fake import FakeBackend
+from inkborn.errors import BackendUnavailable
+from inkborn.server import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(os.environ.get("INKBORN_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+RUBY = "# Ruby\n\nRuby is twenty-six. She paints large canvases of the sea in a studio above a bakery.\n"
+
+if CHROMIUM is None:
+    if os.environ.get("INKBORN_REQUIRE_BROWSER"):
+        raise RuntimeError("the browser tests need the system's Chromium: apt-get install chromium")
+    pytestmark = [pytestmark, pytest.mark.skip(reason="no system Chromium (apt-get install chromium)")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Live:
+    """A real server for one studio, in a thread."""
+
+    def __init__(self, studio: Studio):
+        import uvicorn
+
+        self.studio = studio
+        self.app = create_app(studio)
+        self.port = _free_port()
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "Live":
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+    def url(self, token: str) -> str:
+        return f"http://127.0.0.1:{self.port}/#t={token}"
+
+    @property
+    def author(self) -> str:
+        return self.app.state.keys.author_token()
+
+    def invite(self, slug: str, name: str) -> str:
+        return self.app.state.keys.invite(slug, name)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def fake() -> FakeBackend:
+    return FakeBackend()
+
+
+@pytest.fixture
+def live(inkborn_home: Path, fake: FakeBackend) -> Iterator[Live]:
+    studio = Studio(inkborn_home, backend=fake)
+    studio.create("ruby", RUBY, author="Calvin")
+    with Live(studio) as server:
+        yield server
+    studio.close()
+
+
+@pytest.fixture
+def page(chromium, request):
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def say(page, text: str) -> None:
+    page.fill("#message", text)
+    page.click("#send")
+
+
+def her_last(page) -> str:
+    return page.locator(".turn.her").last.inner_text()
+
+
+def wait_saved(page, revision: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelector('#revision')?.textContent.includes(String(n))"
+        " && /saved/i.test(document.querySelector('#save-state')?.textContent || '')", arg=revision)
+
+
+def test_the_author_types_an_edit_and_her_next_reply_knows_it(live: Live, fake: FakeBackend, page) -> None:
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#manuscript")
+    fake.enqueue("The light over the water was good today.")
+    say(page, "How was the studio?")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1 && "
+                           "document.querySelector('.turn.her').textContent.includes('light over the water')")
+
+    page.locator("#manuscript").press("End")
+    page.locator("#manuscript").type("\nRuby speaks French fluently, and French is the language she answers in.\n")
+    wait_saved(page, 2)
+    fake.enqueue("Je peins la mer, comme toujours, mais en bleu plus sombre.")
+    say(page, "What are you painting now?")
+    page.wait_for_selector(".landed")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 2")
+    assert "Je peins la mer" in her_last(page)
+    assert "French is the language she answers in" in str(fake.history[-1].as_dict())  # she was told, as canon
+    assert live.studio.character("ruby").head().number == 2
+    shot(page, "author-edit-landed")
+
+
+def test_a_visitor_gets_the_room_and_never_the_manuscript(live: Live, fake: FakeBackend, page) -> None:
+    page.goto(live.url(live.invite("ruby", "Harry")))
+    page.wait_for_selector("#message")
+    assert page.locator("#manuscript").count() == 0 or not page.locator("#manuscript").is_visible()
+    fake.enqueue("Hello Harry. The bakery smells of cardamom this morning.")
+    say(page, "Hi, I'm Harry.")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1")
+    shot(page, "visitor-room")
+    # even the page's own script, holding the visitor's token, cannot read or write her
+    statuses = page.evaluate("""async () => {
+        const token = sessionStorage.getItem(Object.keys(sessionStorage).find(k => /token/i.test(k)) || 'token');
+        const h = {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'};
+        const read = await fetch('/api/characters/ruby/manuscript', {headers: h});
+        const write = await fetch('/api/characters/ruby/manuscript',
+            {method: 'PUT', headers: h, body: JSON.stringify({text: 'Ruby hates Calvin.', base_revision: 1})});
+        const history = await fetch('/api/characters/ruby/revisions', {headers: h});
+        return [read.status, write.status, history.status];
+    }""")
+    assert statuses == [403, 403, 403]
+    assert live.studio.character("ruby").head().number == 1
+    assert "Ruby hates" not in live.studio.character("ruby").manuscript
+
+
+def test_two_tabs_conflicting_saves_are_shown_and_nothing_is_lost(live: Live, chromium) -> None:
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        tab.set_default_timeout(15_000)
+        tab.goto(live.url(live.author))
+        tab.wait_for_selector("#manuscript")
+    first.locator("#manuscript").press("End")
+    first.locator("#manuscript").type("\nRuby has a sister called Elena.\n")
+    wait_saved(first, 2)
+    second.locator("#manuscript").press("End")
+    second.locator("#manuscript").type("\nRuby is afraid of deep water.\n")
+    second.wait_for_selector("#conflict", state="visible")
+    conflict = second.locator("#conflict").inner_text()
+    assert "Elena" in conflict  # their text is shown beside mine
+    shot(second, "author-conflict")
+    second.click("#keep-mine")
+    wait_saved(second, 3)
+    ruby = live.studio.character("ruby")
+    assert "afraid of deep water" in ruby.manuscript
+    assert "Elena" in ruby.revision(2).text  # the other tab's save is a revision, never overwritten
+    context.close()
+
+
+def test_when_the_model_is_down_the_room_says_so_and_retry_needs_no_retyping(live: Live, fake: FakeBackend, page) -> None:
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#message")
+    fake.enqueue(BackendUnavailable("cannot reach http://127.0.0.1:9/v1: connection refused"))
+    say(page, "Are you there?")
+    page.wait_for_selector("#error", state="visible")
+    assert page.locator("#error").inner_text().strip()
+    shot(page, "author-backend-down")
+    fake.enqueue("I'm here. I was washing brushes.")
+    page.click("#retry")
+    page.wait_for_function("() => [...document.querySelectorAll('.turn.her')].some(t => t.textContent.includes('washing brushes'))")
+    turns = live.studio.character("ruby").turns()
+    assert [t.text for t in turns if not t.is_hers] == ["Are you there?"]  # said once, answered on retry
+
+
+@pytest.mark.model
+def test_a_scene_on_the_real_model(model_home: Path, chromium) -> None:
+    studio = Studio(model_home)
+    studio.create("ruby", RUBY, author="Calvin")
+    with Live(studio) as server:
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(180_000)
+        page.goto(server.url(server.author))
+        page.wait_for_selector("#manuscript")
+        say(page, "Hi Ruby, what are you painting?")
+        page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1 && "
+                               "!document.querySelector('.turn.her').classList.contains('streaming')")
+        page.locator("#manuscript").press("End")
+        page.locator("#manuscript").type("\nRuby speaks only Spanish, to everyone.\n")
+        wait_saved(page, 2)
+        say(page, "And what will you do this evening?")
+        page.wait_for_selector(".landed")
+        page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 2")
+        page.wait_for_function("() => !document.querySelector('.turn.her.streaming')")
+        turns = [t for t in studio.character("ruby").turns() if t.is_hers]
+        assert turns[-1].status == "ok" and turns[-1].text
+        assert studio.store.revision_by_id(turns[-1].revision_id).number == 2
+        shot(page, "real-model-scene")
+        context.close()
+    studio.close()
