@@ -448,3 +448,17 @@ def test_two_studios_on_one_home_see_each_others_edits(tmp_path, monkeypatch):
         fake.enqueue("Bonjour.")
         ruby.say("Hi again.").finish()
         assert FRENCH in fake.history[-1].prefill
+
+
+def test_a_reply_that_fails_in_any_way_is_stored_as_failed_and_can_be_retried(ruby, fake, monkeypatch):
+    def broken(prompt, usage):
+        raise InvalidInput("the message does not fit the model's context")
+        yield  # a generator, like every backend's stream
+
+    monkeypatch.setattr(fake, "stream", broken)
+    with pytest.raises(InvalidInput):
+        ruby.say("Hello").finish()
+    assert ruby.turns()[-1].is_hers and ruby.turns()[-1].status == "failed"
+    monkeypatch.undo()
+    fake.enqueue("Hello yourself.")
+    assert ruby.retry().finish().text == "Hello yourself."

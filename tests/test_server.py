@@ -727,3 +727,34 @@ def test_a_client_that_goes_away_while_waiting_frees_its_place(live, fake):
 
     assert turns(live, "Harry") == [("person", "Hi, it is Harry.", "ok")]  # kept, unanswered
     assert len(fake.history) == 2  # Harry's reply was never generated
+
+
+# the guard at the door --------------------------------------------------------
+
+
+def test_a_body_too_large_is_refused_before_the_token_is_even_read(app) -> None:
+    with TestClient(app) as anonymous:  # no token at all
+        r = anonymous.post("/api/characters/ruby/say", content=b"x" * (3 * 1024 * 1024),
+                           headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["type"] == "too_large"
+
+
+def test_every_response_keeps_the_page_to_its_own_scripts(client) -> None:
+    for r in (client.get("/"), client.get("/api/health"), client.get("/api/characters/nobody/manuscript")):
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_visitor_is_not_told_why_the_model_failed_but_the_author_is(app, client, fake) -> None:
+    secret = "cannot reach http://10.0.0.7:8080/v1 (her manuscript is 9000 tokens)"
+    visitor = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Harry')}"}
+    fake.enqueue(BackendUnavailable(secret))
+    events = sse(client.post("/api/characters/ruby/say", json={"text": "Hello?"}, headers=visitor).text)
+    error = dict(events)["error"]
+    assert error["error"]["type"] == "backend_unavailable"
+    assert "10.0.0.7" not in json.dumps(events) and "words are kept" in error["error"]["message"]
+    theirs = client.get("/api/characters/ruby/turns", params={"as": "Harry"}, headers=visitor).json()["turns"]
+    assert theirs[-1]["status"] == "failed" and theirs[-1]["error"] is None
+    mine = client.get("/api/characters/ruby/turns", params={"as": "Harry"}).json()["turns"]
+    assert "10.0.0.7" in mine[-1]["error"]  # her author sees the reason

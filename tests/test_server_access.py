@@ -113,8 +113,6 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): Rule("/", open=True),
     ("GET", "/static"): Rule("/static/index.html", open=True),
     ("GET", "/api/openapi.json"): Rule("/api/openapi.json", open=True),
-    ("GET", "/api/docs"): Rule("/api/docs", open=True),
-    ("GET", "/docs/oauth2-redirect"): Rule("/docs/oauth2-redirect", open=True),
     ("GET", "/api/health"): Rule("/api/health", open=True),
     ("GET", "/api/me"): Rule("/api/me", visitor=200, other=200),
     ("GET", "/api/characters"): Rule("/api/characters", visitor=200, other=200),

@@ -308,3 +308,9 @@ def test_last_spoken_revision(store, ruby):
 def test_unknown_turn(store):
     with pytest.raises(NotFound, match="no turn 42"):
         store.turn(42)
+
+
+def test_the_database_is_readable_by_its_owner_only(tmp_path) -> None:
+    store = Store(tmp_path / "private" / "inkborn.db")
+    assert (tmp_path / "private" / "inkborn.db").stat().st_mode & 0o077 == 0
+    store.close()

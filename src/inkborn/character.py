@@ -234,6 +234,9 @@ class Character:
             except KeyboardInterrupt:
                 status, error = "partial", "interrupted"
                 raise
+            except Exception as exc:  # whatever went wrong, her turn is never stored as finished
+                status, error = "failed", str(exc) or type(exc).__name__
+                raise
             finally:
                 text = text.strip()
                 if status != "ok" and not text:

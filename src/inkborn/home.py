@@ -15,7 +15,7 @@ __all__ = ["config", "home_dir"]
 def home_dir() -> Path:
     """Where Inkborn keeps its database, its model cache and its config."""
     path = Path(os.environ.get("INKBORN_HOME") or Path.home() / ".inkborn").expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

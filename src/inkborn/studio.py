@@ -37,7 +37,7 @@ class Studio:
         progress: Callable[[str, int, int], None] | None = None,
     ):
         self.home = Path(home) if home else home_dir()
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.config = config(self.home)
         self.store = Store(self.home / "inkborn.db")
         self.model_lock = threading.RLock()

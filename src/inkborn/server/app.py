@@ -22,6 +22,7 @@ from ..errors import InkbornError
 from ..studio import Studio
 from . import openai_api, rest
 from .access import Keys
+from .guard import Guard
 from .problems import Problem, as_problem, error_body
 from .queue import Line
 
@@ -39,8 +40,10 @@ def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
         yield
         app.state.worker.shutdown(wait=True)
 
+    # the interactive docs pages load scripts from a CDN, so they are not served: the schema is
     app = FastAPI(title="Inkborn", summary="Characters written into being", lifespan=lifespan,
-                  docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+                  docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None, openapi_url="/api/openapi.json")
+    app.add_middleware(Guard)
     app.state.studio = studio
     app.state.keys = keys or Keys(studio.home, studio.store)
     app.state.line = Line()

@@ -68,19 +68,19 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
                                                 lambda c, person: c.say(text, as_=person, seed=body.seed), _stored)
     created, cid = int(time.time()), f"chatcmpl-{reply.said.id if reply.said else 0}"
     if body.stream:
-        return Speaking(_chunks(news, reply, character, cid, created), hold=hold, media_type="text/event-stream",
+        return Speaking(_chunks(news, reply, character, cid, created, access.is_author), hold=hold, media_type="text/event-stream",
                         headers={"Cache-Control": "no-cache"})
     try:
-        return await _complete(news, reply, character, cid, created)
+        return await _complete(news, reply, character, cid, created, access.is_author)
     finally:
         hold.free()
 
 
 async def _complete(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character, cid: str,
-                    created: int) -> JSONResponse:
+                    created: int, author: bool) -> JSONResponse:
     async for kind, value in news:
         if kind == "error":
-            problem = as_problem(value)
+            problem = as_problem(value, visitor=not author)
             return JSONResponse(error_body(problem), status_code=problem.status)
         if kind == "done":
             turn = reply.turn
@@ -106,7 +106,7 @@ def _stored(character: Character, reply: Reply) -> dict[str, Any]:
 
 
 async def _chunks(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character, cid: str,
-                  created: int) -> AsyncIterator[str]:
+                  created: int, author: bool) -> AsyncIterator[str]:
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         out = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": character.slug,
                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
@@ -121,6 +121,6 @@ async def _chunks(news: AsyncIterator[tuple[str, Any]], reply: Reply, character:
         elif kind == "done":
             yield chunk({}, "stop", usage=_usage(reply), inkborn=value)
         else:
-            yield f"data: {json.dumps(error_body(as_problem(value)), ensure_ascii=False)}\n\n"
+            yield f"data: {json.dumps(error_body(as_problem(value, visitor=not author)), ensure_ascii=False)}\n\n"
             return
     yield "data: [DONE]\n\n"

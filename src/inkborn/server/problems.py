@@ -29,8 +29,16 @@ _STATUS: list[tuple[type[InkbornError], int, str]] = [
 ]
 
 
-def as_problem(exc: Exception) -> Problem:
-    """Any failure as the Problem a client reads."""
+def as_problem(exc: Exception, *, visitor: bool = False) -> Problem:
+    """Any failure as the Problem a client reads; a visitor is not told the model's or the manuscript's details."""
+    problem = _as_problem(exc)
+    if visitor and (problem.status >= 500 or problem.status == 413):
+        return Problem(problem.status, problem.kind, "she can't answer right now; your words are kept, "
+                       "so try again in a while (her author can see what went wrong)")
+    return problem
+
+
+def _as_problem(exc: Exception) -> Problem:
     if isinstance(exc, Problem):
         return exc
     for kind, status, name in _STATUS:

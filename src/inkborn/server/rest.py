@@ -55,10 +55,11 @@ def revision_json(rev: Revision, *, text: bool = False) -> dict[str, Any]:
     return {**out, "text": rev.text} if text else out
 
 
-def turn_json(turn: Turn, character: Character) -> dict[str, Any]:
+def turn_json(turn: Turn, character: Character, *, author: bool = True) -> dict[str, Any]:
+    """A turn as the API shows it; why a reply failed is for her author's eyes only."""
     number = character.studio.store.revision_by_id(turn.revision_id).number if turn.revision_id else None
     return {"id": turn.id, "speaker": turn.speaker, "text": turn.text, "status": turn.status, "revision": number,
-            "created_at": turn.created_at.isoformat(), "error": turn.error}
+            "created_at": turn.created_at.isoformat(), "error": turn.error if author else None}
 
 
 # characters ---------------------------------------------------------------
@@ -176,7 +177,8 @@ def turns(slug: str, request: Request, as_: str | None = Query(None, alias="as")
     limit = max(1, min(limit, 200))
     page = store.turns(store.conversation(character.id, person.id), limit=limit + 1, before=before)
     more = len(page) > limit
-    return {"person": person.name, "turns": [turn_json(t, character) for t in page[-limit:]], "more": more}
+    turns = [turn_json(t, character, author=access.is_author) for t in page[-limit:]]
+    return {"person": person.name, "turns": turns, "more": more}
 
 
 @router.post("/characters/{slug}/say")
@@ -191,7 +193,7 @@ async def retry(slug: str, body: Retry, request: Request, access: Access = Depen
 
 async def _answer(request: Request, access: Access, slug: str, name: str | None, begin) -> StreamingResponse:
     character, reply, news, hold = await answer(request, access, slug, name, begin, _done)
-    return Speaking(_events(news, reply, character), hold=hold, media_type="text/event-stream",
+    return Speaking(_events(news, reply, character, access.is_author), hold=hold, media_type="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
@@ -199,7 +201,8 @@ def _event(name: str, data: dict[str, Any]) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-async def _events(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character) -> AsyncIterator[str]:
+async def _events(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character,
+                  author: bool) -> AsyncIterator[str]:
     if reply.said is not None:
         yield _event("said", {"turn": turn_json(reply.said, character)})
     async for kind, value in news:
@@ -210,8 +213,8 @@ async def _events(news: AsyncIterator[tuple[str, Any]], reply: Reply, character:
         elif kind == "done":
             yield _event("done", value)
         else:
-            stored = turn_json(reply.turn, character) if reply.turn else None
-            yield _event("error", {**error_body(as_problem(value)), "turn": stored})
+            stored = turn_json(reply.turn, character, author=author) if reply.turn else None
+            yield _event("error", {**error_body(as_problem(value, visitor=not author)), "turn": stored})
 
 
 def _done(character: Character, reply: Reply) -> dict[str, Any]:

@@ -70,10 +70,12 @@ async def speak(hold: Hold, reply: Reply, worker: ThreadPoolExecutor,
         loop.call_soon_threadsafe(news.put_nowait, (kind, value))
 
     def run() -> None:
+        words = iter(reply)
         try:
-            for chunk in reply:
+            for chunk in words:
                 if gone.is_set():
-                    break  # closing her reply stores what she had said as partial
+                    words.close()  # stops her now: what she had said is stored as partial
+                    break
                 tell("text", chunk)
             tell("done", finish(reply))
         except Exception as exc:  # every failure reaches the client; none is lost in a thread
