@@ -66,3 +66,11 @@ def test_echo_is_a_registered_backend(tmp_path):
         assert studio.backend_name == "echo"
         ruby = studio.create("ruby", RUBY, author="Calvin")
         assert json.loads(ruby.say("Hi.").finish().text)["messages"][0]["role"] == "system"
+
+
+def test_brief_echo_is_one_line_about_her_context():
+    prompt = Prompt((Message("system", "You are Ruby."), Message("user", "Calvin: Hi")), prefill="Ruby:")
+    usage = Usage()
+    reply = "".join(EchoBackend(brief=True).stream(prompt, usage))
+    assert reply.startswith("[echo: ") and "2 messages" in reply and reply.endswith("last: Calvin: Hi]")
+    assert "\n" not in reply and usage.tokens_evaluated > 0

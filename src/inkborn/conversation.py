@@ -33,7 +33,8 @@ class Turn:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":
-        fields = {name: row[name] for name in cls.__dataclass_fields__ if name in row.keys()}
+        present = set(row.keys())
+        fields = {name: row[name] for name in cls.__dataclass_fields__ if name in present}
         fields["created_at"] = datetime.fromisoformat(fields["created_at"])
         return cls(**fields)
 

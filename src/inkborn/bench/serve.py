@@ -9,7 +9,8 @@ runs in its own process on loopback, with the backend under test. Then, for a bo
                and reads it (GET) all along, timing each
 
 Save and read latency is measured first with the server idle, then under the visitors' load.
-With the echo backend the figures are the server's own overhead; with the embedded model they
+With the echo backend (`brief`: a one-line reply the size of a real one, rather than her whole
+context) the figures are the server's own overhead; with the embedded model they
 show the line for the model, and whether saves and reads wait behind it (they should not).
 """
 
@@ -99,7 +100,8 @@ class ServeBench:
 
     def _start(self, home: Path, port: int) -> subprocess.Popen:
         args = [sys.executable, "-c", "from inkborn.cli import main; main()", "-b", self.backend]
-        for key, value in self.options.items():
+        options = {"brief": "true", **self.options} if self.backend == "echo" else self.options
+        for key, value in options.items():
             args += ["-o", f"{key}={value}"]
         args += ["serve", "--port", str(port)]
         env = {**os.environ, "INKBORN_HOME": str(home)}
