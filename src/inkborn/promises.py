@@ -20,6 +20,7 @@ from typing import Iterator
 from .backends.base import Backend, Message, Prompt, Usage
 from .canon import sentences
 from .errors import BackendError
+from .stage import in_her_words
 
 __all__ = ["Keeping", "Promise", "broken", "detect_language", "keep", "read_promises"]
 
@@ -42,9 +43,10 @@ def _language_names() -> dict[str, str]:
 class Promise:
     """Something every reply of hers must show; `source` is the canon sentence it comes from."""
 
-    kind: str  # herself, own_words, forgotten, mood, shows, question, language, lowercase, max_words
+    kind: str  # herself, own_name, own_words, forgotten, mood, shows, question, language, lowercase, max_words
     value: str | int
     source: str
+    opening: str | None = None  # "shows": the edit in her own words, to begin her last attempt with
 
     def kept_by(self, reply: str, name: str) -> bool:
         return _CHECKS[self.kind](self, reply, name)
@@ -85,6 +87,9 @@ _STOP = set("""about after again also always been before being from have just li
 only other over same should some such than that their them then there these they this those through under very
 were what when where which while will with would your years year does said says anything everything something
 nothing really because though could every still often whenever whatever someone everyone people little""".split())
+_ASKING = set("""how why who whose where when what which any are is was were do does did can could would will shall
+should may might must have has had the and but yes no hello hi hey well oh tell please still so sorry thanks thank
+good morning evening afternoon night dear listen look wait okay let just""".split())
 _NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
 seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split())
 
@@ -124,6 +129,11 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
     """
     promises = [Promise("herself", name, "")]
     promises += [Promise("own_words", h, "") for h in heard if h.strip()]
+    known = set(_words_of(text)) | set(_words_of(name))
+    strangers = [w for w in dict.fromkeys(re.findall(r"\b[A-Z][a-z]{2,}\b", heard[0] if heard else ""))
+                 if w.lower() not in known and w.lower() not in _STOP and w.lower() not in _ASKING]
+    if strangers:  # names she just heard that are not hers: she never takes one as her own
+        promises.append(Promise("own_name", " ".join(strangers), heard[0]))
     forgotten = _distinctive(changed, text) + _distinctive([g for g in gone if g not in changed], text, names_only=True)
     if forgotten:
         promises.append(Promise("forgotten", " ".join(forgotten), " / ".join(gone)))
@@ -135,7 +145,8 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
             # the first reply after an edit shows it: at least one of the words it brought
             brought = _distinctive([sentence], before)
             if brought:
-                promises.append(Promise("shows", " ".join(brought), sentence))
+                promises.append(Promise("shows", " ".join(brought), sentence,
+                                        in_her_words(name, sentence, she=_called_she(text), about=brought)))
     return promises + list(_standing(text, tuple(fresh)))
 
 
@@ -182,6 +193,22 @@ def _herself(promise: Promise, reply: str, name: str) -> bool:
     narrated = re.search(rf"(?:^|[.!?]\s+|\*)\s*{first}\s+[a-z]+(?:s|ed)\b", reply)
     greeted = re.search(rf"(?i)\b(?:hi|hello|hey|dear|oh|bonjour|hola|hallo|ciao),?\s+{first}\b", reply)
     return not (_DENIAL.search(reply) or narrated or greeted)
+
+
+def _own_name(promise: Promise, reply: str, name: str) -> bool:
+    """She does not take a name she was just told as her own (her name is canon, not conversation)."""
+    bare = reply.strip().strip(".!?\"' ").lower()
+    for stranger in str(promise.value).split():
+        if bare == stranger.lower() or re.search(
+                rf"(?i)\b(?:my name is|my name's|call me|i am|i'm|it's|name is now|known as)\s+(?:now\s+)?{stranger}\b(?!['\u2019]s)",
+                reply):
+            return False
+    return True
+
+
+def _called_she(text: str) -> bool:
+    """Whether the manuscript calls her she rather than he."""
+    return len(re.findall(r"\b(?:she|her|herself)\b", text, re.I)) >= len(re.findall(r"\b(?:he|his|him|himself)\b", text, re.I))
 
 
 def _own_words(promise: Promise, reply: str, name: str) -> bool:
@@ -237,10 +264,10 @@ def _max_words(promise: Promise, reply: str, name: str) -> bool:
     return len(reply.split()) <= int(promise.value)
 
 
-_CHECKS = {"herself": _herself, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
+_CHECKS = {"herself": _herself, "own_name": _own_name, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
            "own_words": _own_words, "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows,
            "question": _question}
-_SAID_AGAIN = ("herself", "own_words", "forgotten", "mood", "shows", "question")  # broken: she is asked again
+_SAID_AGAIN = ("herself", "own_name", "own_words", "forgotten", "mood", "shows", "question")  # broken: she is asked again
 _WHOLE = ("forgotten", "mood", "shows", "question")  # judged on the whole reply, not only its opening
 
 
@@ -300,12 +327,17 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         return
     again = [p for p in promises if p.kind in _SAID_AGAIN]
     language = next((p for p in promises if p.kind == "language"), None)
-    spoken = ""
+    spoken, missed = "", set()
     for attempt in range(RETRIES + 1):
         record.attempts = attempt + 1
         tried = prompt if attempt == 0 else replace(
             prompt, seed=(prompt.seed or 0) + 7919 * attempt, temperature=min(1.0, prompt.temperature + 0.15 * attempt))
-        stream = _words(backend.stream(tried, usage), f"{name}:", usage)
+        opening = _last_resort(again, missed, backend) if attempt == RETRIES else None
+        if opening:  # twice she did not show the edit: her last attempt begins with it, in her own words
+            tried = replace(tried, prefill=f"{tried.prefill} {opening}")
+            record.repairs.append("opening")
+        told = backend.stream(tried, usage)
+        stream = _words(_opened(opening, told) if opening else told, f"{name}:", usage)
         held = ""
         try:
             try:
@@ -318,11 +350,13 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                     yield held
                 raise
             held = _without_direction(held, stream)
-            if attempt < RETRIES and broken([p for p in again if p.kind not in _WHOLE], held, name):
+            if attempt < RETRIES and (failed := broken([p for p in again if p.kind not in _WHOLE], held, name)):
+                missed.update(p.kind for p in failed)
                 continue
             if attempt < RETRIES and any(p.kind in _WHOLE for p in again):
                 held += "".join(stream)  # a mood, or an old fact, shows anywhere in the reply: judge it whole
-                if broken(again, held, name):
+                if failed := broken(again, held, name):
+                    missed.update(p.kind for p in failed)
                     continue
             if language is not None and not language.kept_by(held, name):
                 said = held + "".join(stream)
@@ -337,6 +371,34 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
             stream.close()
         record.broken = [p.kind for p in broken(promises, spoken, name)]
         return
+
+
+def _opened(opening: str, chunks: Iterator[str]) -> Iterator[str]:
+    """The opening given to her, then what the model says after it, one space between them."""
+    yield opening
+    first = True
+    try:
+        for chunk in chunks:
+            if first and chunk.strip():
+                chunk, first = " " + chunk.lstrip(), False
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+def _last_resort(again: list[Promise], missed: set[str], backend: Backend) -> str | None:
+    """The opening for her last attempt: the fresh edit in her own words, if she has not shown it so far."""
+    if not backend.supports_prefill or not missed:
+        return None
+    shown = next((p.opening for p in again if p.kind == "shows" and p.opening), None)
+    if shown:
+        return shown
+    herself = next((p for p in again if p.kind == "herself"), None)
+    if "own_name" in missed and herself is not None:  # twice she took a name she was told: she says her own
+        return f"I'm {str(herself.value).split()[0]}."
+    return None
 
 
 def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Prompt:
