@@ -7,7 +7,8 @@ import pytest
 from inkborn.backends.base import Message, Prompt, Usage
 from inkborn.backends.fake import FakeBackend
 from inkborn.errors import BackendError
-from inkborn.promises import Keeping, Promise, broken, keep, read_promises
+from inkborn.keeping import Keeping, keep
+from inkborn.promises import Promise, broken, read_promises
 from inkborn.stage import in_her_words
 
 

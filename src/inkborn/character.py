@@ -13,9 +13,10 @@ from .backends.base import Prompt, Usage
 from .canon import FreshEdit, fresh_edits
 from .conversation import Turn
 from .errors import BackendError, InvalidInput, NotFound
+from .keeping import Keeping, keep
 from .manuscript import Revision, apply_edit, diff, normalize
 from .people import Person
-from .promises import Keeping, Promise, keep, read_promises
+from .promises import Promise, read_promises
 from .stage import Scene, build_prompt, who_is_here
 
 if TYPE_CHECKING:
