@@ -207,3 +207,13 @@ def test_twice_taking_a_name_she_was_told_her_last_attempt_begins_with_her_own()
     record = Keeping()
     text = "".join(keep(fake, PROMPT, read_promises("Juno", "Juno keeps bees.\n", heard=[heard]), "Juno", Usage(), record))
     assert text == "I'm Juno. Keeper of the light, for my sins." and record.broken == []
+
+
+def test_her_words_after_a_stage_direction_are_judged_on_enough_of_them() -> None:
+    fake = FakeBackend()
+    fake.enqueue("(She smiles at the window, thinking about it for a while.) Any brothers or sisters besides Ada?",
+                 "Just Ada, and a cat called Pilot.")
+    heard = "Any brothers or sisters besides Ada?"
+    record = Keeping()
+    text = "".join(keep(fake, PROMPT, read_promises("Juno", "Juno keeps bees.\n", heard=[heard]), "Juno", Usage(), record))
+    assert text == "Just Ada, and a cat called Pilot." and record.attempts == 2

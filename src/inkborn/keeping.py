@@ -57,17 +57,23 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         told = backend.stream(tried, usage)
         stream = _words(_opened(opening, told) if opening else told, f"{name}:", usage)
         held = ""
+
+        def hold() -> None:  # her first words, read on until there are enough to judge
+            nonlocal held
+            while not _enough(held) and (chunk := next(stream, None)) is not None:
+                held += chunk
+
         try:
             try:
-                for chunk in stream:
-                    held += chunk
-                    if len(held.split()) >= HOLD_WORDS or re.search(r"[.!?]\s*$", held) and len(held.split()) >= 3:
-                        break
+                hold()
+                bare = _without_direction(held, stream)
+                if bare != held:  # her words after "(sighs)" are held and judged too
+                    held = bare
+                    hold()
             except BackendError:
                 if held:  # what she had begun to say is kept with the failed turn
                     yield held
                 raise
-            held = _without_direction(held, stream)
             if attempt < RETRIES and (failed := broken([p for p in again if p.kind not in WHOLE], held, name)):
                 missed.update(p.kind for p in failed)
                 continue
@@ -154,6 +160,11 @@ def _words(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Itera
         close = getattr(chunks, "close", None)
         if close:
             close()
+
+
+def _enough(held: str) -> bool:
+    """Enough of her opening to judge: HOLD_WORDS words, or a short first sentence."""
+    return len(held.split()) >= HOLD_WORDS or bool(re.search(r"[.!?]\s*$", held)) and len(held.split()) >= 3
 
 
 def _without_direction(held: str, stream: Iterator[str]) -> str:
