@@ -336,7 +336,7 @@ class TypewriterBench:
         as_ = None if case["role"] == "author" or case["person"] == author else case["person"]
         reply = character.say(case["probe"], as_=as_, seed=seed).finish()
         turn = reply.turn
-        regenerations = 0
+        regenerations, kept = 0, {}
         if turn is not None and turn.promises:
             kept = json.loads(turn.promises)
             regenerations = max(0, int(kept.get("attempts", 1)) - 1) + len(kept.get("repairs") or [])
@@ -345,7 +345,7 @@ class TypewriterBench:
             tokens_evaluated=turn.tokens_evaluated if turn else None,
             first_token_s=round(turn.first_token_ms / 1000, 3) if turn and turn.first_token_ms is not None else None,
             total_s=round(turn.total_ms / 1000, 3) if turn and turn.total_ms is not None else None,
-            regenerations=regenerations,
+            regenerations=regenerations, kept=kept,  # attempts, repairs made, promises still broken
         )
 
     def _baseline(self, backend: Backend, case: Mapping[str, Any], seed: int) -> dict[str, Any]:
