@@ -462,3 +462,21 @@ def test_a_reply_that_fails_in_any_way_is_stored_as_failed_and_can_be_retried(ru
     monkeypatch.undo()
     fake.enqueue("Hello yourself.")
     assert ruby.retry().finish().text == "Hello yourself."
+
+
+def test_an_edit_is_applied_to_the_revision_it_finds_and_never_overwrites_a_save(ruby, monkeypatch):
+    real_head, calls = ruby.head, []
+
+    def head_then_someone_saves():
+        found = real_head()
+        if not calls:  # between reading the head and saving, another tab saves
+            calls.append(1)
+            ruby._store.save_revision(ruby.id, found.text + "She keeps bees.\n", "Calvin")
+        return found
+
+    monkeypatch.setattr(ruby, "head", head_then_someone_saves)
+    ruby.edit("append", new="She hums when she paints.")
+    monkeypatch.undo()
+    text = ruby.manuscript
+    assert "She keeps bees." in text and text.rstrip().endswith("She hums when she paints.")
+    assert ruby.head().number == 3

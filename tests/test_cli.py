@@ -207,6 +207,20 @@ def test_write_with_editor(ruby: str, appending_editor: str) -> None:
     assert ok("show", "ruby") == ruby + "She hums when she paints.\n"
 
 
+def test_a_save_made_while_the_editor_was_open_is_never_overwritten(ruby: str, tmp_path: Path,
+                                                                     inkborn_home: Path) -> None:
+    meanwhile = write_script(tmp_path / "meanwhile-editor.sh",
+                             f'{shlex.quote(str(INKBORN))} write ruby --append "She keeps bees." >/dev/null\n'
+                             'printf "She hums when she paints.\\n" >> "$1"\n')
+    result = inkborn("write", "ruby", env=cli_env(EDITOR=meanwhile))
+    line = assert_error(result, "saved elsewhere since revision 1", "nothing was saved", "inkborn write ruby --from")
+    shown = ok("show", "ruby")
+    assert shown.startswith(ruby.rstrip()) and shown.endswith("She keeps bees.\n")  # the other save stands
+    kept = Path(re.search(r"your text is in (\S+\.md)", line)[1])
+    assert kept.read_text("utf-8") == ruby + "She hums when she paints.\n"  # and so does yours, as a draft
+    assert kept.resolve().is_relative_to(inkborn_home.resolve())
+
+
 def test_write_with_failing_editor_saves_nothing(ruby: str, failing_editor: str, inkborn_home: Path) -> None:
     before = snapshot()
     line = assert_error(inkborn("write", "ruby", env=cli_env(EDITOR=failing_editor)), "draft", "nothing was saved")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 from .backends.base import Prompt, Usage
 from .canon import FreshEdit, fresh_edits
 from .conversation import Turn
-from .errors import BackendError, InvalidInput, NotFound
+from .errors import BackendError, InvalidInput, NotFound, StaleRevision
 from .keeping import Keeping, keep
 from .manuscript import Revision, apply_edit, diff, normalize
 from .people import Person
@@ -94,8 +94,18 @@ class Character:
         return self._store.save_revision(self.id, text, self.author.name, summary=summary, base=base)
 
     def edit(self, op: str, *, new: str = "", old: str = "") -> Revision | None:
-        """Append, replace or delete a passage, saved as a new revision."""
-        return self.write(apply_edit(self.manuscript, op, new=new, old=old))
+        """Append, replace or delete a passage, saved as a new revision.
+
+        The passage is applied to the revision it was found in; if another save comes between,
+        it is applied again to that one, so no one's save is overwritten.
+        """
+        for _ in range(5):
+            head = self.head()
+            try:
+                return self.write(apply_edit(head.text, op, new=new, old=old), base=head.number)
+            except StaleRevision:
+                continue
+        raise StaleRevision(head.number, self.head().number)
 
     def revert(self, number: int) -> Revision | None:
         """A new revision whose text equals revision `number`; nothing is lost."""

@@ -18,7 +18,7 @@ import click
 from .backends import available, backend_class
 from .bench.cli import bench
 from .character import Character, Reply
-from .errors import EditorFailed, InkbornError, InvalidInput
+from .errors import EditorFailed, InkbornError, InvalidInput, StaleRevision
 from .manuscript import decode
 from .server.cli import commands as server_commands
 from .studio import Studio
@@ -194,7 +194,15 @@ def write(studio: Studio, slug: str, append: str | None, replace: tuple[str, str
     elif source is not None:
         revision = character.write(_read_source(source))
     else:
-        revision = character.write(_edit_in_editor(character.manuscript, slug, studio))
+        head = character.head()
+        text = _edit_in_editor(head.text, slug, studio)
+        try:
+            revision = character.write(text, base=head.number)  # never over a save made while you edited
+        except StaleRevision as stale:
+            kept = _keep_draft(studio, slug, text.encode("utf-8"))
+            raise StaleRevision(stale.base, stale.head, advice=(
+                f"your text is in {kept}: `inkborn write {slug} --from {kept}` saves it as it is, "
+                f"`inkborn diff {slug} {stale.base} {stale.head}` shows what changed meanwhile")) from None
     _report_save(character, revision)
 
 

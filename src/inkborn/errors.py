@@ -57,11 +57,12 @@ class ManuscriptTooLong(InkbornError):
 class StaleRevision(InkbornError):
     """A save was based on a revision that is no longer the head; nothing was saved."""
 
-    def __init__(self, base: int, head: int):
+    def __init__(self, base: int, head: int, *, advice: str | None = None):
         self.base, self.head = base, head
+        keep = advice or f"to keep yours, save it again based on revision {head}"
         super().__init__(
             f"the manuscript was saved elsewhere since revision {base}: it is now at revision {head}. "
-            f"Nothing was saved; to keep yours, save it again based on revision {head}."
+            f"Nothing was saved; {keep}."
         )
 
 
