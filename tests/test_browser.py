@@ -149,6 +149,9 @@ def test_the_author_types_an_edit_and_her_next_reply_knows_it(live: Live, fake: 
     assert "French is the language she answers in" in str(fake.history[-1].as_dict())  # she was told, as canon
     assert live.studio.character("ruby").head().number == 2
     shot(page, "author-edit-landed")
+    page.reload()  # the mark stays: the page reads it back with her turns
+    page.wait_for_selector(".landed")
+    assert "1 → 2" in page.locator(".landed").inner_text()
 
 
 def test_a_visitor_gets_the_room_and_never_the_manuscript(live: Live, fake: FakeBackend, page) -> None:

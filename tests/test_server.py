@@ -451,9 +451,9 @@ def test_say_streams_said_then_text_then_done(client, fake):
 
 def test_her_reply_is_stored_as_the_done_turn(client, fake):
     fake.enqueue("Oh, hello there.")
-    done = say(client, "Hello")[-1][1]["turn"]
+    done = say(client, "Hello")[-1][1]
     stored = client.get("/api/characters/ruby/turns").json()["turns"]
-    assert stored[-1] == done
+    assert stored[-1] == {**done["turn"], "landed": done["landed"]}
 
 
 def test_her_first_reply_ever_has_not_landed_an_edit(client, fake):
@@ -471,6 +471,11 @@ def test_landed_marks_her_first_reply_to_anyone_after_an_edit(client, fake):
     assert first["landed"] == {"from": 1, "to": 2} and first["revision"] == 2
     assert say(client, "Really?")[-1][1]["landed"] is None
     assert say(client, "Hi, where is the cat?", **{"as": "Harry"})[-1][1]["landed"] is None  # reached her already
+    # after a reload, her author still sees where the edit reached her; a visitor never does
+    stored = client.get("/api/characters/ruby/turns").json()["turns"]
+    assert [t.get("landed") for t in stored if t["speaker"] == "her"] == [None, {"from": 1, "to": 2}, None]
+    visitor = {"Authorization": f"Bearer {client.app.state.keys.invite('ruby', 'Harry')}"}
+    assert all("landed" not in t for t in client.get("/api/characters/ruby/turns", headers=visitor).json()["turns"])
 
 
 def test_the_author_may_speak_as_someone_else(client, fake):

@@ -178,6 +178,10 @@ def turns(slug: str, request: Request, as_: str | None = Query(None, alias="as")
     page = store.turns(store.conversation(character.id, person.id), limit=limit + 1, before=before)
     more = len(page) > limit
     turns = [turn_json(t, character, author=access.is_author) for t in page[-limit:]]
+    if access.is_author:  # the mark of an edit reaching her stays after a reload
+        for shown, turn in zip(turns, page[-limit:]):
+            if turn.is_hers:
+                shown["landed"] = landed(character, turn)
     return {"person": person.name, "turns": turns, "more": more}
 
 

@@ -302,7 +302,9 @@ async function switchPerson(name) {
 async function turnsPage(before) {
   const query = new URLSearchParams({ limit: '50', ...asPerson() });
   if (before != null) query.set('before', before);
-  return api(`${base()}/turns?${query}`);
+  const page = await api(`${base()}/turns?${query}`);
+  for (const turn of page.turns) if (turn.landed) state.landed.set(turn.id, turn.landed);
+  return page;
 }
 
 async function loadTurns() {
