@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from serving import serving
 
 from inkborn import Studio
 from inkborn.backends.fake import FakeBackend
@@ -36,38 +34,23 @@ if CHROMIUM is None:
     pytestmark = [pytestmark, pytest.mark.skip(reason="no system Chromium (apt-get install chromium)")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Live:
     """A real server for one studio, in a thread."""
 
     def __init__(self, studio: Studio):
-        import uvicorn
-
         self.studio = studio
         self.app = create_app(studio)
-        self.port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._serving = serving(self.app)
 
     def __enter__(self) -> "Live":
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
+        self.base = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
+        self._serving.__exit__(*exc)
 
     def url(self, token: str) -> str:
-        return f"http://127.0.0.1:{self.port}/#t={token}"
+        return f"{self.base}/#t={token}"
 
     @property
     def author(self) -> str:

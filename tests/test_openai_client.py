@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import openai
 import pytest
-import uvicorn
+from serving import serving
 
 from inkborn.backends.echo import EchoBackend
 from inkborn.backends.fake import FakeBackend
@@ -51,23 +49,6 @@ class GatedFake(FakeBackend):
         self.paused.set()
         assert self.gate.wait(TIMEOUT), "the test never opened the gate"
         yield from super().stream(prompt, usage)
-
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """Run the app under a real uvicorn server in a thread; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(TIMEOUT)
 
 
 # fixtures -------------------------------------------------------------------

@@ -13,14 +13,13 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
+from serving import serving
 
 from inkborn.backends.fake import FakeBackend
 from inkborn.errors import BackendError, BackendUnavailable
@@ -102,23 +101,6 @@ def client(app, author, fake: GatedBackend) -> Iterator[TestClient]:
     with TestClient(app, headers=author) as client:
         yield client
         fake.gate.set()
-
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """Run the app under a real uvicorn server in a thread; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(TIMEOUT)
 
 
 @pytest.fixture
