@@ -7,7 +7,6 @@ OpenAI error shape with a sentence a person can act on (see docs/http.md).
 
 from __future__ import annotations
 
-import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -28,7 +27,6 @@ from .queue import Line
 
 __all__ = ["create_app"]
 
-log = logging.getLogger("inkborn.server")
 WEB = files("inkborn.server") / "web"
 
 

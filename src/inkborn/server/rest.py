@@ -144,7 +144,7 @@ def revision_diff(slug: str, request: Request, a: int | None = None, b: int | No
     only_author(access, "read her revisions")
     new = character.revision(b)
     old = a if a is not None else (new.number - 1 if new.number > 1 else None)
-    return {"a": old, "b": new.number, "diff": character.diff(old, new.number) if old else character.diff(None, new.number)}
+    return {"a": old, "b": new.number, "diff": character.diff(old, new.number)}
 
 
 @router.post("/characters/{slug}/revert")
