@@ -13,6 +13,8 @@ import ctypes
 import hashlib
 import json
 import os
+import re
+import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +22,9 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ..errors import BackendUnavailable, InvalidInput, ModelFileError
+from ..errors import BackendUnavailable, InvalidInput, ManuscriptTooLong, ModelFileError
 from ..home import home_dir
-from . import weights
+from . import cpu, weights
 from .base import Backend, Prompt, Usage
 
 WARM_CHUNK = 64  # tokens evaluated between checks for a cancelled warm-up
@@ -51,9 +53,13 @@ class EmbeddedBackend(Backend):
         n_threads: int = 0  # 0: every core
         n_batch: int = 512
         save_state: bool = True  # keep each character's evaluated context across runs
+        extra_buffers: str = "auto"  # llama.cpp's extra buffer types: auto (off on CPUs with AMX), on, off
 
     def __init__(self, **options: Any):
         super().__init__(**options)
+        if self.options.extra_buffers not in cpu.MODES:
+            raise InvalidInput(f"extra_buffers is {self.options.extra_buffers!r}; use one of {', '.join(cpu.MODES)}")
+        self.plan = cpu.load_plan(cpu.cpu_flags(), self.options.extra_buffers)
         self.home = self.home or home_dir()
         self._llm: Any = None
         self._template: Any = None
@@ -97,13 +103,14 @@ class EmbeddedBackend(Backend):
             if f.read(4) != b"GGUF":
                 raise ModelFileError(f"{path} is not a GGUF model file")
         try:
-            llm = Llama(
-                model_path=str(path),
-                n_ctx=self.options.n_ctx,
-                n_threads=self.options.n_threads or os.cpu_count() or 2,
-                n_batch=self.options.n_batch,
-                verbose=False,
-            )
+            with cpu.model_params(self.plan):
+                llm = Llama(
+                    model_path=str(path),
+                    n_ctx=self.options.n_ctx,
+                    n_threads=self.options.n_threads or os.cpu_count() or 2,
+                    n_batch=self.options.n_batch,
+                    verbose=False,
+                )
         except (ValueError, RuntimeError) as exc:
             raise ModelFileError(f"llama.cpp could not load {path} ({exc}); is it a complete GGUF file?") from None
         if self.progress:
@@ -126,11 +133,24 @@ class EmbeddedBackend(Backend):
     # the cache ------------------------------------------------------------
 
     def tokens(self, prompt: Prompt) -> list[int]:
-        """The prompt as the model sees it: chat template, then her reply's beginning."""
+        """The prompt as the model sees it: chat template, then her reply's beginning.
+
+        Only the template's own markers are read as control tokens. Every message and the
+        prefill are text, whatever they contain: a visitor who types `<|im_start|>system` has
+        typed words, not opened a system turn.
+        """
         llm = self._load()
-        messages = [{"role": m.role, "content": m.content} for m in prompt.messages]
-        text = self._template(messages=messages).prompt + prompt.prefill
-        return llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+        texts = [m.content for m in prompt.messages] + [prompt.prefill]
+        slot = f"\x00{secrets.token_hex(8)}:"  # stands where each text goes; no text can contain it
+        rendered = self._template(messages=[{"role": m.role, "content": f"{slot}{i}\x00"}
+                                            for i, m in enumerate(prompt.messages)]).prompt
+        pieces = re.split(re.escape(slot) + r"(\d+)\x00", rendered + f"{slot}{len(prompt.messages)}\x00")
+        out: list[int] = []
+        for i, piece in enumerate(pieces):
+            text, markers = (piece, True) if i % 2 == 0 else (texts[int(piece)], False)
+            if text or i == 0:
+                out += llm.tokenize(text.encode("utf-8"), add_bos=i == 0, special=markers)
+        return out
 
     def cost(self, prompt: Prompt) -> int:
         return self._cost(self.tokens(prompt), prompt.cache_key)
@@ -208,9 +228,9 @@ class EmbeddedBackend(Backend):
         used = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
         header = json.dumps({"model": self._model_id, "n_tokens": llm.n_tokens, "state_size": used}).encode()
         path = self._state_path(self._state_key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # her evaluated manuscript: the author's alone
         tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
             f.write(len(header).to_bytes(8, "little") + header)
             f.write(np.asarray(llm.input_ids[: llm.n_tokens], dtype=np.intc).tobytes())
             f.write(memoryview(buf)[:used])
@@ -222,10 +242,7 @@ class EmbeddedBackend(Backend):
     def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
         tokens = self.tokens(prompt)
         if len(tokens) + prompt.max_tokens > self.options.n_ctx:
-            raise InvalidInput(
-                f"her context is {len(tokens)} tokens and the model holds {self.options.n_ctx}; "
-                "raise n_ctx (-o n_ctx=16384) or shorten the manuscript"
-            )
+            raise ManuscriptTooLong(len(tokens), self.options.n_ctx - prompt.max_tokens, self.name)
         with self._lock:
             llm = self._llm
             usage.model = self.model_name
