@@ -22,6 +22,7 @@ from .promises import SAID_AGAIN, WHOLE, Promise, broken, language_names
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
 
 HOLD_WORDS = 6  # words held back and checked before she is heard (~0.25 s of speech)
+LANGUAGE_WORDS = 10  # words read before her language is judged: on six, the detector mistakes English for French
 RETRIES = 2  # further attempts when she does not speak as herself
 
 
@@ -82,6 +83,9 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if failed := broken(again, held, name):
                     missed.update(p.kind for p in failed)
                     continue
+            if language is not None:  # her language is judged on a little more of her opening
+                while len(held.split()) < LANGUAGE_WORDS and (chunk := next(stream, None)) is not None:
+                    held += chunk
             if language is not None and not language.kept_by(held, name):
                 said = held + "".join(stream)
                 record.repairs.append("language")
@@ -126,12 +130,15 @@ def _last_resort(again: list[Promise], missed: set[str], backend: Backend) -> st
 
 
 def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Prompt:
-    """Her own words again, in her language, asked for within her context so the model's cache is kept."""
+    """Her words again in her language, asked for within her context so the model's cache is kept.
+
+    A plain request with her words in it, answered without her name as a cue: asked instead to
+    "translate Mira's words" as Mira, the default model translated her manuscript or an earlier
+    reply (measured on `inkborn try`: a French recital of the whole manuscript).
+    """
     lang = {code: lang for lang, code in language_names().items()}.get(str(language.value), str(language.value))
-    return replace(prompt, messages=prompt.messages + (
-        Message("assistant", f"{name}: {said}"),
-        Message("user", f"(Translate {name}'s words into {lang}. Only the translation.)"),
-    ), prefill=f"{name}:", temperature=0.2)
+    return replace(prompt, messages=prompt.messages + (Message("user", f"Translate into {lang}:\n\n{said}"),),
+                   prefill="", temperature=0.2)
 
 
 def _words(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Iterator[str]:
