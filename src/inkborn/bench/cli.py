@@ -44,6 +44,32 @@ def latency(backend: str, options: tuple[str, ...], out: str, seed: int) -> None
 
 
 @bench.command()
+@click.option("--extra-buffers", "modes", multiple=True, type=click.Choice(["auto", "on", "off"]),
+              default=("on", "off"), show_default=True, help="Modes to measure (repeatable).")
+@click.option("--model", default="", help="Another GGUF file (default: the embedded default model).")
+@click.option("--repeats", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option("--json", "out", default="cpu.json", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the figures.")
+def cpu(modes: tuple[str, ...], model: str, repeats: int, out: str) -> None:
+    """The embedded model's prompt and generation speed on this CPU, llama.cpp's extra buffer types on and off.
+
+    On a CPU with AMX, Inkborn loads the model with them off (llama.cpp's AMX path crashes);
+    this shows what that costs here. `inkborn doctor` shows what llama.cpp was built with.
+    """
+    from . import cpu as cpu_bench
+
+    result = cpu_bench.run(modes, model_path=model, repeats=repeats, say=click.echo)
+    for key, value in result["system"].items():
+        click.echo(f"{key}: {value}")
+    for m in result["modes"]:
+        click.echo(f"extra buffers {m['mode']:<4} ({'on' if m['extra_buffers'] else 'off'}): "
+                   f"prompt {m['prompt_tokens_per_s']} tok/s, generation {m['generation_tokens_per_s']} tok/s")
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(result, indent=2))
+    click.echo(f"wrote {out}")
+
+
+@bench.command()
 @click.option("--cases", "cases", type=click.Path(dir_okay=False), default=None,
               help="The cases file (JSONL). Default: shared/bench/typewriter.jsonl, found by walking up.")
 @click.option("--manuscripts", type=click.Path(file_okay=False), default=None,
