@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +11,22 @@ from typing import Any, Callable, ClassVar, Iterator
 
 from ..errors import InvalidInput
 
-__all__ = ["Backend", "Message", "Progress", "Prompt", "Usage"]
+__all__ = ["Backend", "Message", "Progress", "Prompt", "Usage", "as_text"]
 
 Progress = Callable[[str, int, int], None]
+
+
+_CONTROL = re.compile(r"<\|[^<>|\s]{1,40}\|>|</?s>|<(?:start|end)_of_turn>|\[/?INST\]|<</?SYS>>")
+
+
+def as_text(content: str) -> str:
+    """Words that a server rendering its own chat template cannot read as its control tokens.
+
+    A server that applies the chat template tokenizes the result with its special tokens
+    (`<|im_start|>`, `[INST]`, `</s>`...), so a visitor who typed one would open a turn of his own.
+    An invisible word joiner (U+2060) after the first character keeps it text, as it reads.
+    """
+    return _CONTROL.sub(lambda m: m.group(0)[0] + "\u2060" + m.group(0)[1:], content)
 
 
 @dataclass(frozen=True)

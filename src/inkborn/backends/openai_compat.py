@@ -10,7 +10,7 @@ from typing import Iterator
 import httpx
 
 from ..errors import BackendError, BackendTimeout, BackendUnavailable, InvalidInput
-from .base import Backend, Prompt, Usage
+from .base import Backend, Prompt, Usage, as_text
 
 
 class OpenAIBackend(Backend):
@@ -51,10 +51,11 @@ class OpenAIBackend(Backend):
     def context_size(self) -> int:
         return self.options.context_size
 
-    def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
+    def request(self, prompt: Prompt) -> dict:
+        """The body of the chat completion request for this prompt."""
         body = {
             "model": self.options.model,
-            "messages": [{"role": m.role, "content": m.content} for m in prompt.messages],
+            "messages": [{"role": m.role, "content": as_text(m.content)} for m in prompt.messages],
             "max_tokens": prompt.max_tokens,
             "temperature": prompt.temperature,
             "stream": True,
@@ -64,6 +65,10 @@ class OpenAIBackend(Backend):
             body["stop"] = list(prompt.stop)[:4]
         if prompt.seed is not None:
             body["seed"] = prompt.seed
+        return body
+
+    def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:
+        body = self.request(prompt)
         usage.model = self.options.model
         try:
             with self._client.stream("POST", "/chat/completions", json=body) as response:
