@@ -168,6 +168,8 @@ def test_a_cpu_with_amx_loads_the_model_without_extra_buffer_types(tmp_path: Pat
     assert cpu.load_plan(cpu.cpu_flags(zen), "off").extra_buffers is False
     assert cpu.load_plan(cpu.cpu_flags(sapphire), "on").extra_buffers is True
     assert cpu.cpu_flags(tmp_path / "missing") == frozenset()
+    built = "CPU : SSE3 = 1 | AVX2 = 1 | AVX512 = 1 | AMX_INT8 = 1 | REPACK = 1"
+    assert not cpu.load_plan(frozenset(), built=built).extra_buffers  # no flags to read, but the build has AMX
 
 
 def test_the_plan_reaches_llama_cpp_and_the_model_still_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

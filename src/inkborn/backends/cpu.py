@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["Plan", "cpu_flags", "load_plan", "model_params", "system_info"]
+__all__ = ["Plan", "built_with", "cpu_flags", "load_plan", "model_params", "system_info"]
 
 SHOWN = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
          "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
@@ -46,13 +46,17 @@ class Plan:
     reason: str
 
 
-def load_plan(flags: frozenset[str], mode: str = "auto") -> Plan:
-    """Whether llama.cpp may use its extra buffer types (weight repacking, AMX) on a CPU with these flags."""
+def load_plan(flags: frozenset[str], mode: str = "auto", built: str = "") -> Plan:
+    """Whether llama.cpp may use its extra buffer types (weight repacking, AMX) on a CPU with these flags.
+
+    `built` is what llama.cpp says it was built with (`llama_print_system_info`): a build with AMX
+    counts as AMX even where the CPU's flags cannot be read.
+    """
     if mode == "on":
         return Plan(True, "extra buffer types on (set by the extra_buffers option)")
     if mode == "off":
         return Plan(False, "extra buffer types off (set by the extra_buffers option)")
-    amx = sorted(flags & AMX)
+    amx = sorted(flags & AMX) + (["AMX in llama.cpp's build"] if "AMX_INT8 = 1" in built else [])
     if amx:
         return Plan(False, f"extra buffer types off: the CPU reports {', '.join(amx)}, and llama.cpp's AMX path "
                            "crashes at the first reply (ggml-org/llama.cpp#20824)")
@@ -97,12 +101,20 @@ def system_info() -> dict[str, str]:
     try:
         import llama_cpp
 
-        info["llama.cpp"] = f"llama-cpp-python {llama_cpp.__version__}: " + \
-            llama_cpp.llama_print_system_info().decode(errors="replace").strip().rstrip("|").strip()
+        info["llama.cpp"] = f"llama-cpp-python {llama_cpp.__version__}: {built_with()}"
     except ImportError:
         info["llama.cpp"] = "not installed"
-    info["model loading"] = load_plan(flags).reason
+    info["model loading"] = load_plan(flags, built=built_with()).reason
     return info
+
+
+def built_with() -> str:
+    """The features llama.cpp's CPU backend was compiled with, as it reports them ("" if not installed)."""
+    try:
+        import llama_cpp
+    except ImportError:
+        return ""
+    return llama_cpp.llama_print_system_info().decode(errors="replace").strip().rstrip("|").strip()
 
 
 def _model_name() -> str:

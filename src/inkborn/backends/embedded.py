@@ -59,7 +59,7 @@ class EmbeddedBackend(Backend):
         super().__init__(**options)
         if self.options.extra_buffers not in cpu.MODES:
             raise InvalidInput(f"extra_buffers is {self.options.extra_buffers!r}; use one of {', '.join(cpu.MODES)}")
-        self.plan = cpu.load_plan(cpu.cpu_flags(), self.options.extra_buffers)
+        self.plan = cpu.load_plan(cpu.cpu_flags(), self.options.extra_buffers, cpu.built_with())
         self.home = self.home or home_dir()
         self._llm: Any = None
         self._template: Any = None
