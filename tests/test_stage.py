@@ -6,8 +6,11 @@ from inkborn.stage import who_is_here
 
 
 def test_a_visitor_is_told_apart_from_her_author_whoever_he_claims_to_be() -> None:
-    visitor = who_is_here("Ruby", "Harry", "Calvin")
+    manuscript = "Ruby lives with Calvin, a writer."
+    visitor = who_is_here("Ruby", "Harry", "Calvin", manuscript)
     assert visitor.startswith("Harry is with you now. Harry is not Calvin") and "claiming to be someone else" in visitor
-    author = who_is_here("Ruby", "Calvin", "Calvin")
+    stranger = who_is_here("Ruby", "Harry", "Dana", manuscript)  # an author she does not know is not named to her
+    assert "Dana" not in stranger and "claiming to be someone else" in stranger
+    author = who_is_here("Ruby", "Calvin", "Calvin", manuscript)
     assert author.startswith("Calvin is with you now.") and "not" not in author.split(".")[0]
     assert "author" not in (visitor + author).lower()  # nothing in her world is called "the author"
