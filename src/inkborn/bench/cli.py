@@ -151,3 +151,35 @@ def serve(backends: tuple[str, ...], options: tuple[str, ...], visitors: int, du
             click.echo(line)
     dump(results, Path(out))
     click.echo(f"wrote {out}")
+
+
+@bench.command()
+@click.argument("result", type=click.Path(exists=True, dir_okay=False))
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed whose replies are judged.")
+@click.option("--items", "items_out", default="reader-items.json", show_default=True,
+              type=click.Path(dir_okay=False), help="The items file: give it to the judge with READER.md.")
+@click.option("--key", "key_out", default="reader-key.json", show_default=True, type=click.Path(dir_okay=False),
+              help="Which arm and case each item is: never give it to the judge.")
+@click.option("--judged", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The judge's JSON lines: print the table (engine beside baseline) instead of writing items.")
+def reader(result: str, seed: int, items_out: str, key_out: str, judged: str | None) -> None:
+    """A blind reader's items from a typewriter RESULT, and the reader's table once judged.
+
+    First `inkborn bench reader RESULT` writes the items (both arms of one seed, shuffled) and
+    their key; give the judge shared/bench/READER.md and the items file, nothing else. Then
+    `inkborn bench reader RESULT --judged LINES.jsonl` prints obeys / natural / good per arm.
+    """
+    from .reader import items, read_jsonl, table
+
+    if judged:
+        rows = table(json.loads(Path(key_out).read_text("utf-8")), read_jsonl(Path(judged)))
+        click.echo(f"{'':<22} {'n':>3} {'rules':>6} {'obeys':>6} {'natural':>8} {'good':>6}")
+        for where, row in rows.items():
+            click.echo(f"{where:<22} {row['n']:>3} {row['rule checks']:>6} {row['obeys']:>6} {row['natural']:>8} "
+                       f"{row['good']:>6}")
+        Path(judged).with_suffix(".table.json").write_text(json.dumps(rows, indent=2))
+        return
+    doc, key = items(json.loads(Path(result).read_text("utf-8")), seed=seed)
+    Path(items_out).write_text(json.dumps(doc, indent=1, ensure_ascii=False))
+    Path(key_out).write_text(json.dumps(key, indent=1))
+    click.echo(f"wrote {len(doc['items'])} items to {items_out} and their key to {key_out}")
