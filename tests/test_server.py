@@ -745,3 +745,28 @@ def test_a_visitor_is_not_told_why_the_model_failed_but_the_author_is(app, clien
     assert theirs[-1]["status"] == "failed" and theirs[-1]["error"] is None
     mine = client.get("/api/characters/ruby/turns", params={"as": "Harry"}).json()["turns"]
     assert "10.0.0.7" in mine[-1]["error"]  # her author sees the reason
+
+
+# a body without a length ------------------------------------------------------------------------
+
+
+def test_a_chunked_body_too_large_is_refused_with_413_and_nothing_stored(live):
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(3 * 1024):
+            yield b"x" * 1024
+        yield b'", "base_revision": 1}'
+
+    response = live.put("/api/characters/ruby/manuscript", content=chunks(), headers={"Content-Type": "application/json"})
+    assert "content-length" not in response.request.headers  # sent chunked: the size is learnt as it comes
+    error_of(response, 413, "too_large")
+    assert revision_numbers(live) == [1]
+
+
+def test_a_chunked_body_within_the_limit_is_read_as_usual(live):
+    def chunks() -> Iterator[bytes]:
+        yield json.dumps({"text": WITH_CAT, "base_revision": 1}).encode()
+
+    response = live.put("/api/characters/ruby/manuscript", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 200 and response.json()["saved"] is True
+

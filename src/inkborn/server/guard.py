@@ -26,10 +26,6 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-class TooLarge(Exception):
-    pass
-
-
 class Guard:
     """ASGI middleware: a size limit on request bodies, and security headers on responses."""
 
@@ -45,29 +41,34 @@ class Guard:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        started = refused = False
 
         async def limited() -> dict[str, Any]:
-            nonlocal seen
+            # a body without a length (chunked) is counted as it comes: past the limit, the 413 is
+            # sent here and the app is told the client went away, so it stops reading and answers nothing
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise TooLarge
+                    refused = True
+                    if not started:
+                        await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
         async def secured(message: dict[str, Any]) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; whatever the app says after it goes nowhere
             if message["type"] == "http.response.start":
                 started = True
                 message = {**message, "headers": [*message.get("headers", []), *HEADERS]}
             await send(message)
 
-        try:
-            await self.app(scope, limited, secured)
-        except TooLarge:
-            if not started:
-                await self._refuse(send)
+        await self.app(scope, limited, secured)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps({"error": {
