@@ -14,9 +14,11 @@ import hashlib
 import hmac
 import os
 import re
+import socket
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -428,3 +430,34 @@ def test_inkborn_invite_refuses_the_authors_own_name(home_with_ruby):
     assert result.returncode != 0
     assert result.stderr.startswith("error:") and "her author" in result.stderr
     assert "#t=" not in result.stdout
+
+
+def test_inkborn_token_link_prints_the_authors_link(home_with_ruby, http):
+    token = ok("token").strip()
+    assert ok("token", "--link").strip() == f"http://127.0.0.1:8750/#t={token}"
+    assert ok("token", "--link", "--port", "9000").strip() == f"http://127.0.0.1:9000/#t={token}"
+
+
+def test_inkborn_serve_does_not_print_the_authors_token(home_with_ruby):
+    token = ok("token").strip()
+    with socket.socket() as probe:  # a free port for the server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    server = subprocess.Popen([str(INKBORN), "-b", "echo", "serve", "--port", str(port)], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    watchdog = threading.Timer(TIMEOUT, server.kill)
+    watchdog.start()
+    try:
+        lines = []
+        while not lines or "Your page" not in lines[-1]:
+            line = server.stderr.readline()
+            assert line, f"inkborn serve said no more:\n{''.join(lines)}"
+            lines.append(line)
+    finally:
+        watchdog.cancel()
+        server.terminate()
+        server.communicate(timeout=TIMEOUT)
+    said = "".join(lines)
+    assert token not in said and "#t=" not in said
+    assert f"http://127.0.0.1:{port}/" in said and f"inkborn token --link --host 127.0.0.1 --port {port}" in said

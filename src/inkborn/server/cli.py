@@ -13,9 +13,13 @@ pass_studio = click.make_pass_decorator(Studio)
 DEFAULT_PORT = 8750
 
 
-def _link(host: str, port: int, token: str) -> str:
+def _page(host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    return f"http://{shown}:{port}/#t={token}"
+    return f"http://{shown}:{port}/"
+
+
+def _link(host: str, port: int, token: str) -> str:
+    return f"{_page(host, port)}#t={token}"
 
 
 @click.command()
@@ -25,7 +29,7 @@ def _link(host: str, port: int, token: str) -> str:
 def serve(studio: Studio, host: str, port: int) -> None:
     """Serve the web page, the HTTP API and the OpenAI-compatible endpoint.
 
-    Open the link it prints: the typewriter and the room side by side. Give visitors
+    Open your link (`inkborn token --link`): the typewriter and the room side by side. Give visitors
     `inkborn invite SLUG NAME` links; any OpenAI client can talk to her at /v1 with a token
     as its API key. The API is described in docs/http.md and at /api/openapi.json.
     """
@@ -44,15 +48,22 @@ def serve(studio: Studio, host: str, port: int) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"warning: listening on {host}: anyone who can reach it and holds a token can use it", fg="yellow", err=True)
     click.echo(f"Inkborn on http://{host}:{port}  (backend {studio.backend_name}; Ctrl-C stops)", err=True)
-    click.echo(f"Your page, as her author: {_link(host, port, keys.author_token())}", err=True)
+    # the token stays out of the log: a terminal's scrollback or a service's journal is read by others
+    where = "" if (host, port) == ("127.0.0.1", DEFAULT_PORT) else f" --host {host} --port {port}"
+    click.echo(f"Your page: {_page(host, port)} (open the link `inkborn token --link{where}` prints, "
+               "or paste your token from `inkborn token` into the page)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @click.command()
+@click.option("--link", is_flag=True, help="Print the page's link that carries the token instead: open it as her author.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The server's address, for the link.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int, help="The server's port, for the link.")
 @pass_studio
-def token(studio: Studio) -> None:
+def token(studio: Studio, link: bool, host: str, port: int) -> None:
     """Print the author's token (made on first use; kept readable only by you in the Inkborn home)."""
-    click.echo(Keys(studio.home, studio.store).author_token())
+    author = Keys(studio.home, studio.store).author_token()
+    click.echo(_link(host, port, author) if link else author)
 
 
 @click.command()
