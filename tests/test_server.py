@@ -747,6 +747,175 @@ def test_a_visitor_is_not_told_why_the_model_failed_but_the_author_is(app, clien
     assert "10.0.0.7" in mine[-1]["error"]  # her author sees the reason
 
 
+# every input at the edge: bounded numbers, text that is text --------------------------------
+
+HUGE = "99999999999999999999"  # past SQLite's 64-bit integers
+SURROGATE = '"hi \\udc00"'  # a lone surrogate, as JSON escapes it: no UTF-8 form, so it cannot be stored
+
+
+def raw(client, method: str, url: str, body: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    """A request with a JSON body written by hand (json= cannot carry a lone surrogate)."""
+    return client.request(method, url, content=body.encode(), headers={"Content-Type": "application/json", **(headers or {})})
+
+
+@pytest.mark.parametrize(("method", "url", "body"), [
+    ("GET", f"/api/characters/ruby/turns?before={HUGE}", None),
+    ("GET", "/api/characters/ruby/turns?before=0", None),
+    ("GET", "/api/characters/ruby/turns?limit=0", None),
+    ("GET", "/api/characters/ruby/turns?as=Har%00ry", None),
+    ("GET", f"/api/characters/ruby/revisions/{HUGE}", None),
+    ("GET", f"/api/characters/ruby/diff?a={HUGE}", None),
+    ("GET", f"/api/characters/ruby/diff?b={HUGE}", None),
+    ("GET", "/api/characters/ru%00by/manuscript", None),
+    ("GET", "/api/characters/ruby%0A/manuscript", None),
+    ("POST", "/api/characters/ruby/revert", f'{{"number": {HUGE}}}'),
+    ("PUT", "/api/characters/ruby/manuscript", f'{{"text": "Ruby paints.", "base_revision": {HUGE}}}'),
+    ("PUT", "/api/characters/ruby/manuscript", f'{{"text": {SURROGATE}, "base_revision": 1}}'),
+    ("POST", "/api/characters", f'{{"slug": "bella", "manuscript": {SURROGATE}}}'),
+    ("POST", "/api/characters", f'{{"slug": "bella", "manuscript": "Bella sings.", "name": {SURROGATE}}}'),
+    ("POST", "/api/characters", '{"slug": "bella", "manuscript": "Bella sings.", "name": "Bel\\u0000la"}'),
+    ("POST", "/api/characters", f'{{"slug": {SURROGATE}, "manuscript": "Bella sings."}}'),
+    ("POST", "/api/characters", '{"slug": "ruby\\n", "manuscript": "A second Ruby."}'),
+    ("POST", "/api/characters/ruby/say", f'{{"text": {SURROGATE}}}'),
+    ("POST", "/api/characters/ruby/say", f'{{"text": "Hello", "as": {SURROGATE}}}'),
+    ("POST", "/api/characters/ruby/say", '{"text": "Hello", "as": "Harry\\u0000"}'),
+    ("POST", "/api/characters/ruby/say", '{"text": "Hello", "as": "Harry\\nthe author"}'),
+    ("POST", "/api/characters/ruby/say", f'{{"text": "Hello", "seed": {HUGE}}}'),
+    ("POST", "/api/characters/ruby/say", '{"text": "Hello", "seed": -1}'),
+    ("POST", "/api/characters/ruby/retry", f'{{"as": {SURROGATE}}}'),
+    ("POST", "/api/characters/ruby/retry", f'{{"seed": {HUGE}}}'),
+    ("POST", "/v1/chat/completions", f'{{"model": "ruby", "messages": [{{"role": "user", "content": {SURROGATE}}}]}}'),
+    ("POST", "/v1/chat/completions",
+     f'{{"model": "ruby", "messages": [{{"role": "user", "content": [{{"type": "text", "text": {SURROGATE}}}]}}]}}'),
+    ("POST", "/v1/chat/completions", f'{{"model": {SURROGATE}, "messages": [{{"role": "user", "content": "Hi"}}]}}'),
+    ("POST", "/v1/chat/completions", f'{{"model": "ruby", "user": {SURROGATE}, "messages": [{{"role": "user", "content": "Hi"}}]}}'),
+    ("POST", "/v1/chat/completions", f'{{"model": "ruby", "seed": {HUGE}, "messages": [{{"role": "user", "content": "Hi"}}]}}'),
+])
+def test_input_out_of_bounds_or_not_text_is_invalid_input_and_changes_nothing(client, method, url, body):
+    before = (revision_numbers(client), client.get("/api/characters").json(), turns(client))
+    response = raw(client, method, url, body) if body is not None else client.request(method, url)
+    message = error_of(response, 400, "invalid_input")
+    assert "Traceback" not in message
+    assert (revision_numbers(client), client.get("/api/characters").json(), turns(client)) == before
+
+
+def test_a_visitor_gets_invalid_input_too_never_a_server_error(app, client):
+    visitor = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Harry')}"}
+    error_of(client.get(f"/api/characters/ruby/turns?before={HUGE}", headers=visitor), 400, "invalid_input")
+    chat = f'{{"model": "ruby", "messages": [{{"role": "user", "content": {SURROGATE}}}]}}'
+    message = error_of(raw(client, "POST", "/v1/chat/completions", chat, headers=visitor), 400, "invalid_input")
+    assert "surrogate" in message and "messages.0.content" in message
+
+
+def test_a_refusal_names_the_field_and_what_to_do(client):
+    message = error_of(raw(client, "POST", "/api/characters/ruby/say", '{"text": "Hi", "as": "Har\\u0000ry"}'),
+                       400, "invalid_input")
+    assert "as: character 4 is a control character" in message and "Value error" not in message
+    message = error_of(client.get(f"/api/characters/ruby/revisions/{HUGE}"), 400, "invalid_input")
+    assert "number" in message and "9223372036854775807" in message
+
+
+def test_newlines_are_welcome_in_a_manuscript_and_a_message(client, fake):
+    fake.enqueue("Oh, hello there.")
+    assert say(client, "Hello.\n\nIt is Calvin.")[-1][0] == "done"
+    saved = client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT + "\tShe hums.\n", "base_revision": 1})
+    assert saved.status_code == 200 and saved.json()["saved"] is True
+
+
+def test_a_surrogate_pair_is_one_character_and_welcome(client, fake):
+    fake.enqueue("Oh, hello there.")
+    response = raw(client, "POST", "/api/characters/ruby/say", '{"text": "I brought you a \\ud83c\\udf35"}')
+    assert response.status_code == 200 and sse(response.text)[-1][0] == "done"
+    assert turns(client)[0][1] == "I brought you a \U0001F335"
+
+
+# one error shape, FastAPI's own errors included ------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "url", "status", "kind"), [
+    ("GET", "/api/nothing", 404, "not_found"),
+    ("GET", "/v2/chat/completions", 404, "not_found"),
+    ("GET", "/static/nothing.js", 404, "not_found"),
+    ("DELETE", "/api/health", 405, "method_not_allowed"),
+    ("PATCH", "/api/characters/ruby/manuscript", 405, "method_not_allowed"),
+    ("GET", "/v1/chat/completions", 405, "method_not_allowed"),
+])
+def test_the_frameworks_own_errors_come_in_the_one_error_shape(client, method, url, status, kind):
+    response = client.request(method, url)
+    message = error_of(response, status, kind)
+    assert "detail" not in response.json() and url.split("?")[0] in message
+    if status == 405:
+        assert response.headers["allow"]
+
+
+def test_an_unexpected_failure_is_a_500_in_the_one_error_shape(studio, ruby, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr(studio.store, "revisions", broken)
+    app = create_app(studio)
+    with TestClient(app, headers={"Authorization": f"Bearer {app.state.keys.author_token()}"},
+                    raise_server_exceptions=False) as client:
+        response = client.get("/api/characters/ruby/revisions")
+    message = error_of(response, 500, "internal_error")
+    assert "fire" not in message and "log" in message
+
+
+# the published schema ------------------------------------------------------------------------
+
+
+def test_the_schema_lists_400_where_the_server_sends_it_and_never_422(client):
+    schema = client.get("/api/openapi.json").json()
+    assert '"422"' not in json.dumps(schema) and "HTTPValidationError" not in json.dumps(schema)
+    operations = {(m.upper(), path): op for path, item in schema["paths"].items() for m, op in item.items()}
+    for (method, path), op in operations.items():
+        if op.get("parameters") or op.get("requestBody"):
+            assert "400" in op["responses"], (method, path)
+        for status, response in op["responses"].items():
+            if status[0] in "45":
+                assert response["content"]["application/json"]["schema"]["$ref"].startswith("#/components/schemas/"), \
+                    (method, path, status)
+
+
+def test_the_schema_states_every_status_a_route_can_answer(client):
+    schema = client.get("/api/openapi.json").json()
+
+    def statuses(method: str, path: str) -> set[str]:
+        return set(schema["paths"][path][method]["responses"])
+
+    assert statuses("get", "/api/health") == {"200"}
+    assert statuses("get", "/api/me") == {"200", "401"}
+    assert statuses("put", "/api/characters/{slug}/manuscript") == {"200", "400", "401", "403", "404", "409", "413"}
+    assert statuses("post", "/api/characters/{slug}/say") == {"200", "400", "401", "403", "404", "409", "413"}
+    assert statuses("post", "/v1/chat/completions") == {"200", "400", "401", "403", "404", "409", "413", "502", "503", "504"}
+    conflict = schema["paths"]["/api/characters/{slug}/manuscript"]["put"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Conflict"
+    assert schema["paths"]["/api/me"]["get"]["security"] == [{"token": []}]
+    assert "security" not in schema["paths"]["/api/health"]["get"]
+
+
+def test_the_schema_declares_her_reply_as_an_event_stream(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/characters/{slug}/say", "/api/characters/{slug}/retry"):
+        assert set(paths[path]["post"]["responses"]["200"]["content"]) == {"text/event-stream"}
+    assert set(paths["/v1/chat/completions"]["post"]["responses"]["200"]["content"]) == {"application/json",
+                                                                                           "text/event-stream"}
+
+
+def test_the_schema_states_the_bounds_of_every_number_and_name(client):
+    schema = client.get("/api/openapi.json").json()
+    params = {(p["in"], p["name"]): p["schema"] for p in schema["paths"]["/api/characters/{slug}/turns"]["get"]["parameters"]}
+    before = params["query", "before"]["anyOf"][0]
+    assert (before["minimum"], before["maximum"]) == (1, 2**63 - 1)
+    assert (params["query", "limit"]["minimum"], params["query", "limit"]["maximum"]) == (1, 200)
+    assert params["path", "slug"]["maxLength"] == 64 and params["path", "slug"]["pattern"]
+    say_body = schema["components"]["schemas"]["Say"]["properties"]
+    assert say_body["seed"]["anyOf"][0]["maximum"] == 2**32 - 1
+    assert say_body["as"]["anyOf"][0]["pattern"] and say_body["text"]["maxLength"] == 20_000
+    revision = schema["paths"]["/api/characters/{slug}/revisions/{number}"]["get"]["parameters"]
+    assert next(p for p in revision if p["name"] == "number")["schema"]["maximum"] == 2**63 - 1
+
+
 # a body without a length ------------------------------------------------------------------------
 
 
@@ -770,3 +939,44 @@ def test_a_chunked_body_within_the_limit_is_read_as_usual(live):
     response = live.put("/api/characters/ruby/manuscript", content=chunks(), headers={"Content-Type": "application/json"})
     assert response.status_code == 200 and response.json()["saved"] is True
 
+
+# deleting her while she answers ---------------------------------------------------------------------
+
+
+def test_deleting_her_mid_reply_ends_every_reply_in_flight_with_a_not_found(app, live, fake):
+    harry = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Harry')}"}
+    ginny = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Ginny')}"}
+    fake.enqueue(f"{PAUSE} Oh, hello there.", "Hello Ron.", "Hello Ginny.")
+    chat: dict[str, httpx.Response] = {}
+
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hi, it is Harry."}, headers=harry) as speaking, \
+            live.stream("POST", "/api/characters/ruby/say", json={"text": "Ron here.", "as": "Ron"}) as waiting:
+        spoken, waited = events_of(speaking), events_of(waiting)
+        assert next(spoken)[0] == "said" and fake.paused.wait(TIMEOUT)
+        assert next(waited)[0] == "said" and next(waited) == ("queued", {"position": 1})
+
+        def ask() -> None:
+            body = {"model": "ruby", "messages": [{"role": "user", "content": "Hi, Ginny here."}]}
+            chat["response"] = live.post("/v1/chat/completions", json=body, headers=ginny)
+
+        asking = threading.Thread(target=ask)
+        asking.start()
+        deadline = time.monotonic() + TIMEOUT
+        while live.get("/api/health").json()["queue"] < 3:
+            assert time.monotonic() < deadline, "Ginny never joined the line"
+            time.sleep(0.01)
+
+        assert live.delete("/api/characters/ruby").status_code == 204
+        fake.gate.set()
+        spoken_rest, waited_rest = list(spoken), list(waited)
+        asking.join(TIMEOUT)
+
+    for events in (spoken_rest, waited_rest):
+        name, data = events[-1]  # each stream ends as events do: with an error event, not a cut connection
+        assert name == "error", events
+        assert data["error"]["type"] == "not_found" and data["error"]["code"] == 404
+        assert "no longer exists" in data["error"]["message"]
+    message = error_of(chat["response"], 404, "not_found")
+    assert "no longer exists" in message
+    assert live.get("/api/health").json()["queue"] == 0
+    error_of(live.get("/api/characters/ruby/manuscript"), 404, "not_found")

@@ -10,12 +10,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.resources import files
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from ..errors import InkbornError
 from ..studio import Studio
@@ -24,10 +25,14 @@ from .access import Keys
 from .guard import Guard
 from .problems import Problem, as_problem, error_body
 from .queue import Line
+from .schema import openapi
 
 __all__ = ["create_app"]
 
 WEB = files("inkborn.server") / "web"
+
+KINDS = {400: "invalid_input", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 413: "too_large"}
 
 
 def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
@@ -55,12 +60,28 @@ def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        where = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}: {e.get('msg', 'invalid')}"
-            for e in exc.errors()
-        )
+        where = "; ".join(_invalid_part(e) for e in exc.errors())
         return JSONResponse(error_body(Problem(400, "invalid_input", f"the request is not as expected ({where})")),
                             status_code=400)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        """Starlette's own errors (an unknown route, a method a route does not take) in the one error shape."""
+        if exc.status_code == 404:
+            message = f"nothing is at {request.url.path}; the API is described at /api/openapi.json"
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "")
+            message = f"{request.url.path} does not take {request.method}" + (f"; it takes {allowed}" if allowed else "")
+        else:
+            message = str(exc.detail)
+        problem = Problem(exc.status_code, KINDS.get(exc.status_code, "error"), message)
+        return JSONResponse(error_body(problem), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        """A failure nobody foresaw: the one error shape too (Starlette still logs it, with its traceback)."""
+        problem = as_problem(exc)
+        return JSONResponse(error_body(problem), status_code=problem.status)
 
     app.include_router(rest.router)
     app.include_router(openai_api.router)
@@ -70,4 +91,12 @@ def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
     def page() -> FileResponse:
         return FileResponse(str(WEB / "index.html"), headers={"Cache-Control": "no-cache"})
 
+    app.openapi = lambda: openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _invalid_part(error: dict[str, Any]) -> str:
+    """One field's problem: where it is, and what is wrong with it in a sentence (not pydantic's "Value error, ")."""
+    where = ".".join(str(p) for p in error.get("loc", ())[1:]) or "body"
+    cause = (error.get("ctx") or {}).get("error")
+    return f"{where}: {cause if error.get('type') == 'value_error' and cause else error.get('msg', 'invalid')}"

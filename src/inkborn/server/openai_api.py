@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, AsyncIterator
+from typing import Annotated, Any, AsyncIterator
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..character import Character, Reply
 from .access import Access
 from .guards import studio, who
-from .problems import Problem, as_problem, error_body
+from .inputs import Name, Seed, Slug, Text
+from .problems import WHEN, ErrorBody, Problem, as_problem, error_body, errors
 from .speaking import MAX_SAID, Speaking, answer
 
 __all__ = ["router"]
@@ -26,26 +27,43 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1")
 
 
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: Text | None = None
+
+
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
     role: str
-    content: str | list[dict[str, Any]] | None = None
+    content: Text | list[ContentPart] | None = None
 
 
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")  # OpenAI clients send many fields; those not listed are hers to decide
-    model: str
+    model: Annotated[Slug, Field(description="her slug")]
     messages: list[ChatMessage]
     stream: bool = False
-    seed: int | None = None
-    user: str | None = None
+    seed: Seed | None = None
+    user: Annotated[Name | None, Field(description="the person who speaks (a visitor: only his own name)")] = None
+
+
+COMPLETION = {  # the 200 of /v1/chat/completions, for the published schema
+    200: {"description": "her reply: a `chat.completion` as JSON, or with `stream` a `chat.completion.chunk` "
+                         "stream as server-sent events",
+          "content": {"application/json": {"schema": {"type": "object"}},
+                      "text/event-stream": {"schema": {"type": "string"}}}},
+    **errors(400, 401, 403, 404, 409, 413, 502, 503, 504),
+    413: {"model": ErrorBody,
+          "description": f"{WHEN[413]}, or her manuscript does not fit the model's context (`manuscript_too_long`)"},
+}
 
 
 def _said(messages: list[ChatMessage]) -> str:
     for message in reversed(messages):
         if message.role == "user":
             if isinstance(message.content, list):
-                text = " ".join(p.get("text", "") for p in message.content if p.get("type") == "text").strip()
+                text = " ".join(p.text or "" for p in message.content if p.type == "text").strip()
             else:
                 text = (message.content or "").strip()
             if len(text) > MAX_SAID:
@@ -55,13 +73,13 @@ def _said(messages: list[ChatMessage]) -> str:
     raise Problem(400, "invalid_input", "messages has no user message: the last one is what you say to her")
 
 
-@router.get("/models")
+@router.get("/models", responses=errors(401))
 def models(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     slugs = [c.slug for c in studio(request).characters()] if access.is_author else [access.character]
     return {"object": "list", "data": [{"id": s, "object": "model", "created": 0, "owned_by": "inkborn"} for s in slugs]}
 
 
-@router.post("/chat/completions")
+@router.post("/chat/completions", responses=COMPLETION)
 async def chat(body: ChatRequest, request: Request, access: Access = Depends(who)):
     text = _said(body.messages)
     character, reply, news, hold = await answer(request, access, body.model, body.user,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..errors import (BackendError, BackendTimeout, BackendUnavailable, InkbornError, InvalidInput,
                       ManuscriptTooLong, NotFound, StaleRevision)
 
-__all__ = ["Problem", "as_problem", "error_body"]
+__all__ = ["Conflict", "ErrorBody", "Problem", "as_problem", "error_body", "errors"]
 
 
 class Problem(Exception):
@@ -51,3 +53,44 @@ def _as_problem(exc: Exception) -> Problem:
 
 def error_body(problem: Problem) -> dict[str, Any]:
     return {"error": {"message": str(problem), "type": problem.kind, "code": problem.status}, **problem.extra}
+
+
+# the error shape, as the published schema states it ----------------------------------------
+
+
+class Error(BaseModel):
+    message: str
+    type: str
+    code: int
+
+
+class ErrorBody(BaseModel):
+    """Every error: a sentence to act on, its kind and the HTTP status."""
+
+    error: Error
+
+
+class Conflict(ErrorBody):
+    """A save based on a stale revision: the head as it is now, and the diff from the save's base to it."""
+
+    current: dict[str, Any]
+    diff: str
+
+
+WHEN = {
+    400: "invalid input (`invalid_input`): a field that is missing, out of bounds or not text, a bad slug, "
+         "an empty manuscript or message",
+    401: "no token, or one that is unknown or revoked (`unauthorized`)",
+    403: "the token may not do this (`forbidden`)",
+    404: "no such character, revision or person, for this token (`not_found`)",
+    409: "she is still answering this person's last words (`conflict`)",
+    413: "a request body over 2 MB (`too_large`)",
+    502: "the model failed mid-reply (`backend_error`)",
+    503: "the model cannot be reached or loaded (`backend_unavailable`)",
+    504: "the model did not answer in time (`backend_timeout`)",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of a route: each error status it can answer with, in the one error shape."""
+    return {status: {"model": ErrorBody, "description": WHEN[status]} for status in statuses}

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any, AsyncIterator
+from typing import Annotated, Any, AsyncIterator
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from ..character import Character, Reply
 from ..conversation import Turn
-from ..errors import StaleRevision
+from ..errors import NotFound, StaleRevision
 from ..manuscript import Revision, diff
 from .access import Access
 from .guards import her, only_author, speaker, studio, who
-from .problems import Problem, as_problem, error_body
-from .speaking import MAX_SAID, Speaking, answer
+from .inputs import MAX_ID, Id, Name, Seed, Slug, Text
+from .problems import Conflict, Problem, as_problem, error_body, errors
+from .speaking import EVENTS, MAX_SAID, Speaking, answer
 
 __all__ = ["revision_json", "router", "turn_json"]
 
@@ -24,29 +25,36 @@ router = APIRouter(prefix="/api")
 
 
 class NewCharacter(BaseModel):
-    slug: str
-    manuscript: str
-    name: str | None = None
+    slug: Annotated[Slug, Field(json_schema_extra={"pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"})]
+    manuscript: Text
+    name: Name | None = None
 
 
 class Save(BaseModel):
-    text: str
-    base_revision: int
+    text: Text
+    base_revision: Id
 
 
 class Revert(BaseModel):
-    number: int
+    number: Id
 
 
 class Say(BaseModel):
-    text: str = Field(max_length=MAX_SAID)
-    as_: str | None = Field(default=None, alias="as")
-    seed: int | None = None
+    text: Annotated[Text, Field(max_length=MAX_SAID)]
+    as_: Name | None = Field(default=None, alias="as")
+    seed: Seed | None = None
 
 
 class Retry(BaseModel):
-    as_: str | None = Field(default=None, alias="as")
-    seed: int | None = None
+    as_: Name | None = Field(default=None, alias="as")
+    seed: Seed | None = None
+
+
+SlugPath = Annotated[Slug, Path(description="her slug, e.g. ruby")]
+Number = Annotated[int, Path(ge=1, le=MAX_ID, description="a revision number")]
+ANYONE = errors(401)  # a route for any token
+HERS = errors(400, 401, 404)  # a route about her, for her author and her visitors
+AUTHORS = errors(400, 401, 403, 404)  # a route about her, for her author only
 
 
 def revision_json(rev: Revision, *, text: bool = False) -> dict[str, Any]:
@@ -70,13 +78,13 @@ def health(request: Request) -> dict[str, Any]:
     return {"ok": True, "backend": studio(request).backend_name, "queue": len(request.app.state.line)}
 
 
-@router.get("/me")
+@router.get("/me", responses=ANYONE)
 def me(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     name = access.person if not access.is_author else studio(request).author_name
     return {"role": access.role, "name": name, "character": access.character}
 
 
-@router.get("/characters")
+@router.get("/characters", responses=ANYONE)
 def characters(request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
     if not access.is_author:
         c = studio(request).character(access.character)
@@ -84,15 +92,15 @@ def characters(request: Request, access: Access = Depends(who)) -> list[dict[str
     return [{"slug": c.slug, "name": c.name, "revision": c.head().number} for c in studio(request).characters()]
 
 
-@router.post("/characters", status_code=201)
+@router.post("/characters", status_code=201, responses=errors(400, 401, 403, 413))
 def create(body: NewCharacter, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     only_author(access, "create characters")
     c = studio(request).create(body.slug, body.manuscript, name=body.name)
     return {"slug": c.slug, "name": c.name, "revision": c.head().number}
 
 
-@router.delete("/characters/{slug}", status_code=204)
-def delete(slug: str, request: Request, access: Access = Depends(who)) -> Response:
+@router.delete("/characters/{slug}", status_code=204, responses=AUTHORS)
+def delete(slug: SlugPath, request: Request, access: Access = Depends(who)) -> Response:
     character = her(request, access, slug)
     only_author(access, "delete her")
     studio(request).store.delete_character(character.id)
@@ -102,16 +110,18 @@ def delete(slug: str, request: Request, access: Access = Depends(who)) -> Respon
 # the manuscript -------------------------------------------------------------
 
 
-@router.get("/characters/{slug}/manuscript")
-def manuscript(slug: str, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+@router.get("/characters/{slug}/manuscript", responses=AUTHORS)
+def manuscript(slug: SlugPath, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "read her manuscript")
     head = character.head()
     return {"text": head.text, "revision": revision_json(head)}
 
 
-@router.put("/characters/{slug}/manuscript")
-def save(slug: str, body: Save, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+@router.put("/characters/{slug}/manuscript", responses={
+    **errors(400, 401, 403, 404, 413),
+    409: {"model": Conflict, "description": "the save was based on a stale revision; nothing was saved (`conflict`)"}})
+def save(slug: SlugPath, body: Save, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "write her manuscript")
     try:
@@ -123,23 +133,23 @@ def save(slug: str, body: Save, request: Request, access: Access = Depends(who))
     return {"revision": revision_json(saved or character.head()), "saved": saved is not None}
 
 
-@router.get("/characters/{slug}/revisions")
-def revisions(slug: str, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
+@router.get("/characters/{slug}/revisions", responses=AUTHORS)
+def revisions(slug: SlugPath, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
     character = her(request, access, slug)
     only_author(access, "read her revisions")
     return [revision_json(r) for r in reversed(character.revisions())]
 
 
-@router.get("/characters/{slug}/revisions/{number}")
-def revision(slug: str, number: int, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+@router.get("/characters/{slug}/revisions/{number}", responses=AUTHORS)
+def revision(slug: SlugPath, number: Number, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "read her revisions")
     return revision_json(character.revision(number), text=True)
 
 
-@router.get("/characters/{slug}/diff")
-def revision_diff(slug: str, request: Request, a: int | None = None, b: int | None = None,
-                  access: Access = Depends(who)) -> dict[str, Any]:
+@router.get("/characters/{slug}/diff", responses=AUTHORS)
+def revision_diff(slug: SlugPath, request: Request, a: Annotated[Id | None, Query()] = None,
+                  b: Annotated[Id | None, Query()] = None, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "read her revisions")
     new = character.revision(b)
@@ -147,8 +157,8 @@ def revision_diff(slug: str, request: Request, a: int | None = None, b: int | No
     return {"a": old, "b": new.number, "diff": character.diff(old, new.number)}
 
 
-@router.post("/characters/{slug}/revert")
-def revert(slug: str, body: Revert, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+@router.post("/characters/{slug}/revert", responses=errors(400, 401, 403, 404, 413))
+def revert(slug: SlugPath, body: Revert, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "revert her manuscript")
     saved = character.revert(body.number)
@@ -158,23 +168,23 @@ def revert(slug: str, body: Revert, request: Request, access: Access = Depends(w
 # people and turns -----------------------------------------------------------
 
 
-@router.get("/characters/{slug}/people")
-def people(slug: str, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
+@router.get("/characters/{slug}/people", responses=AUTHORS)
+def people(slug: SlugPath, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
     character = her(request, access, slug)
     only_author(access, "see who talks with her")
     return [{"name": p.name, "role": p.role} for p in character.people()]
 
 
-@router.get("/characters/{slug}/turns")
-def turns(slug: str, request: Request, as_: str | None = Query(None, alias="as"), before: int | None = None,
-          limit: int = 50, access: Access = Depends(who)) -> dict[str, Any]:
+@router.get("/characters/{slug}/turns", responses=errors(400, 401, 403, 404))
+def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(alias="as")] = None,
+          before: Annotated[Id | None, Query(description="a turn id: the page of turns before it")] = None,
+          limit: Annotated[int, Query(ge=1, le=200)] = 50, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     store = character.studio.store
     if access.is_author and as_ is not None and as_ != character.author.name:
         person = store.person(character.id, as_)  # NotFound (404): reading a conversation admits nobody
     else:
         person = speaker(access, character, as_)
-    limit = max(1, min(limit, 200))
     page = store.turns(store.conversation(character.id, person.id), limit=limit + 1, before=before)
     more = len(page) > limit
     turns = [turn_json(t, character, author=access.is_author) for t in page[-limit:]]
@@ -185,13 +195,13 @@ def turns(slug: str, request: Request, as_: str | None = Query(None, alias="as")
     return {"person": person.name, "turns": turns, "more": more}
 
 
-@router.post("/characters/{slug}/say")
-async def say(slug: str, body: Say, request: Request, access: Access = Depends(who)) -> StreamingResponse:
+@router.post("/characters/{slug}/say", response_class=StreamingResponse, responses=EVENTS)
+async def say(slug: SlugPath, body: Say, request: Request, access: Access = Depends(who)) -> StreamingResponse:
     return await _answer(request, access, slug, body.as_, lambda c, p: c.say(body.text, as_=p, seed=body.seed))
 
 
-@router.post("/characters/{slug}/retry")
-async def retry(slug: str, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
+@router.post("/characters/{slug}/retry", response_class=StreamingResponse, responses=EVENTS)
+async def retry(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
     return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, seed=body.seed))
 
 
@@ -217,8 +227,16 @@ async def _events(news: AsyncIterator[tuple[str, Any]], reply: Reply, character:
         elif kind == "done":
             yield _event("done", value)
         else:
-            stored = turn_json(reply.turn, character, author=author) if reply.turn else None
-            yield _event("error", {**error_body(as_problem(value, visitor=not author)), "turn": stored})
+            yield _event("error", {**error_body(as_problem(value, visitor=not author)),
+                                   "turn": _stored(reply, character, author)})
+
+
+def _stored(reply: Reply, character: Character, author: bool) -> dict[str, Any] | None:
+    """Her failed turn as stored, if it was (and still is: her author may have deleted her meanwhile)."""
+    try:
+        return turn_json(reply.turn, character, author=author) if reply.turn else None
+    except NotFound:
+        return None
 
 
 def _done(character: Character, reply: Reply) -> dict[str, Any]:

@@ -4,7 +4,8 @@ Both the Inkborn events (`POST .../say`) and the OpenAI-compatible endpoint are 
 `speak()`, which yields `("queued", ahead)`, `("text", chunk)`, and last `("done", reply)` or
 `("error", exception)`. Her reply is the very `Reply` the CLI streams; the model runs on one
 worker thread. A client that goes away stops her at the next word (stored as partial) and frees
-its place in line when the model is free again.
+its place in line when the model is free again. A reply whose character is deleted meanwhile ends
+with a 404 saying she no longer exists, whatever the store said when it lost her.
 """
 
 from __future__ import annotations
@@ -20,17 +21,37 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from ..character import Character, Reply
-from ..errors import InkbornError
+from ..errors import InkbornError, NotFound
 from ..people import Person
 from .access import Access
 from .guards import her, speaker
-from .problems import Problem
+from .problems import Problem, errors
 from .queue import Busy, Line, Place
 
-__all__ = ["MAX_SAID", "Hold", "Speaking", "answer", "speak"]
+__all__ = ["EVENTS", "MAX_SAID", "Hold", "Speaking", "answer", "deleted", "speak"]
 
 log = logging.getLogger("inkborn.server")
 MAX_SAID = 20_000  # characters a person may say to her at once
+
+EVENTS = {  # the responses of say and retry, for the published schema
+    200: {"description": "her reply as server-sent events: `said`, `queued`, `text`, then `done` or `error` "
+                         "(docs/http.md); a model that fails is an `error` event, not an HTTP status",
+          "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+    **errors(400, 401, 403, 404, 409, 413),
+}
+
+
+def deleted(character: Character) -> Problem | None:
+    """If she has been deleted (her author's wish, perhaps while she spoke): the 404 that says so."""
+    try:
+        if character.studio.store.character(character.slug).id == character.id:
+            return None
+    except NotFound:
+        pass
+    except Exception:  # the store failing says nothing about her: the failure is told as it is
+        return None
+    return Problem(404, "not_found", f"{character.name} no longer exists: her author deleted her "
+                   f"({character.slug!r} is gone, with her conversations)")
 
 
 class Hold:
@@ -59,7 +80,7 @@ class Speaking(StreamingResponse):
             self.hold.free()
 
 
-async def speak(hold: Hold, reply: Reply, worker: ThreadPoolExecutor,
+async def speak(hold: Hold, character: Character, reply: Reply, worker: ThreadPoolExecutor,
                 finish: Callable[[Reply], Any]) -> AsyncIterator[tuple[str, Any]]:
     """Her reply's news; `finish(reply)` makes the value of the "done" news, on the model's thread."""
     loop = asyncio.get_running_loop()
@@ -79,9 +100,10 @@ async def speak(hold: Hold, reply: Reply, worker: ThreadPoolExecutor,
                 tell("text", chunk)
             tell("done", finish(reply))
         except Exception as exc:  # every failure reaches the client; none is lost in a thread
-            if not isinstance(exc, InkbornError):
+            lost = deleted(character)
+            if lost is None and not isinstance(exc, InkbornError):
                 log.exception("her reply failed")
-            tell("error", exc)
+            tell("error", lost or exc)
         finally:
             loop.call_soon_threadsafe(line.leave, place)
 
@@ -119,9 +141,12 @@ async def answer(request: Request, access: Access, slug: str, name: str | None,
         raise Problem(409, "conflict", "she is still answering your last words; wait for her reply") from None
     try:
         reply = await run_in_threadpool(begin, character, person.name)
-    except BaseException:
+    except BaseException as exc:
         line.leave(place)
+        lost = await run_in_threadpool(deleted, character) if isinstance(exc, Exception) else None
+        if lost is not None:
+            raise lost from exc
         raise
     hold = Hold(line, place)
-    news = speak(hold, reply, request.app.state.worker, lambda r: finish(character, r))
+    news = speak(hold, character, reply, request.app.state.worker, lambda r: finish(character, r))
     return character, reply, news, hold
