@@ -314,3 +314,52 @@ def test_the_database_is_readable_by_its_owner_only(tmp_path) -> None:
     store = Store(tmp_path / "private" / "inkborn.db")
     assert (tmp_path / "private" / "inkborn.db").stat().st_mode & 0o077 == 0
     store.close()
+
+
+# she may be deleted at any moment --------------------------------------------------------
+
+
+def test_everything_about_a_deleted_character_is_not_found(store, ruby):
+    author = store.author(ruby.id)
+    conv = store.conversation(ruby.id, author.id)
+    turn = store.add_turn(conv, "her", "", status="partial")
+    store.delete_character(ruby.id)
+    for gone in (lambda: store.head(ruby.id), lambda: store.author(ruby.id),
+                 lambda: store.add_turn(conv, "her", "Hello."),
+                 lambda: store.conversation(ruby.id, author.id), lambda: store.person(ruby.id, "Harry", create=True),
+                 lambda: store.add_invite(ruby.id, author.id, "hash")):
+        with pytest.raises(NotFound, match="she was deleted"):
+            gone()
+
+
+# what SQLite cannot hold matches nothing it holds ------------------------------------------
+
+
+HUGE = 99999999999999999999
+
+
+def test_numbers_too_large_for_sqlite(store, ruby):
+    conv = store.conversation(ruby.id, store.author(ruby.id).id)
+    for i in range(3):
+        store.add_turn(conv, "person", f"message {i}")
+    for number in (HUGE, -HUGE):
+        with pytest.raises(NotFound, match=f"no revision {number};"):
+            store.revision(ruby.id, number)
+        with pytest.raises(NotFound, match=f"no revision with id {number}"):
+            store.revision_by_id(number)
+        with pytest.raises(NotFound, match=f"no turn {number}"):
+            store.turn(number)
+        assert store.last_spoken_revision(number) is None
+        assert store.first_reply_under(ruby.id, number) is None
+    assert [t.text for t in store.turns(conv, before=HUGE)] == ["message 0", "message 1", "message 2"]
+    assert store.turns(conv, before=-HUGE) == []
+    assert [t.text for t in store.turns(conv, limit=HUGE)] == ["message 0", "message 1", "message 2"]
+    assert store.turns(HUGE) == []
+    assert len(store.revisions(ruby.id, last=HUGE)) == 1
+
+
+def test_text_sqlite_cannot_hold_finds_nothing(store, ruby):
+    with pytest.raises(NotFound, match="no character called 'ruby\\\\udc00'"):
+        store.character("ruby\udc00")
+    with pytest.raises(NotFound, match="has never talked with her"):
+        store.person(ruby.id, "Harry\udc00")

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Iterator
 
 from .backends.base import Prompt, Usage
 from .canon import FreshEdit, fresh_edits
-from .conversation import Turn
+from .conversation import Turn, check_text
 from .errors import BackendError, InvalidInput, NotFound, StaleRevision
 from .keeping import Keeping, keep
 from .manuscript import Revision, apply_edit, diff, normalize
-from .people import Person
+from .people import Person, check_visitor_name
 from .promises import Promise, read_promises
 from .stage import Scene, build_prompt, who_is_here
 
@@ -88,7 +88,7 @@ class Character:
         `base` is the revision the text was written from: if another save came since, nothing is
         saved and StaleRevision says so (two editors never silently overwrite each other).
         """
-        text = normalize(text)
+        text = normalize(check_text(text, "the manuscript"))
         if not text:
             raise InvalidInput("the manuscript would be empty; a character needs at least a sentence")
         return self._store.save_revision(self.id, text, self.author.name, summary=summary, base=base)
@@ -131,10 +131,17 @@ class Character:
         return self._store.people(self.id)
 
     def person(self, name: str | None = None) -> Person:
-        """The author when name is None or the author's name; otherwise that visitor, admitted if new."""
-        if name is None or name == self.author.name:
-            return self.author
-        return self._store.person(self.id, name, create=True)
+        """The author when name is None or the author's name; otherwise that visitor, admitted if new.
+
+        A new visitor's name may not hold invisible characters nor pass for the author's.
+        """
+        author = self.author
+        if name is None or name == author.name:
+            return author
+        try:
+            return self._store.person(self.id, name)
+        except NotFound:
+            return self._store.person(self.id, check_visitor_name(name, author.name), create=True)
 
     def turns(self, name: str | None = None, limit: int | None = None) -> list[Turn]:
         person = self.person(name)
@@ -144,7 +151,7 @@ class Character:
 
     def say(self, text: str, *, as_: str | None = None, seed: int | None = None) -> Reply:
         """Say something to her as a person (the author by default); her reply streams back."""
-        if not text.strip():
+        if not check_text(text, "the message").strip():
             raise InvalidInput("say something: the message is empty")
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)
@@ -155,7 +162,7 @@ class Character:
 
     def record(self, text: str, *, as_: str | None = None, hers: bool = False) -> Turn:
         """Store a turn said before, without a model: the person's words, or hers (replays, imports)."""
-        if not text.strip():
+        if not check_text(text, "the turn").strip():
             raise InvalidInput("a turn needs words")
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)

@@ -6,7 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-__all__ = ["Turn"]
+from .errors import InvalidInput
+
+__all__ = ["Turn", "check_text"]
+
+
+def check_text(text: str, what: str) -> str:
+    """The text, unless it holds a lone surrogate (half a UTF-16 pair), which no UTF-8 file nor SQLite can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(f"{what} holds U+{ord(text[exc.start]):04X}, half of a UTF-16 pair, which cannot be "
+                           "stored; it is not a character on its own (paste the text again from its source)") from None
+    return text
 
 
 @dataclass(frozen=True)

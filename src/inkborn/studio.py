@@ -10,14 +10,16 @@ from typing import Any, Callable
 
 from .backends import Backend, load_backend
 from .character import Character
+from .conversation import check_text
 from .errors import InvalidInput
 from .home import config, home_dir
 from .manuscript import normalize
+from .people import check_name
 from .store import Store
 
 __all__ = ["Studio"]
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # whole: fullmatch, never match ($ allows a final newline)
 
 
 class Studio:
@@ -67,15 +69,16 @@ class Studio:
 
     def create(self, slug: str, text: str, *, name: str | None = None, author: str | None = None) -> Character:
         """A new character from her manuscript."""
-        if not _SLUG.match(slug):
+        if not _SLUG.fullmatch(slug):
             raise InvalidInput(
                 f"{slug!r} cannot name a character: use lowercase letters, digits, - or _ (e.g. ruby)"
             )
-        text = normalize(text)
+        text = normalize(check_text(text, "the manuscript"))
         if not text:
             raise InvalidInput("the manuscript is empty; write at least a sentence about her")
-        name = name or _title(text) or slug.replace("-", " ").replace("_", " ").title()
-        record = self.store.create_character(slug, name, text, author or self.author_name)
+        name = check_name(name or _title(text) or slug.replace("-", " ").replace("_", " ").title())
+        author = check_name(author or self.author_name)
+        record = self.store.create_character(slug, name, text, author)
         return Character(self, record.id, record.slug, record.name)
 
     def character(self, slug: str) -> Character:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InvalidInput
+from ..people import check_visitor_name
 from ..store import Store
 
 __all__ = ["Access", "Keys"]
@@ -73,7 +74,7 @@ class Keys:
         author = self.store.author(record.id)
         if name.casefold() == author.name.casefold():
             raise InvalidInput(f"{name} is her author; the author's token (`inkborn token`) already admits him")
-        person = self.store.person(record.id, name, create=True)
+        person = self.store.person(record.id, check_visitor_name(name, author.name), create=True)
         token = "ink_v_" + secrets.token_urlsafe(32)
         self.store.add_invite(record.id, person.id, _hash(token))
         return token

@@ -3,12 +3,15 @@
 One SQLite file in the Inkborn home, in WAL mode so that a `talk` in one
 terminal reads what a `write` in another just saved. Every save is one
 transaction: a crash in the middle leaves the previous revision as it was.
+A character deleted while someone still talks with her is NotFound from then on,
+whatever was under way.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +24,20 @@ from ..people import Person
 from .migrations import migrate
 
 __all__ = ["CharacterRecord", "Store"]
+
+GONE = "she was deleted; nothing more can be said to her or kept of her"
+_INT = 2**63 - 1  # SQLite's largest integer: a larger number can name nothing stored
+
+
+def _bounded(value: Any) -> Any:
+    """An argument SQLite can take: an int beyond its range compares as the nearest bound, which no id reaches."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(-_INT - 1, min(value, _INT))
+    return value
+
+
+def _limit(n: int | None) -> str:
+    return f" LIMIT {_bounded(int(n))}" if n else ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,10 @@ class Store:
 
     def _rows(self, sql: str, *args: Any) -> list[sqlite3.Row]:
         with self._lock:
-            return self._db.execute(sql, args).fetchall()
+            try:
+                return self._db.execute(sql, tuple(map(_bounded, args))).fetchall()
+            except UnicodeEncodeError:  # text SQLite cannot hold (a lone surrogate) matches nothing it holds
+                return []
 
     def _row(self, sql: str, *args: Any) -> sqlite3.Row | None:
         rows = self._rows(sql, *args)
@@ -158,7 +178,7 @@ class Store:
 
     @staticmethod
     def _revision_where(db: sqlite3.Connection, where: str, *args: Any) -> Revision | None:
-        row = db.execute(f"SELECT * FROM revisions WHERE {where}", args).fetchone()
+        row = db.execute(f"SELECT * FROM revisions WHERE {where}", tuple(map(_bounded, args))).fetchone()
         if row is None:
             return None
         return Revision(
@@ -169,7 +189,8 @@ class Store:
     def head(self, cid: int) -> Revision:
         with self._lock:
             rev = self._revision_where(self._db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
-        assert rev is not None, "every character is created with a first revision"
+        if rev is None:  # every character is created with a first revision: she is gone
+            raise NotFound(GONE)
         return rev
 
     def revision(self, cid: int, number: int) -> Revision:
@@ -190,7 +211,7 @@ class Store:
     def revisions(self, cid: int, *, last: int | None = None) -> list[Revision]:
         """Her revisions, oldest first (only the newest `last` of them, if given)."""
         sql = "SELECT id FROM revisions WHERE character_id = ? ORDER BY number DESC"
-        rows = self._rows(sql + (f" LIMIT {int(last)}" if last else ""), cid)
+        rows = self._rows(sql + _limit(last), cid)
         return [self.revision_by_id(r["id"]) for r in reversed(rows)]
 
     # people ---------------------------------------------------------------
@@ -201,13 +222,14 @@ class Store:
 
     def author(self, cid: int) -> Person:
         row = self._row("SELECT * FROM people WHERE character_id = ? AND role = 'author'", cid)
-        assert row is not None, "every character is created with her author"
+        if row is None:  # every character is created with her author: she is gone
+            raise NotFound(GONE)
         return self._person(row)
 
     def person(self, cid: int, name: str, *, create: bool = False) -> Person:
         row = self._row("SELECT * FROM people WHERE character_id = ? AND name = ?", cid, name)
         if row is None and create:
-            with self.transaction() as db:
+            with self._gone_if_orphaned(), self.transaction() as db:
                 db.execute(
                     "INSERT OR IGNORE INTO people (character_id, name, role, created_at) VALUES (?, ?, 'visitor', ?)",
                     (cid, name, _now()),
@@ -228,7 +250,7 @@ class Store:
         row = self._row(sql, cid, person_id)
         if row is not None:
             return row["id"]
-        with self.transaction() as db:
+        with self._gone_if_orphaned(), self.transaction() as db:
             row = db.execute(sql, (cid, person_id)).fetchone()
             if row is not None:
                 return row["id"]
@@ -240,7 +262,7 @@ class Store:
     def add_turn(self, conversation_id: int, speaker: str, text: str, *, status: str = "ok", **fields: Any) -> int:
         columns = ["conversation_id", "speaker", "text", "status", "created_at", *fields]
         values = [conversation_id, speaker, text, status, _now(), *fields.values()]
-        with self.transaction() as db:
+        with self._gone_if_orphaned(), self.transaction() as db:
             return db.execute(
                 f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
             ).lastrowid
@@ -249,7 +271,7 @@ class Store:
         """The conversation's turns, oldest first (the newest `limit` of them, those before turn id `before`)."""
         sql = "SELECT * FROM turns WHERE conversation_id = ?" + (" AND id < ?" if before else "") + " ORDER BY id DESC"
         args = (conversation_id, before) if before else (conversation_id,)
-        rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), *args)
+        rows = self._rows(sql + _limit(limit), *args)
         return [Turn.from_row(r) for r in reversed(rows)]
 
     def turn(self, turn_id: int) -> Turn:
@@ -290,10 +312,20 @@ class Store:
         )
         return row["revision_id"] if row else None
 
+    @contextmanager
+    def _gone_if_orphaned(self) -> Iterator[None]:
+        """A row for a character (or conversation) deleted meanwhile: NotFound, not an IntegrityError."""
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            if "FOREIGN KEY" not in str(exc):
+                raise
+            raise NotFound(GONE) from None
+
     # invitations ------------------------------------------------------------
 
     def add_invite(self, cid: int, person_id: int, token_hash: str) -> None:
-        with self.transaction() as db:
+        with self._gone_if_orphaned(), self.transaction() as db:
             db.execute(
                 "INSERT INTO invites (character_id, person_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
                 (cid, person_id, token_hash, _now()),
