@@ -1,10 +1,16 @@
 """The character through the public API, speaking through the fake backend (no model, no network)."""
 
+import signal
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from inkborn import (
     BackendError,
     BackendTimeout,
+    BackendUnavailable,
     InvalidInput,
     ManuscriptTooLong,
     NotFound,
@@ -12,6 +18,7 @@ from inkborn import (
     Studio,
 )
 from inkborn.backends.fake import FakeBackend
+from inkborn.store import Store
 
 RUBY = "# Ruby\n\nRuby is twenty-six and she paints in a small studio in Lyon.\nShe hates the sea.\n"
 FRENCH = "Ruby speaks French fluently."
@@ -134,7 +141,7 @@ def test_an_edit_before_anyone_spoke_is_a_fresh_edit(ruby, fake):
 def test_reply_streams_in_chunks(ruby, fake):
     fake.enqueue("I paint every day. Mostly rivers, and the light on them in the morning before the fog lifts.")
     reply = ruby.say("Hi.")
-    assert reply.turn is None  # nothing stored until she has finished
+    assert reply.turn is None  # her finished turn, once she has finished
     chunks = list(reply)
     assert len(chunks) > 1
     said = "I paint every day. Mostly rivers, and the light on them in the morning before the fog lifts."
@@ -391,7 +398,25 @@ def test_a_manuscript_too_long_for_the_context_is_kept(studio, fake):
     assert again.manuscript == tomas.manuscript
     assert again.manuscript.startswith("# Tomas\n\nTomas walks")
     assert len(again.revisions()) == 1
-    assert [t.text for t in again.turns()] == ["Hello Tomas."]
+    # her turn says why she did not answer, for her author to see
+    turns = again.turns()
+    assert [(t.speaker, t.text, t.status) for t in turns] == [("person", "Hello Tomas.", "ok"), ("her", "", "failed")]
+    assert turns[-1].error == str(info.value) and turns[-1].revision_id == again.head().id
+    assert turns[-1].backend == "fake"
+    with pytest.raises(ManuscriptTooLong):  # asking again is allowed, and fails the same way until it is shorter
+        tomas.retry().finish()
+    assert [t.status for t in again.turns()] == ["ok", "failed", "failed"]
+
+
+def test_a_backend_that_fails_to_load_leaves_a_failed_turn(ruby, studio, monkeypatch):
+    def unloadable(self):
+        raise BackendUnavailable("cannot reach the model; start it")
+
+    monkeypatch.setattr(type(studio), "backend", property(unloadable))
+    with pytest.raises(BackendUnavailable):
+        ruby.say("Hello.").finish()
+    assert [(t.speaker, t.status, t.error) for t in ruby.turns()] == [
+        ("person", "ok", None), ("her", "failed", "cannot reach the model; start it")]
 
 
 # the studio ----------------------------------------------------------------------------
@@ -555,6 +580,97 @@ def test_numbers_too_large_for_sqlite_find_nothing(ruby):
     with pytest.raises(StaleRevision):
         ruby.write(RUBY + "More.\n", base=huge)
     assert len(ruby.revisions()) == 1
+
+
+# her reply as it streams is kept as it streams -----------------------------------------
+
+
+def test_her_turn_exists_from_her_first_word_and_grows_with_each_sentence(studio, ruby, fake):
+    fake.enqueue("One two three four five six. Seven eight nine ten. Eleven twelve")
+    reply = ruby.say("Count.")
+    other = Store(studio.store.path)  # what another process would find, were this one killed now
+    seen = []
+    try:
+        for chunk in reply:
+            hers = [t for t in other.turns(other.conversation(ruby.id, ruby.author.id)) if t.is_hers]
+            assert len(hers) == 1 and hers[0].status == "partial" and hers[0].error == "the reply was cut off"
+            seen.append((reply.text.strip(), hers[0].text))
+    finally:
+        other.close()
+    for heard, stored in seen:  # every sentence she finished was stored before it was heard
+        assert heard.startswith(stored) and stored.startswith(heard[: heard.rfind(".") + 1])
+    assert seen[-1][1] == "One two three four five six. Seven eight nine ten."
+    turn = ruby.turns()[-1]
+    assert (turn.status, turn.error, turn.text) == ("ok", None, "One two three four five six. Seven eight nine ten. "
+                                                                 "Eleven twelve")
+    assert turn == reply.turn and turn.tokens_generated and turn.total_ms is not None
+
+
+def test_a_slow_reply_is_kept_at_least_every_second(studio, ruby, fake, monkeypatch):
+    clock = [0.0]
+    monkeypatch.setattr("inkborn.character.time.perf_counter", lambda: clock[0])
+    fake.enqueue("one two three four five six seven eight nine ten eleven")
+    other = Store(studio.store.path)
+    stored = []
+    try:
+        for _ in ruby.say("Count slowly."):
+            clock[0] += 0.6  # no sentence ends: only the clock says when to keep her words
+            stored.append(other.turns(other.conversation(ruby.id, ruby.author.id))[-1].text)
+    finally:
+        other.close()
+    assert len(set(stored)) > 2  # kept as she went, not only at the end
+    assert all(len(b) >= len(a) for a, b in zip(stored, stored[1:]))
+
+
+def test_a_reply_cut_off_by_a_killed_process_is_kept_as_partial(tmp_path):
+    """A real process, really killed (SIGKILL) mid-reply: what she had said is in her turn."""
+    home = tmp_path / "killed"
+    script = textwrap.dedent(f"""
+        import sys, time
+        from inkborn import Studio
+        from inkborn.backends.fake import FakeBackend
+
+        class Slow(FakeBackend):
+            def stream(self, prompt, usage):
+                for chunk in super().stream(prompt, usage):
+                    time.sleep(0.02)
+                    yield chunk
+
+        backend = Slow()
+        backend.enqueue({SLOW_REPLY!r})
+        with Studio({str(home)!r}, backend=backend) as studio:
+            ruby = studio.create("ruby", {RUBY!r}, author="Calvin")
+            for chunk in ruby.say("Tell me about Lyon."):
+                sys.stdout.write(chunk)
+                sys.stdout.flush()
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    heard = ""
+    try:
+        while heard.count(".") < 3:  # three sentences heard, the fourth under way
+            char = child.stdout.read(1)
+            assert char, "the reply ended before it could be cut off"
+            heard += char
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    store = Store(home / "inkborn.db")
+    try:
+        ruby = store.character("ruby")
+        turns = store.turns(store.conversation(ruby.id, store.author(ruby.id).id))
+    finally:
+        store.close()
+    assert [(t.speaker, t.status) for t in turns] == [("person", "ok"), ("her", "partial")]
+    kept = turns[-1]
+    assert kept.error == "the reply was cut off" and kept.revision_id is not None
+    assert SLOW_REPLY.startswith(kept.text)
+    assert kept.text.startswith(heard[: heard.rfind(".") + 1].strip())  # every sentence heard was kept
+
+
+SLOW_REPLY = ("Lyon has two rivers. The Rhône is fast and the Saône is slow. I paint them both in the morning. "
+              + " ".join(f"word{i}" for i in range(1000)) + ".")
 
 
 # who may talk with her -------------------------------------------------------------------

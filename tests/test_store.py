@@ -325,11 +325,23 @@ def test_everything_about_a_deleted_character_is_not_found(store, ruby):
     turn = store.add_turn(conv, "her", "", status="partial")
     store.delete_character(ruby.id)
     for gone in (lambda: store.head(ruby.id), lambda: store.author(ruby.id),
-                 lambda: store.add_turn(conv, "her", "Hello."),
+                 lambda: store.add_turn(conv, "her", "Hello."), lambda: store.update_turn(turn, text="Hello."),
                  lambda: store.conversation(ruby.id, author.id), lambda: store.person(ruby.id, "Harry", create=True),
                  lambda: store.add_invite(ruby.id, author.id, "hash")):
         with pytest.raises(NotFound, match="she was deleted"):
             gone()
+
+
+# her turn, as it grows ---------------------------------------------------------------------
+
+
+def test_update_turn(store, ruby):
+    conv = store.conversation(ruby.id, store.author(ruby.id).id)
+    turn = store.add_turn(conv, "her", "", status="partial", error="the reply was cut off")
+    store.update_turn(turn, text="Hello.")
+    assert (store.turn(turn).text, store.turn(turn).status) == ("Hello.", "partial")
+    store.update_turn(turn, text="Hello there.", status="ok", error=None)
+    assert (store.turn(turn).text, store.turn(turn).status, store.turn(turn).error) == ("Hello there.", "ok", None)
 
 
 # what SQLite cannot hold matches nothing it holds ------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import replace
@@ -27,6 +28,9 @@ __all__ = ["Character", "Reply"]
 HISTORY_TURNS = 40
 BASE_CANDIDATES = 4  # earlier revisions whose cached context may be cheaper to extend than re-reading
 REREAD_MARGIN = 48  # tokens worth paying to re-read the manuscript as it now stands
+FLUSH_EVERY = 1.0  # seconds: the most of her streamed words a killed process can lose (and a sentence's end)
+CUT_OFF = "the reply was cut off"
+_SENTENCE_END = re.compile(r"[.!?\u2026]")  # anywhere in a chunk: she has finished a sentence
 
 
 class Reply:
@@ -233,43 +237,62 @@ class Character:
         studio = self.studio
         with studio.model_lock:
             began = time.perf_counter()
-            prompt, head, promises = self.prompt_for(person, conversation, seed)
-            backend = studio.backend
+            backend, head, turn_id = None, None, None
             usage, text, first, keeping = Usage(), "", None, Keeping()
-            status, error = "ok", None
+            status, error, storable = "ok", None, True
             try:
+                backend = studio.backend
+                prompt, head, promises = self.prompt_for(person, conversation, seed)
+                # her turn exists from her first word: a process killed mid-reply leaves what she had said
+                turn_id = self._store.add_turn(conversation, "her", "", status="partial", error=CUT_OFF,
+                                               revision_id=head.id, backend=backend.name)
+                flushed = time.perf_counter()
                 for chunk in keep(backend, prompt, promises, self.name, usage, keeping):
+                    now = time.perf_counter()
                     if first is None:
-                        first = time.perf_counter() - began
+                        first = now - began
                     text += chunk
+                    if _SENTENCE_END.search(chunk) or now - flushed >= FLUSH_EVERY:
+                        self._store.update_turn(turn_id, text=text.strip())  # stored before anyone hears it
+                        flushed = now
                     yield chunk
+            except NotFound:  # she (or this conversation) was deleted meanwhile: nothing of her reply can be kept
+                storable = False
+                raise
             except BackendError as exc:
                 status, error = "failed", str(exc)
                 raise
             except GeneratorExit:
-                status, error = "partial", "the reply was cut off"
+                status, error = "partial", CUT_OFF
                 raise
             except KeyboardInterrupt:
                 status, error = "partial", "interrupted"
                 raise
-            except Exception as exc:  # whatever went wrong, her turn is never stored as finished
+            except Exception as exc:  # whatever went wrong, even before her first word, her turn says so
                 status, error = "failed", str(exc) or type(exc).__name__
                 raise
             finally:
-                text = text.strip()
-                if status != "ok" and not text:
-                    status = "failed"
-                turn_id = self._store.add_turn(
-                    conversation, "her", text, status=status, revision_id=head.id, backend=backend.name,
-                    model=usage.model or backend.model_name, tokens_evaluated=usage.tokens_evaluated,
-                    tokens_generated=usage.tokens_generated,
-                    first_token_ms=None if first is None else round(first * 1000, 1),
-                    total_ms=round((time.perf_counter() - began) * 1000, 1), error=error,
-                    attempts=keeping.attempts, promises=json.dumps(keeping.as_dict()),
-                    model_first_token_ms=None if usage.first_token_at is None
-                    else round((usage.first_token_at - began) * 1000, 1),
-                )
-                reply.turn = self._store.turn(turn_id)
+                if storable:
+                    text = text.strip()
+                    if status != "ok" and not text:
+                        status = "failed"
+                    name = backend.name if backend else studio.backend_name
+                    fields = dict(
+                        text=text, status=status, backend=name,
+                        model=usage.model or (backend.model_name if backend else None),
+                        tokens_evaluated=usage.tokens_evaluated, tokens_generated=usage.tokens_generated,
+                        first_token_ms=None if first is None else round(first * 1000, 1),
+                        total_ms=round((time.perf_counter() - began) * 1000, 1), error=error,
+                        attempts=keeping.attempts, promises=json.dumps(keeping.as_dict()),
+                        model_first_token_ms=None if usage.first_token_at is None
+                        else round((usage.first_token_at - began) * 1000, 1),
+                    )
+                    if turn_id is None:  # failed before she began (a manuscript too long, a model that won't load)
+                        turn_id = self._store.add_turn(conversation, "her", revision_id=(head or self.head()).id,
+                                                       **fields)
+                    else:
+                        self._store.update_turn(turn_id, **fields)
+                    reply.turn = self._store.turn(turn_id)
 
     def settle(self, *, as_: str | None = None, cancel: threading.Event | None = None) -> None:
         """While she is idle, read the manuscript as it now stands into the model's cache.

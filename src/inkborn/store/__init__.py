@@ -267,6 +267,14 @@ class Store:
                 f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
             ).lastrowid
 
+    def update_turn(self, turn_id: int, **fields: Any) -> None:
+        """Change a stored turn's fields (her reply as it grows, then as it ended)."""
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self.transaction() as db:
+            changed = db.execute(f"UPDATE turns SET {assignments} WHERE id = ?", (*fields.values(), turn_id)).rowcount
+        if not changed:  # deleted with her conversation
+            raise NotFound(GONE)
+
     def turns(self, conversation_id: int, *, limit: int | None = None, before: int | None = None) -> list[Turn]:
         """The conversation's turns, oldest first (the newest `limit` of them, those before turn id `before`)."""
         sql = "SELECT * FROM turns WHERE conversation_id = ?" + (" AND id < ?" if before else "") + " ORDER BY id DESC"
