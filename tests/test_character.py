@@ -673,6 +673,48 @@ SLOW_REPLY = ("Lyon has two rivers. The Rhône is fast and the Saône is slow. I
               + " ".join(f"word{i}" for i in range(1000)) + ".")
 
 
+# a diagnostic backend's output is never her words -----------------------------------------
+
+
+def test_echo_replies_are_kept_apart_and_never_recalled(tmp_path, monkeypatch):
+    monkeypatch.setenv("INKBORN_AUTHOR", "Calvin")
+    fake = FakeBackend()
+    with Studio(home=tmp_path, backend="echo") as diagnosing, Studio(home=tmp_path, backend=fake) as talking:
+        ruby = diagnosing.create("ruby", RUBY)
+        fake.enqueue("Hello.")
+        talking.character("ruby").say("Hi.").finish()
+        ruby.edit("append", new=FRENCH)
+        echoed = ruby.say("What do you see?").finish()
+        assert echoed.turn.diagnostic and echoed.turn.status == "ok" and '"messages"' in echoed.text
+        store = diagnosing.store
+        # she has not spoken under the French revision: the echo was not her
+        assert store.last_spoken_revision(ruby.id) == ruby.revision(1).id
+        assert store.first_reply_under(ruby.id, ruby.head().id) is None
+        assert store.revision_before_turn(ruby.id, echoed.turn.id + 1) == ruby.revision(1).id
+
+        fake.enqueue("Bonjour.")
+        reply = talking.character("ruby").say("And now?").finish()
+        prompt = fake.history[-1]
+        assert '"messages"' not in _all_text(prompt)  # the echo is not in her context
+        assert FRENCH in prompt.prefill  # and the edit is still fresh to her
+        assert [m.content for m in prompt.messages[2:]] == ["Calvin: Hi.", "Ruby: Hello.", "Calvin: What do you see?",
+                                                            "Calvin: And now?"]
+        assert not reply.turn.diagnostic
+        # still listed, for the author to see what she was given
+        assert [(t.speaker, t.diagnostic) for t in ruby.turns()] == [
+            ("person", False), ("her", False), ("person", False), ("her", True), ("person", False), ("her", False)]
+
+
+def test_retry_after_an_echo_answers_as_her(tmp_path, monkeypatch):
+    monkeypatch.setenv("INKBORN_AUTHOR", "Calvin")
+    fake = FakeBackend()
+    with Studio(home=tmp_path, backend="echo") as diagnosing, Studio(home=tmp_path, backend=fake) as talking:
+        diagnosing.create("ruby", RUBY).say("Hi.").finish()
+        fake.enqueue("Hello.")
+        assert talking.character("ruby").retry().finish().text == "Hello."
+        assert fake.history[-1].messages[-1].content == "Calvin: Hi."
+
+
 # who may talk with her -------------------------------------------------------------------
 
 

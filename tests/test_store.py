@@ -316,6 +316,45 @@ def test_the_database_is_readable_by_its_owner_only(tmp_path) -> None:
     store.close()
 
 
+# migration 5: replies from a diagnostic backend ------------------------------------------
+
+
+def test_turns_stored_before_migration_5_are_her_words(tmp_path):
+    db = sqlite3.connect(tmp_path / "inkborn.db", isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:4], start=1):
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    db.executescript(
+        "INSERT INTO characters VALUES (1, 'ruby', 'Ruby', '2026-01-01T00:00:00+00:00');"
+        "INSERT INTO people VALUES (1, 1, 'Calvin', 'author', '2026-01-01T00:00:00+00:00');"
+        "INSERT INTO revisions VALUES (1, 1, 1, NULL, 'Ruby paints.', 'h', 'Calvin', '2026-01-01T00:00:00+00:00',"
+        " 'first');"
+        "INSERT INTO conversations VALUES (1, 1, 1, '2026-01-01T00:00:00+00:00');"
+        "INSERT INTO turns (conversation_id, speaker, text, status, revision_id, created_at)"
+        " VALUES (1, 'her', 'Hello.', 'ok', 1, '2026-01-01T00:00:00+00:00');"
+    )
+    db.close()
+    store = Store(tmp_path / "inkborn.db")
+    try:
+        [turn] = store.turns(1)
+        assert turn.diagnostic is False
+        assert store.turns(1, diagnostic=False) == [turn]
+        assert store.last_spoken_revision(1) == 1
+    finally:
+        store.close()
+
+
+def test_diagnostic_turns_are_listed_but_never_count_as_her_speaking(store, ruby):
+    head = store.head(ruby.id)
+    conv = store.conversation(ruby.id, store.author(ruby.id).id)
+    store.add_turn(conv, "person", "Hi.")
+    echo = store.add_turn(conv, "her", '{"messages": []}', revision_id=head.id, diagnostic=True)
+    assert [t.diagnostic for t in store.turns(conv)] == [False, True]
+    assert [t.text for t in store.turns(conv, diagnostic=False)] == ["Hi."]
+    assert store.last_spoken_revision(ruby.id) is None
+    assert store.first_reply_under(ruby.id, head.id) is None
+    assert store.revision_before_turn(ruby.id, echo + 1) is None
+
+
 # she may be deleted at any moment --------------------------------------------------------
 
 

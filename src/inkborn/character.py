@@ -178,7 +178,7 @@ class Character:
         """Answer the person's last words again, after a reply that failed or was cut short."""
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)
-        turns = self._store.turns(conversation, limit=1)
+        turns = self._store.turns(conversation, limit=1, diagnostic=False)
         if not turns:
             raise NotFound(f"{person.name} has said nothing to her yet")
         if turns[0].is_hers and turns[0].status == "ok":
@@ -188,7 +188,7 @@ class Character:
     def prompt_for(self, person: Person, conversation: int, seed: int | None = None) -> tuple[Prompt, Revision, list[Promise]]:
         """Her context for the next reply to this person, the revision it speaks under, and its promises."""
         head = self.head()
-        history = self._store.turns(conversation, limit=HISTORY_TURNS)
+        history = self._store.turns(conversation, limit=HISTORY_TURNS, diagnostic=False)
         while history and history[-1].is_hers:  # answering again: drop her unfinished attempt
             history.pop()
         if not history:
@@ -245,7 +245,8 @@ class Character:
                 prompt, head, promises = self.prompt_for(person, conversation, seed)
                 # her turn exists from her first word: a process killed mid-reply leaves what she had said
                 turn_id = self._store.add_turn(conversation, "her", "", status="partial", error=CUT_OFF,
-                                               revision_id=head.id, backend=backend.name)
+                                               revision_id=head.id, backend=backend.name,
+                                               diagnostic=not backend.speaks_as_her)
                 flushed = time.perf_counter()
                 for chunk in keep(backend, prompt, promises, self.name, usage, keeping):
                     now = time.perf_counter()
@@ -288,8 +289,9 @@ class Character:
                         else round((usage.first_token_at - began) * 1000, 1),
                     )
                     if turn_id is None:  # failed before she began (a manuscript too long, a model that won't load)
-                        turn_id = self._store.add_turn(conversation, "her", revision_id=(head or self.head()).id,
-                                                       **fields)
+                        turn_id = self._store.add_turn(
+                            conversation, "her", revision_id=(head or self.head()).id,
+                            diagnostic=bool(backend and not backend.speaks_as_her), **fields)
                     else:
                         self._store.update_turn(turn_id, **fields)
                     reply.turn = self._store.turn(turn_id)
@@ -302,7 +304,7 @@ class Character:
         """
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)
-        turns = self._store.turns(conversation, limit=HISTORY_TURNS)
+        turns = self._store.turns(conversation, limit=HISTORY_TURNS, diagnostic=False)
         if not turns:
             return
         head = self.head()

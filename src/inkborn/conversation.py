@@ -42,12 +42,15 @@ class Turn:
     attempts: int | None = None  # tries it took to keep her promises
     promises: str | None = None  # JSON: attempts, repairs made, promises still broken
     model_first_token_ms: float | None = None  # the model's first token; first_token_ms is the first one heard
+    diagnostic: bool = False  # a diagnostic backend's output (echo), never recalled as her words
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":
         present = set(row.keys())
         fields = {name: row[name] for name in cls.__dataclass_fields__ if name in present}
         fields["created_at"] = datetime.fromisoformat(fields["created_at"])
+        if "diagnostic" in fields:
+            fields["diagnostic"] = bool(fields["diagnostic"])
         return cls(**fields)
 
     @property

@@ -275,9 +275,14 @@ class Store:
         if not changed:  # deleted with her conversation
             raise NotFound(GONE)
 
-    def turns(self, conversation_id: int, *, limit: int | None = None, before: int | None = None) -> list[Turn]:
-        """The conversation's turns, oldest first (the newest `limit` of them, those before turn id `before`)."""
-        sql = "SELECT * FROM turns WHERE conversation_id = ?" + (" AND id < ?" if before else "") + " ORDER BY id DESC"
+    def turns(self, conversation_id: int, *, limit: int | None = None, before: int | None = None,
+              diagnostic: bool = True) -> list[Turn]:
+        """The conversation's turns, oldest first (the newest `limit` of them, those before turn id `before`).
+
+        `diagnostic=False` leaves out replies from a diagnostic backend (echo): they were never her words.
+        """
+        sql = "SELECT * FROM turns WHERE conversation_id = ?" + (" AND id < ?" if before else "")
+        sql += ("" if diagnostic else " AND NOT diagnostic") + " ORDER BY id DESC"
         args = (conversation_id, before) if before else (conversation_id,)
         rows = self._rows(sql + _limit(limit), *args)
         return [Turn.from_row(r) for r in reversed(rows)]
@@ -292,7 +297,7 @@ class Store:
         """The revision id of her latest reply, to this person or to anyone."""
         sql = (
             "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
-            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok'"
+            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND NOT t.diagnostic"
         )
         args: list[Any] = [cid]
         if person_id is not None:
@@ -305,7 +310,8 @@ class Store:
         """The id of her first finished reply to anyone under this revision."""
         row = self._row(
             "SELECT MIN(t.id) AS id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
-            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND t.revision_id = ?",
+            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND NOT t.diagnostic"
+            " AND t.revision_id = ?",
             cid, revision_id,
         )
         return row["id"] if row else None
@@ -314,7 +320,7 @@ class Store:
         """The revision id of her last finished reply to anyone before this turn."""
         row = self._row(
             "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
-            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND t.id < ?"
+            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND NOT t.diagnostic AND t.id < ?"
             " ORDER BY t.id DESC LIMIT 1",
             cid, turn_id,
         )

@@ -79,6 +79,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX turns_by_revision ON turns (revision_id);
     """,
+    # 5: replies from a diagnostic backend (echo), kept apart: never recalled as her words
+    """
+    ALTER TABLE turns ADD COLUMN diagnostic INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 
