@@ -746,3 +746,22 @@ def test_a_visitor_admitted_before_keeps_his_name(ruby):
     ruby._store.person(ruby.id, "calvin", create=True)  # admitted by an earlier Inkborn
     assert ruby.person("calvin").role == "visitor"
 
+
+# the home is the author's alone --------------------------------------------------------------
+
+
+def test_a_home_made_by_hand_is_made_private(tmp_path, fake):
+    home = tmp_path / "home-by-hand"
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)
+    db = home / "inkborn.db"
+    with Studio(home=home, backend=fake) as studio:
+        studio.create("ruby", RUBY, author="Calvin")
+    for path in (db, db.with_name("inkborn.db-wal"), db.with_name("inkborn.db-shm")):
+        if path.exists():
+            path.chmod(0o644)
+    with Studio(home=home, backend=fake) as studio:
+        studio.character("ruby").say("Hi.").finish()
+        assert home.stat().st_mode & 0o777 == 0o700
+        for path in home.glob("inkborn.db*"):
+            assert path.stat().st_mode & 0o777 == 0o600, path

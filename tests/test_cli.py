@@ -201,6 +201,21 @@ def test_new_with_failing_editor_keeps_the_draft(failing_editor: str, inkborn_ho
     assert_error(inkborn("show", "ruby"), "no character called 'ruby'")
 
 
+def test_drafts_are_the_authors_alone_even_in_a_home_made_by_hand(failing_editor: str, inkborn_home: Path) -> None:
+    inkborn_home.chmod(0o755)  # made by hand, or by an older Inkborn
+    (inkborn_home / "drafts").mkdir(mode=0o755)
+    (inkborn_home / "drafts").chmod(0o755)
+    with terminal() as tty:
+        line = assert_error(inkborn("new", "ruby", stdin=tty, env=cli_env(EDITOR=failing_editor)), "draft")
+    draft = draft_named_in(line, inkborn_home)
+    assert draft.stat().st_mode & 0o777 == 0o600
+    assert draft.parent.stat().st_mode & 0o777 == 0o700
+    assert inkborn_home.stat().st_mode & 0o777 == 0o700
+    ok("new", "ruby", input=MANUSCRIPT)
+    for path in inkborn_home.glob("inkborn.db*"):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+
+
 def test_write_with_editor(ruby: str, appending_editor: str) -> None:
     out = ok("write", "ruby", env=cli_env(EDITOR=appending_editor))
     assert "saved revision 2 of ruby" in out

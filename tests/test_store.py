@@ -316,6 +316,27 @@ def test_the_database_is_readable_by_its_owner_only(tmp_path) -> None:
     store.close()
 
 
+# the author's alone -------------------------------------------------------------------------
+
+
+def test_an_existing_database_made_readable_by_others_is_made_private(tmp_path) -> None:
+    path = tmp_path / "inkborn.db"
+    first = Store(path)
+    cid = first.create_character("ruby", "Ruby", RUBY, "Calvin").id
+    first.add_turn(first.conversation(cid, first.author(cid).id), "person", "Hello.")
+    files = [path, path.with_name("inkborn.db-wal"), path.with_name("inkborn.db-shm")]
+    for f in files:
+        assert f.exists(), f
+        f.chmod(0o644)  # as an older Inkborn, or a copy, left them
+    again = Store(path)
+    try:
+        for f in files:
+            assert f.stat().st_mode & 0o777 == 0o600, f
+    finally:
+        again.close()
+        first.close()
+
+
 # migration 5: replies from a diagnostic backend ------------------------------------------
 
 

@@ -1,22 +1,55 @@
-"""The Inkborn home: one folder for all state (INKBORN_HOME overrides), and its config.toml."""
+"""The Inkborn home: one folder for all state (INKBORN_HOME overrides), and its config.toml.
+
+Everything in it that holds the author's words (the database, drafts, config.toml) is his
+alone: folders 0700, files 0600, tightened when found looser (a home made by hand, or by an
+older Inkborn, at 0755).
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInput
 
-__all__ = ["config", "home_dir"]
+__all__ = ["config", "home_dir", "private_dir", "private_file", "write_private"]
 
 
 def home_dir() -> Path:
     """Where Inkborn keeps its database, its model cache and its config."""
-    path = Path(os.environ.get("INKBORN_HOME") or Path.home() / ".inkborn").expanduser()
+    return private_dir(Path(os.environ.get("INKBORN_HOME") or Path.home() / ".inkborn").expanduser())
+
+
+def private_dir(path: Path) -> Path:
+    """The folder, made if need be, readable by its owner only."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _tighten(path, 0o700)
     return path
+
+
+def private_file(path: Path) -> None:
+    """Make an existing file readable by its owner only (a missing one is left missing)."""
+    _tighten(path, 0o600)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    # never a folder shared on purpose (sticky, like /tmp) nor someone else's
+    if found.st_mode & 0o077 and not found.st_mode & stat.S_ISVTX and found.st_uid == os.getuid():
+        os.chmod(path, mode)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a new file that only its owner can read; an existing one is refused (FileExistsError)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
 
 
 def config(home: Path | None = None) -> dict[str, Any]:
@@ -28,3 +61,4 @@ def config(home: Path | None = None) -> dict[str, Any]:
         return tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{path} is not valid TOML ({exc}); fix or remove it") from None
+

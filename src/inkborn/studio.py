@@ -12,7 +12,7 @@ from .backends import Backend, load_backend
 from .character import Character
 from .conversation import check_text
 from .errors import InvalidInput
-from .home import config, home_dir
+from .home import config, home_dir, private_dir
 from .manuscript import normalize
 from .people import check_name
 from .store import Store
@@ -38,8 +38,7 @@ class Studio:
         options: dict[str, Any] | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ):
-        self.home = Path(home) if home else home_dir()
-        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.home = private_dir(Path(home)) if home else home_dir()
         self.config = config(self.home)
         self.store = Store(self.home / "inkborn.db")
         self.model_lock = threading.RLock()

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from ..conversation import Turn
 from ..errors import InvalidInput, NotFound, StaleRevision
+from ..home import private_file
 from ..manuscript import Revision, content_hash, summarize_change
 from ..people import Person
 from .migrations import migrate
@@ -62,7 +63,7 @@ class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.touch(mode=0o600, exist_ok=True)  # her manuscript and every conversation: the author's alone
+        self.path.touch(mode=0o600, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
@@ -71,6 +72,9 @@ class Store:
         self._db.execute("PRAGMA busy_timeout = 30000")
         with self._lock:
             migrate(self._db)
+        # her manuscript and every conversation: the author's alone, even in a file made looser before
+        for suffix in ("", "-wal", "-shm"):
+            private_file(self.path.with_name(self.path.name + suffix))
 
     def close(self) -> None:
         self._db.close()
