@@ -1,5 +1,6 @@
 """The character through the public API, speaking through the fake backend (no model, no network)."""
 
+import pwd
 import signal
 import subprocess
 import sys
@@ -745,6 +746,61 @@ def test_other_names_are_welcome(ruby, name):
 def test_a_visitor_admitted_before_keeps_his_name(ruby):
     ruby._store.person(ruby.id, "calvin", create=True)  # admitted by an earlier Inkborn
     assert ruby.person("calvin").role == "visitor"
+
+
+# the author's name -------------------------------------------------------------------------
+
+
+def _account(monkeypatch, login, gecos, uid=1000):
+    entry = pwd.struct_passwd((login, "x", uid, uid, gecos, f"/home/{login}", "/bin/sh"))
+    monkeypatch.setattr(pwd, "getpwuid", lambda _: entry)
+
+
+def test_without_an_author_the_accounts_full_name_is_used(tmp_path, fake, monkeypatch):
+    monkeypatch.delenv("INKBORN_AUTHOR")
+    _account(monkeypatch, "calvin", "Calvin Hobbes,,,")
+    with Studio(home=tmp_path, backend=fake) as studio:
+        ruby = studio.create("ruby", RUBY)
+        assert ruby.author.name == "Calvin Hobbes"
+        fake.enqueue("Hi.")
+        ruby.say("Hello.").finish()
+        assert fake.history[-1].messages[-1].content == "Calvin Hobbes: Hello."
+        assert "the author" not in _all_text(fake.history[-1])
+
+
+def test_without_a_full_name_the_login_is_used_capitalised(tmp_path, fake, monkeypatch):
+    monkeypatch.delenv("INKBORN_AUTHOR")
+    _account(monkeypatch, "calvin", "")
+    with Studio(home=tmp_path, backend=fake) as studio:
+        assert studio.create("ruby", RUBY).author.name == "Calvin"
+
+
+@pytest.mark.parametrize("login, gecos, uid", [("root", "root", 0), ("nobody", "", 65534), ("admin", "", 1000),
+                                               ("x", "\x07", 1000), ("", "", 1000)])
+def test_an_account_that_names_no_one_is_refused_with_what_to_do(tmp_path, fake, monkeypatch, login, gecos, uid):
+    monkeypatch.delenv("INKBORN_AUTHOR")
+    _account(monkeypatch, login, gecos, uid)
+    with Studio(home=tmp_path, backend=fake) as studio:
+        with pytest.raises(InvalidInput, match="--author NAME.*INKBORN_AUTHOR.*config.toml"):
+            studio.create("ruby", RUBY)
+        assert studio.characters() == []
+        assert studio.create("ruby", RUBY, author="Calvin").author.name == "Calvin"
+
+
+def test_the_configured_author_comes_before_the_account(tmp_path, fake, monkeypatch):
+    monkeypatch.delenv("INKBORN_AUTHOR")
+    _account(monkeypatch, "root", "root", 0)
+    (tmp_path / "config.toml").write_text('backend = "fake"\n\n[backends.fake]\n', "utf-8")
+    with Studio(home=tmp_path, backend=fake) as studio:
+        assert studio.remember_author("  Calvin   Hobbes ") == "Calvin Hobbes"
+        assert studio.create("ruby", RUBY).author.name == "Calvin Hobbes"
+    text = (tmp_path / "config.toml").read_text("utf-8")
+    assert text.startswith('author = "Calvin Hobbes"\n') and '[backends.fake]' in text
+    assert (tmp_path / "config.toml").stat().st_mode & 0o777 == 0o600
+    with Studio(home=tmp_path, backend=fake) as studio:
+        assert studio.author_name == "Calvin Hobbes" and studio.config["backend"] == "fake"
+        studio.remember_author('Calvin "C" Hobbes')
+        assert Studio(home=tmp_path, backend=fake).author_name == 'Calvin "C" Hobbes'
 
 
 # the home is the author's alone --------------------------------------------------------------

@@ -37,12 +37,16 @@ NO_EDITOR = f"{shlex.quote(sys.executable)} -c 'import sys; sys.exit(97)'"
 
 
 def cli_env(**extra: str) -> dict[str, str]:
-    """The test's environment (INKBORN_HOME comes from the autouse fixture), with a safe editor."""
+    """The test's environment (INKBORN_HOME comes from the autouse fixture), with a safe editor and Calvin as
+    the author (INKBORN_AUTHOR="" leaves it unset)."""
     env = dict(os.environ)
     env.pop("VISUAL", None)  # VISUAL would win over EDITOR
     env["EDITOR"] = NO_EDITOR
     env["PYTHONUTF8"] = "1"
+    env["INKBORN_AUTHOR"] = "Calvin"
     env.update(extra)
+    if not env["INKBORN_AUTHOR"]:
+        del env["INKBORN_AUTHOR"]
     return env
 
 
@@ -216,6 +220,61 @@ def test_drafts_are_the_authors_alone_even_in_a_home_made_by_hand(failing_editor
         assert path.stat().st_mode & 0o777 == 0o600, path
 
 
+@contextmanager
+def typing(text: str) -> Iterator[int]:
+    """A pseudo-terminal for stdin, on which `text` has already been typed."""
+    master, slave = os.openpty()
+    try:
+        os.write(master, text.encode("utf-8"))
+        yield slave
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+def test_new_asks_the_authors_name_once_on_a_terminal(appending_editor: str, inkborn_home: Path) -> None:
+    env = cli_env(EDITOR=appending_editor, INKBORN_AUTHOR="")
+    with typing("  Ada   Lovelace \n") as tty:
+        result = inkborn("new", "ruby", stdin=tty, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Your name, as she will know you" in result.stdout
+    assert "she will know you as Ada Lovelace" in result.stderr
+    config = inkborn_home / "config.toml"
+    assert config.read_text("utf-8") == 'author = "Ada Lovelace"\n'
+    assert config.stat().st_mode & 0o777 == 0o600
+    assert re.search(r"^Ada Lovelace\s+author\s+0 turns$", ok("people", "ruby", env=env), re.M)
+    with typing("") as tty:  # asked once: nothing typed now, and nothing waits for it
+        result = inkborn("new", "mae", stdin=tty, env=env)
+    assert result.returncode == 0 and "Your name" not in result.stdout, result.stdout
+    assert re.search(r"^Ada Lovelace\s+author", ok("people", "mae", env=env), re.M)
+    assert "Ada Lovelace: Hi" in ok("-b", "echo", "talk", "ruby", "Hi", env=env)
+
+
+def as_account(login: str, gecos: str, uid: int, *args: str, input: str) -> subprocess.CompletedProcess[str]:
+    """`inkborn ARGS` run by a user whose account is (login, gecos, uid), with no $INKBORN_AUTHOR."""
+    entry = (login, "x", uid, uid, gecos, f"/home/{login}", "/bin/sh")
+    code = (f"import pwd, sys; pwd.getpwuid = lambda uid: pwd.struct_passwd({entry!r}); "
+            "from inkborn.cli import main; sys.argv[0] = 'inkborn'; main()")
+    result = subprocess.run([sys.executable, "-c", code, *args], input=input.encode("utf-8"), capture_output=True,
+                            env=cli_env(INKBORN_AUTHOR=""), timeout=TIMEOUT)
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode("utf-8"),
+                                       result.stderr.decode("utf-8"))
+
+
+def test_new_without_a_terminal_takes_the_accounts_name(inkborn_home: Path) -> None:
+    result = as_account("calvin", "Calvin Hobbes,,,", 1000, "new", "ruby", input=MANUSCRIPT)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^Calvin Hobbes\s+author", ok("people", "ruby"), re.M)
+    assert not (inkborn_home / "config.toml").exists()  # not asked, so nothing to remember
+
+
+def test_new_as_root_without_a_name_says_how_to_give_one(inkborn_home: Path) -> None:
+    line = assert_error(as_account("root", "root", 0, "new", "ruby", input=MANUSCRIPT),
+                        "--author NAME", "INKBORN_AUTHOR", "config.toml")
+    assert "the author" not in line
+    assert "no characters yet" in ok("characters")
+
+
 def test_write_with_editor(ruby: str, appending_editor: str) -> None:
     out = ok("write", "ruby", env=cli_env(EDITOR=appending_editor))
     assert "saved revision 2 of ruby" in out
@@ -354,7 +413,7 @@ def test_people_after_talking_as_harry(ruby: str) -> None:
     ok("-b", "fake", "talk", "ruby", "And again", "--as", "Harry")
     ok("-b", "fake", "talk", "ruby", "Hello from your author")
     rows = {line.split()[0]: line for line in ok("people", "ruby").splitlines()}
-    assert re.match(r"^the author\s+author\s+2 turns$", rows["the"])
+    assert re.match(r"^Calvin\s+author\s+2 turns$", rows["Calvin"])
     assert re.match(r"^Harry\s+visitor\s+4 turns$", rows["Harry"])
 
 
@@ -453,7 +512,7 @@ def test_unknown_backend(ruby: str) -> None:
     for name in ("echo", "embedded", "fake", "openai"):
         assert name in line
     assert snapshot() == before
-    assert re.search(r"^the author\s+author\s+0 turns$", ok("people", "ruby"), re.M)  # her words unsaid
+    assert re.search(r"^Calvin\s+author\s+0 turns$", ok("people", "ruby"), re.M)  # her words unsaid
 
 
 def test_bad_slug() -> None:
@@ -478,7 +537,7 @@ def test_talk_echo_shows_her_context(ruby: str) -> None:
     assert messages[0]["role"] == "system"
     assert "Ruby is twenty-six and she paints." in messages[0]["content"]
     assert "She lives above a bakery in Leeds." in messages[0]["content"]
-    assert messages[-1] == {"role": "user", "content": "the author: Hi"}
+    assert messages[-1] == {"role": "user", "content": "Calvin: Hi"}
     assert context["prefill"].endswith("Ruby:")
 
 
@@ -487,7 +546,7 @@ def test_talk_echo_as_harry(ruby: str) -> None:
     assert any("Harry is with you now" in m["content"] for m in context["messages"] if m["role"] == "system")
     assert context["messages"][-1] == {"role": "user", "content": "Harry: Hi"}
     assert "\nHarry:" in context["stop"]
-    assert "the author" not in json.dumps(context)
+    assert "Calvin:" not in json.dumps(context)  # nothing her author said
 
 
 def test_talk_fake(ruby: str) -> None:
@@ -565,7 +624,7 @@ def test_kitchen_scene(ruby: str, tmp_path: Path) -> None:
         talk.stdin.write("Hi\n")
         talk.stdin.flush()
         first = lines.reply()
-        assert first["messages"][-1] == {"role": "user", "content": "the author: Hi"}
+        assert first["messages"][-1] == {"role": "user", "content": "Calvin: Hi"}
         assert FRENCH not in json.dumps(first)
 
         # another terminal
@@ -576,8 +635,8 @@ def test_kitchen_scene(ruby: str, tmp_path: Path) -> None:
         talk.stdin.flush()
         second = lines.reply()
         messages = second["messages"]
-        assert messages[-1] == {"role": "user", "content": "the author: Bonjour?"}
-        said_hi = messages.index({"role": "user", "content": "the author: Hi"})
+        assert messages[-1] == {"role": "user", "content": "Calvin: Bonjour?"}
+        said_hi = messages.index({"role": "user", "content": "Calvin: Hi"})
         assert all(m["role"] != "assistant" for m in messages)  # the echo's first reply was never her words
         assert '"messages"' not in json.dumps(messages)
         fresh = [i for i, m in enumerate(messages) if m["role"] == "system" and FRENCH in m["content"]]
@@ -596,7 +655,7 @@ def test_kitchen_scene(ruby: str, tmp_path: Path) -> None:
             talk.stdout.close()
 
     stderr = err_path.read_text("utf-8")
-    assert "Talking with Ruby as the author" in stderr
+    assert "Talking with Ruby as Calvin" in stderr
     assert "error" not in stderr.lower() and "Traceback" not in stderr
 
     from inkborn import Studio

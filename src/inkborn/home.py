@@ -7,6 +7,7 @@ older Inkborn, at 0755).
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tomllib
@@ -15,7 +16,7 @@ from typing import Any
 
 from .errors import InvalidInput
 
-__all__ = ["config", "home_dir", "private_dir", "private_file", "write_private"]
+__all__ = ["config", "home_dir", "private_dir", "private_file", "remember", "write_private"]
 
 
 def home_dir() -> Path:
@@ -62,3 +63,24 @@ def config(home: Path | None = None) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{path} is not valid TOML ({exc}); fix or remove it") from None
 
+
+def remember(home: Path, key: str, value: str) -> None:
+    """Set a top-level `key = "value"` in config.toml, keeping everything else in it as written."""
+    path = home / "config.toml"
+    settings = config(home)
+    lines = path.read_text("utf-8").splitlines(keepends=True) if path.exists() else []
+    if key in settings:  # drop the old setting, which comes before any [table]
+        tables = next((i for i, old in enumerate(lines) if old.lstrip().startswith("[")), len(lines))
+        lines = [old for old in lines[:tables] if old.partition("=")[0].strip().strip('"') != key] + lines[tables:]
+    # first, before any [table], where a top-level key must go; a JSON string is a TOML basic string
+    text = f"{key} = {json.dumps(value, ensure_ascii=False)}\n" + "".join(lines)
+    try:
+        saved = tomllib.loads(text).get(key)
+    except tomllib.TOMLDecodeError:
+        saved = None
+    if saved != value:
+        raise InvalidInput(f"cannot save {key} in {path}; set it there by hand")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    write_private(tmp, text.encode("utf-8"))
+    os.replace(tmp, path)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InvalidInput
 
-__all__ = ["Person", "check_name", "check_visitor_name", "skeleton"]
+__all__ = ["Person", "account_name", "check_name", "check_visitor_name", "skeleton"]
 
+# accounts that are a machine's, not a person's: their names would tell her nothing of who writes her
+SYSTEM_ACCOUNTS = frozenset({"root", "admin", "administrator", "daemon", "nobody", "guest", "user", "system"})
 # default-ignorable code points outside category Cf (variation selectors, fillers): invisible in a name
 _IGNORABLE = frozenset(map(chr, [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
                                  *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
@@ -94,3 +97,20 @@ def _prototypes() -> dict[str, str]:
             table[chr(int(fields[0], 16))] = "".join(chr(int(code, 16)) for code in fields[1].split())
     return table
 
+
+def account_name() -> str | None:
+    """The user's name from his account: the full name, else the login name capitalised; None if it names no one."""
+    try:
+        import pwd
+
+        entry = pwd.getpwuid(os.getuid())
+        login, full, uid = entry.pw_name, entry.pw_gecos.split(",")[0], entry.pw_uid
+    except (ImportError, KeyError):  # no account database (Windows), or an account without an entry
+        login, full, uid = os.environ.get("USERNAME", ""), "", None
+    name = " ".join((full or login.capitalize()).split())
+    if not name or uid == 0 or {login.casefold(), name.casefold()} & SYSTEM_ACCOUNTS:
+        return None
+    try:
+        return check_name(name)
+    except InvalidInput:
+        return None

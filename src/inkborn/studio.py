@@ -12,9 +12,9 @@ from .backends import Backend, load_backend
 from .character import Character
 from .conversation import check_text
 from .errors import InvalidInput
-from .home import config, home_dir, private_dir
+from .home import config, home_dir, private_dir, remember
 from .manuscript import normalize
-from .people import check_name
+from .people import account_name, check_name
 from .store import Store
 
 __all__ = ["Studio"]
@@ -63,8 +63,31 @@ class Studio:
         return self._backend
 
     @property
+    def chosen_author_name(self) -> str | None:
+        """The author's name as he set it: $INKBORN_AUTHOR, else `author` in config.toml; None if he has not."""
+        return os.environ.get("INKBORN_AUTHOR") or self.config.get("author") or None
+
+    @property
     def author_name(self) -> str:
-        return os.environ.get("INKBORN_AUTHOR") or self.config.get("author") or "the author"
+        """The name she knows her author by: as he set it, else his account's name.
+
+        Never a made-up default such as "the author": she would hear it ("the author is with you now").
+        """
+        name = self.chosen_author_name or account_name()
+        if name is None:
+            raise InvalidInput(
+                "your account's name cannot be her author's (it is a system account's, or empty): pass your name "
+                "with --author NAME (author= from Python), set INKBORN_AUTHOR, or put author = \"Your Name\" in "
+                f"{self.home / 'config.toml'}"
+            )
+        return name
+
+    def remember_author(self, name: str) -> str:
+        """Save the author's name in config.toml, so that he is asked once; returns it as saved."""
+        name = check_name(" ".join(name.split()))
+        remember(self.home, "author", name)
+        self.config = config(self.home)
+        return name
 
     def create(self, slug: str, text: str, *, name: str | None = None, author: str | None = None) -> Character:
         """A new character from her manuscript."""
