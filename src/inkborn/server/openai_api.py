@@ -52,7 +52,8 @@ COMPLETION = {  # the 200 of /v1/chat/completions, for the published schema
     200: {"description": "her reply: a `chat.completion` as JSON, or with `stream` a `chat.completion.chunk` "
                          "stream as server-sent events",
           "content": {"application/json": {"schema": {"type": "object"}},
-                      "text/event-stream": {"schema": {"type": "string"}}}},
+                      "text/event-stream": {"schema": {  # one event: a chunk, an error, or [DONE]
+                          "type": "object", "required": ["data"], "properties": {"data": {"type": "string"}}}}}},
     **errors(400, 401, 403, 404, 409, 413, 502, 503, 504),
     413: {"model": ErrorBody,
           "description": f"{WHEN[413]}, or her manuscript does not fit the model's context (`manuscript_too_long`)"},

@@ -33,13 +33,6 @@ __all__ = ["EVENTS", "MAX_SAID", "Hold", "Speaking", "answer", "deleted", "speak
 log = logging.getLogger("inkborn.server")
 MAX_SAID = 20_000  # characters a person may say to her at once
 
-EVENTS = {  # the responses of say and retry, for the published schema
-    200: {"description": "her reply as server-sent events: `said`, `queued`, `text`, then `done` or `error` "
-                         "(docs/http.md); a model that fails is an `error` event, not an HTTP status",
-          "content": {"text/event-stream": {"schema": {"type": "string"}}}},
-    **errors(400, 401, 403, 404, 409, 413),
-}
-
 
 def deleted(character: Character) -> Problem | None:
     """If she has been deleted (her author's wish, perhaps while she spoke): the 404 that says so."""
@@ -52,6 +45,38 @@ def deleted(character: Character) -> Problem | None:
         return None
     return Problem(404, "not_found", f"{character.name} no longer exists: her author deleted her "
                    f"({character.slug!r} is gone, with her conversations)")
+
+
+# her reply's events, as the published schema states them (an event stream's `schema` is one event's)
+
+
+def _event(name: str, **fields: Any) -> dict[str, Any]:
+    data = {"type": "object", "required": list(fields), "properties": fields}
+    return {"type": "object", "required": ["event", "data"], "properties": {
+        "event": {"const": name}, "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": data}}}
+
+
+_NUMBER = {"type": ["integer", "null"]}
+_TURN = {"type": "object", "required": ["id", "speaker", "text", "status", "revision", "created_at", "error"],
+         "properties": {"id": {"type": "integer"}, "speaker": {"enum": ["person", "her"]}, "text": {"type": "string"},
+                        "status": {"enum": ["ok", "partial", "failed"]}, "revision": _NUMBER,
+                        "created_at": {"type": "string"}, "error": {"type": ["string", "null"]}}}
+_ERROR = {"type": "object", "required": ["message", "type", "code"],
+          "properties": {"message": {"type": "string"}, "type": {"type": "string"}, "code": {"type": "integer"}}}
+EVENT = {"oneOf": [
+    _event("said", turn=_TURN),
+    _event("queued", position={"type": "integer", "minimum": 1}),
+    _event("text", text={"type": "string"}),
+    _event("done", turn=_TURN, revision=_NUMBER,
+           landed={"type": ["object", "null"], "properties": {"from": {"type": "integer"}, "to": {"type": "integer"}}}),
+    _event("error", error=_ERROR, turn={"anyOf": [_TURN, {"type": "null"}]}),
+]}
+EVENTS = {  # the responses of say and retry
+    200: {"description": "her reply as server-sent events: `said`, `queued`, `text`, then `done` or `error` "
+                         "(docs/http.md); a model that fails is an `error` event, not an HTTP status",
+          "content": {"text/event-stream": {"schema": EVENT}}},
+    **errors(400, 401, 403, 404, 409, 413),
+}
 
 
 class Hold:
