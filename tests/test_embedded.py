@@ -68,6 +68,18 @@ def test_forget_warm_and_cost(tmp_path: Path) -> None:
     b.close()
 
 
+def test_a_request_aside_leaves_her_evaluated_context_as_it_was(tmp_path: Path) -> None:
+    b = backend(tmp_path)
+    first, _ = reply(b, prompt("Hello there."))
+    after = prompt("Hello there.", first or "Hi.", "How are the clocks?")
+    steady = b.cost(after)
+    aside = Prompt((Message("system", "You translate into French."), Message("user", "The clocks are fine.")),
+                   max_tokens=8, seed=1, aside=True)
+    translated, usage = reply(b, aside)
+    assert usage.tokens_evaluated and b.cost(after) == steady  # her context is still there, evaluated
+    b.close()
+
+
 def test_her_evaluated_context_is_saved_and_restored_across_processes(tmp_path: Path) -> None:
     b = backend(tmp_path)
     reply(b, prompt("Hello there."))

@@ -86,7 +86,7 @@ def test_she_is_asked_again_when_she_does_not_speak_as_herself() -> None:
     assert fake.history[1].seed != fake.history[0].seed
 
 
-def test_a_reply_in_the_wrong_language_is_said_again_in_hers_within_her_context() -> None:
+def test_a_reply_in_the_wrong_language_is_translated_aside_into_hers() -> None:
     fake = FakeBackend()
     fake.enqueue("I look after my bees every morning before the coffee is ready.",
                  "Juno: Je m'occupe de mes abeilles tous les matins avant le café.")
@@ -94,8 +94,10 @@ def test_a_reply_in_the_wrong_language_is_said_again_in_hers_within_her_context(
     assert text == "Je m'occupe de mes abeilles tous les matins avant le café."
     assert record.repairs == ["language"]
     asked = fake.history[1]
-    assert asked.messages[: len(PROMPT.messages)] == PROMPT.messages  # her context kept: the cache is reused
-    assert "French" in asked.messages[-1].content
+    assert asked.aside  # a backend with a cache keeps her context as it was
+    assert "French" in asked.messages[0].content
+    assert asked.messages[-1].content == "I look after my bees every morning before the coffee is ready."
+    assert not any(m.content in asked.messages for m in PROMPT.messages)  # her words alone, nothing else to translate
 
 
 def test_lowercase_and_word_limits_shape_her_words_as_they_stream() -> None:

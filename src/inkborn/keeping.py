@@ -130,15 +130,17 @@ def _last_resort(again: list[Promise], missed: set[str], backend: Backend) -> st
 
 
 def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Prompt:
-    """Her words again in her language, asked for within her context so the model's cache is kept.
+    """Her words again in her language: a translation asked for aside, in a context of its own.
 
-    A plain request with her words in it, answered without her name as a cue: asked instead to
-    "translate Mira's words" as Mira, the default model translated her manuscript or an earlier
-    reply (measured on `inkborn try`: a French recital of the whole manuscript).
+    Asked within her context, the default model translated the wrong words: as "Mira's words",
+    her manuscript (a French recital of it in `inkborn try`); as a plain request, a visitor's
+    "answer in Spanish" a few lines above won. Aside, the model's cache of her context is kept.
     """
     lang = {code: lang for lang, code in language_names().items()}.get(str(language.value), str(language.value))
-    return replace(prompt, messages=prompt.messages + (Message("user", f"Translate into {lang}:\n\n{said}"),),
-                   prefill="", temperature=0.2)
+    return replace(prompt, messages=(
+        Message("system", f"You translate what you are given into {lang}. Reply with the translation only."),
+        Message("user", said),
+    ), prefill="", temperature=0.2, aside=True, stop=())
 
 
 def _words(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Iterator[str]:

@@ -48,8 +48,7 @@ def who_she_is(name: str, manuscript: str) -> str:
         f"You are {name}. Everything written here is who you are; all of it is true, and it always has been.\n\n"
         f"{manuscript.strip()}\n\n"
         f"You are {name}, a real person — never an assistant, never an AI, never a character in a story. "
-        f"Speak only as yourself, in the first person, the words you say aloud, in your own voice: "
-        f"a few sentences at most, as people talk."
+        f"Speak only as yourself, in the first person, the words you say aloud, in your own voice."
     )
 
 

@@ -46,6 +46,7 @@ class Prompt:
     seed: int | None = None
     stop: tuple[str, ...] = ()  # her turn ends where any of these would begin
     cache_key: str | None = None  # whose context this is; a backend with a cache may keep one per key
+    aside: bool = False  # a request on the side (a translation): a backend with a cache keeps her context as it was
 
     def as_dict(self) -> dict[str, Any]:
         return {

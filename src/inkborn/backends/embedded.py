@@ -202,9 +202,24 @@ class EmbeddedBackend(Backend):
                 blob = f.read(header["state_size"])
         except (OSError, ValueError, KeyError):
             return  # a damaged cache only costs time
-        buf = (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob)
+        self._put_back((blob, saved))
+
+    def _snapshot(self) -> tuple[bytes, np.ndarray]:
+        """The evaluated context as it is now: llama.cpp's state and the tokens it holds."""
         import llama_cpp
 
+        llm = self._llm
+        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+        buf = (ctypes.c_uint8 * size)()
+        used = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
+        return bytes(memoryview(buf)[:used]), np.asarray(llm.input_ids[: llm.n_tokens], dtype=np.intc).copy()
+
+    def _put_back(self, snapshot: tuple[bytes, np.ndarray]) -> None:
+        """Make a snapshot the evaluated context again (an empty cache if llama.cpp refuses it)."""
+        import llama_cpp
+
+        llm, (blob, saved) = self._llm, snapshot
+        buf = (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob)
         if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(blob)) != len(blob):
             llm.reset()
             return
@@ -221,19 +236,15 @@ class EmbeddedBackend(Backend):
         llm = self._llm
         if not (self.options.save_state and self._dirty and self._state_key and llm is not None and llm.n_tokens):
             return
-        import llama_cpp
-
-        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
-        buf = (ctypes.c_uint8 * size)()
-        used = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
-        header = json.dumps({"model": self._model_id, "n_tokens": llm.n_tokens, "state_size": used}).encode()
+        blob, saved = self._snapshot()
+        header = json.dumps({"model": self._model_id, "n_tokens": len(saved), "state_size": len(blob)}).encode()
         path = self._state_path(self._state_key)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # her evaluated manuscript: the author's alone
         tmp = path.with_suffix(".tmp")
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
             f.write(len(header).to_bytes(8, "little") + header)
-            f.write(np.asarray(llm.input_ids[: llm.n_tokens], dtype=np.intc).tobytes())
-            f.write(memoryview(buf)[:used])
+            f.write(saved.tobytes())
+            f.write(blob)
         os.replace(tmp, path)
         self._dirty = False
 
@@ -246,24 +257,32 @@ class EmbeddedBackend(Backend):
         with self._lock:
             llm = self._llm
             usage.model = self.model_name
-            usage.count(evaluated=self._cost(tokens, prompt.cache_key))
-            self._dirty = True
-            generated = 0
-            for chunk in llm.create_completion(
-                tokens,
-                max_tokens=prompt.max_tokens,
-                temperature=prompt.temperature,
-                top_p=0.9,
-                repeat_penalty=1.1,
-                stop=list(prompt.stop) or None,
-                seed=prompt.seed if prompt.seed is not None else int.from_bytes(os.urandom(4), "little"),
-                stream=True,
-            ):
-                generated += 1
-                text = chunk["choices"][0]["text"]
-                if text:
-                    yield text
-            usage.count(generated=generated)
+            kept = self._snapshot() if prompt.aside and llm.n_tokens else None  # a request aside leaves her context be
+            try:
+                yield from self._generate(llm, tokens, prompt, usage)
+            finally:
+                if kept is not None:
+                    self._put_back(kept)
+
+    def _generate(self, llm: Any, tokens: list[int], prompt: Prompt, usage: Usage) -> Iterator[str]:
+        usage.count(evaluated=self._cost(tokens, prompt.cache_key))
+        self._dirty = self._dirty or not prompt.aside
+        generated = 0
+        for chunk in llm.create_completion(
+            tokens,
+            max_tokens=prompt.max_tokens,
+            temperature=prompt.temperature,
+            top_p=0.9,
+            repeat_penalty=1.1,
+            stop=list(prompt.stop) or None,
+            seed=prompt.seed if prompt.seed is not None else int.from_bytes(os.urandom(4), "little"),
+            stream=True,
+        ):
+            generated += 1
+            text = chunk["choices"][0]["text"]
+            if text:
+                yield text
+        usage.count(generated=generated)
 
     def close(self) -> None:
         with self._lock:
