@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..character import Character, Reply
 from .access import Access
 from .guards import studio, who
+from .bodies import ChatCompletion, Models, ok
 from .inputs import Name, Seed, Slug, Text
 from .problems import WHEN, ErrorBody, Problem, as_problem, error_body, errors
 from .speaking import MAX_SAID, Speaking, answer
@@ -49,10 +50,10 @@ class ChatRequest(BaseModel):
 
 
 COMPLETION = {  # the 200 of /v1/chat/completions, for the published schema
-    200: {"description": "her reply: a `chat.completion` as JSON, or with `stream` a `chat.completion.chunk` "
+    200: {"model": ChatCompletion,
+          "description": "her reply: a `chat.completion` as JSON, or with `stream` a `chat.completion.chunk` "
                          "stream as server-sent events",
-          "content": {"application/json": {"schema": {"type": "object"}},
-                      "text/event-stream": {"schema": {  # one event: a chunk, an error, or [DONE]
+          "content": {"text/event-stream": {"schema": {  # one event: a chunk, an error, or [DONE]
                           "type": "object", "required": ["data"], "properties": {"data": {"type": "string"}}}}}},
     **errors(400, 401, 403, 404, 409, 413, 502, 503, 504),
     413: {"model": ErrorBody,
@@ -74,13 +75,13 @@ def _said(messages: list[ChatMessage]) -> str:
     raise Problem(400, "invalid_input", "messages has no user message: the last one is what you say to her")
 
 
-@router.get("/models", responses=errors(401))
+@router.get("/models", response_model=None, responses={200: ok(Models), **errors(401)})
 def models(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     slugs = [c.slug for c in studio(request).characters()] if access.is_author else [access.character]
     return {"object": "list", "data": [{"id": s, "object": "model", "created": 0, "owned_by": "inkborn"} for s in slugs]}
 
 
-@router.post("/chat/completions", responses=COMPLETION)
+@router.post("/chat/completions", response_model=None, responses=COMPLETION)
 async def chat(body: ChatRequest, request: Request, access: Access = Depends(who)):
     text = _said(body.messages)
     character, reply, news, hold = await answer(request, access, body.model, body.user,

@@ -13,7 +13,9 @@ from ..character import Character, Reply
 from ..conversation import Turn
 from ..errors import NotFound, StaleRevision
 from ..manuscript import Revision, diff
+from . import bodies
 from .access import Access
+from .bodies import ok
 from .guards import her, only_author, speaker, studio, who
 from .inputs import MAX_ID, Id, Name, Seed, Slug, Text
 from .problems import Conflict, Problem, as_problem, error_body, errors
@@ -73,18 +75,19 @@ def turn_json(turn: Turn, character: Character, *, author: bool = True) -> dict[
 # characters ---------------------------------------------------------------
 
 
-@router.get("/health")
+@router.get("/health", response_model=None, responses={200: ok(bodies.Health)})
 def health(request: Request) -> dict[str, Any]:
     return {"ok": True, "backend": studio(request).backend_name, "queue": len(request.app.state.line)}
 
 
-@router.get("/me", responses=ANYONE)
+@router.get("/me", response_model=None, responses={200: ok(bodies.Me), **ANYONE})
 def me(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     name = access.person if not access.is_author else studio(request).author_name
     return {"role": access.role, "name": name, "character": access.character}
 
 
-@router.get("/characters", responses=ANYONE)
+@router.get("/characters", response_model=None, responses={
+    200: ok(bodies.Characters, "the characters this token may reach (a visitor: his own, without `revision`)"), **ANYONE})
 def characters(request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
     if not access.is_author:
         c = studio(request).character(access.character)
@@ -92,7 +95,8 @@ def characters(request: Request, access: Access = Depends(who)) -> list[dict[str
     return [{"slug": c.slug, "name": c.name, "revision": c.head().number} for c in studio(request).characters()]
 
 
-@router.post("/characters", status_code=201, responses=errors(400, 401, 403, 413))
+@router.post("/characters", status_code=201, response_model=None,
+             responses={201: ok(bodies.CharacterOut, "she is created"), **errors(400, 401, 403, 413)})
 def create(body: NewCharacter, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     only_author(access, "create characters")
     c = studio(request).create(body.slug, body.manuscript, name=body.name)
@@ -110,7 +114,7 @@ def delete(slug: SlugPath, request: Request, access: Access = Depends(who)) -> R
 # the manuscript -------------------------------------------------------------
 
 
-@router.get("/characters/{slug}/manuscript", responses=AUTHORS)
+@router.get("/characters/{slug}/manuscript", response_model=None, responses={200: ok(bodies.Manuscript), **AUTHORS})
 def manuscript(slug: SlugPath, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "read her manuscript")
@@ -118,8 +122,8 @@ def manuscript(slug: SlugPath, request: Request, access: Access = Depends(who)) 
     return {"text": head.text, "revision": revision_json(head)}
 
 
-@router.put("/characters/{slug}/manuscript", responses={
-    **errors(400, 401, 403, 404, 413),
+@router.put("/characters/{slug}/manuscript", response_model=None, responses={
+    200: ok(bodies.Saved, "saved (`saved`: false when the text equals the head already)"), **errors(400, 401, 403, 404, 413),
     409: {"model": Conflict, "description": "the save was based on a stale revision; nothing was saved (`conflict`)"}})
 def save(slug: SlugPath, body: Save, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
@@ -133,21 +137,23 @@ def save(slug: SlugPath, body: Save, request: Request, access: Access = Depends(
     return {"revision": revision_json(saved or character.head()), "saved": saved is not None}
 
 
-@router.get("/characters/{slug}/revisions", responses=AUTHORS)
+@router.get("/characters/{slug}/revisions", response_model=None,
+            responses={200: ok(bodies.Revisions, "her revisions, newest first"), **AUTHORS})
 def revisions(slug: SlugPath, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
     character = her(request, access, slug)
     only_author(access, "read her revisions")
     return [revision_json(r) for r in reversed(character.revisions())]
 
 
-@router.get("/characters/{slug}/revisions/{number}", responses=AUTHORS)
+@router.get("/characters/{slug}/revisions/{number}", response_model=None,
+            responses={200: ok(bodies.RevisionText), **AUTHORS})
 def revision(slug: SlugPath, number: Number, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "read her revisions")
     return revision_json(character.revision(number), text=True)
 
 
-@router.get("/characters/{slug}/diff", responses=AUTHORS)
+@router.get("/characters/{slug}/diff", response_model=None, responses={200: ok(bodies.Diff), **AUTHORS})
 def revision_diff(slug: SlugPath, request: Request, a: Annotated[Id | None, Query()] = None,
                   b: Annotated[Id | None, Query()] = None, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
@@ -157,7 +163,8 @@ def revision_diff(slug: SlugPath, request: Request, a: Annotated[Id | None, Quer
     return {"a": old, "b": new.number, "diff": character.diff(old, new.number)}
 
 
-@router.post("/characters/{slug}/revert", responses=errors(400, 401, 403, 404, 413))
+@router.post("/characters/{slug}/revert", response_model=None,
+             responses={200: ok(bodies.Saved), **errors(400, 401, 403, 404, 413)})
 def revert(slug: SlugPath, body: Revert, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "revert her manuscript")
@@ -168,14 +175,15 @@ def revert(slug: SlugPath, body: Revert, request: Request, access: Access = Depe
 # people and turns -----------------------------------------------------------
 
 
-@router.get("/characters/{slug}/people", responses=AUTHORS)
+@router.get("/characters/{slug}/people", response_model=None, responses={200: ok(bodies.People), **AUTHORS})
 def people(slug: SlugPath, request: Request, access: Access = Depends(who)) -> list[dict[str, Any]]:
     character = her(request, access, slug)
     only_author(access, "see who talks with her")
     return [{"name": p.name, "role": p.role} for p in character.people()]
 
 
-@router.get("/characters/{slug}/turns", responses=errors(400, 401, 403, 404))
+@router.get("/characters/{slug}/turns", response_model=None,
+            responses={200: ok(bodies.Turns, "the turns, oldest first"), **errors(400, 401, 403, 404)})
 def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(alias="as")] = None,
           before: Annotated[Id | None, Query(description="a turn id: the page of turns before it")] = None,
           limit: Annotated[int, Query(ge=1, le=200)] = 50, access: Access = Depends(who)) -> dict[str, Any]:

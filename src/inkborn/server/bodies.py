@@ -1,0 +1,115 @@
+"""What the API answers, as the published schema states it.
+
+The routes build plain dicts (rest.py, openai_api.py); these models only describe them in
+`/api/openapi.json`, where the schema fuzzer in the tests checks every answer against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+__all__ = ["CharacterOut", "Characters", "ChatCompletion", "Diff", "Health", "Manuscript", "Me", "Models", "People",
+           "RevisionOut", "RevisionText", "Revisions", "Saved", "Turns", "ok"]
+
+
+class Health(BaseModel):
+    ok: bool
+    backend: str
+    queue: int
+
+
+class Me(BaseModel):
+    role: Literal["author", "visitor"]
+    name: str | None
+    character: str | None
+
+
+class CharacterOut(BaseModel):
+    slug: str
+    name: str
+    revision: int | None = None  # her head revision: for her author only
+
+
+class RevisionOut(BaseModel):
+    number: int
+    author: str
+    created_at: str
+    summary: str
+    size: int
+    hash: str
+
+
+class RevisionText(RevisionOut):
+    text: str
+
+
+class Manuscript(BaseModel):
+    text: str
+    revision: RevisionOut
+
+
+class Saved(BaseModel):
+    revision: RevisionOut
+    saved: bool
+
+
+class Diff(BaseModel):
+    a: int | None
+    b: int
+    diff: str
+
+
+class PersonOut(BaseModel):
+    name: str
+    role: Literal["author", "visitor"]
+
+
+class TurnOut(BaseModel):
+    id: int
+    speaker: Literal["person", "her"]
+    text: str
+    status: Literal["ok", "partial", "failed"]
+    revision: int | None
+    created_at: str
+    error: str | None
+    landed: dict[str, int] | None = None  # her turns, to her author: the edit she was the first to speak under
+
+
+class Turns(BaseModel):
+    person: str
+    turns: list[TurnOut]
+    more: bool
+
+
+class ModelOut(BaseModel):
+    id: str
+    object: Literal["model"]
+    created: int
+    owned_by: str
+
+
+class Models(BaseModel):
+    object: Literal["list"]
+    data: list[ModelOut]
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: list[dict[str, Any]]
+    usage: dict[str, int]
+    inkborn: dict[str, Any]
+
+
+Characters = list[CharacterOut]
+Revisions = list[RevisionOut]
+People = list[PersonOut]
+
+
+def ok(model: Any, description: str = "Successful Response") -> dict[str, Any]:
+    """A route's success, described by `model` (documentation: the route still answers its own dict)."""
+    return {"model": model, "description": description}
