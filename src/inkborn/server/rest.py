@@ -55,7 +55,6 @@ class Retry(BaseModel):
 SlugPath = Annotated[Slug, Path(description="her slug, e.g. ruby")]
 Number = Annotated[int, Path(ge=1, le=MAX_ID, description="a revision number")]
 ANYONE = errors(401)  # a route for any token
-HERS = errors(400, 401, 404)  # a route about her, for her author and her visitors
 AUTHORS = errors(400, 401, 403, 404)  # a route about her, for her author only
 
 
@@ -123,7 +122,8 @@ def manuscript(slug: SlugPath, request: Request, access: Access = Depends(who)) 
 
 
 @router.put("/characters/{slug}/manuscript", response_model=None, responses={
-    200: ok(bodies.Saved, "saved (`saved`: false when the text equals the head already)"), **errors(400, 401, 403, 404, 413),
+    200: ok(bodies.Saved, "saved (`saved`: false when the text equals the head already)"),
+    **errors(400, 401, 403, 404, 413),
     409: {"model": Conflict, "description": "the save was based on a stale revision; nothing was saved (`conflict`)"}})
 def save(slug: SlugPath, body: Save, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
