@@ -201,7 +201,7 @@ class Character:
         newly = [FreshEdit("added", new=e.new) for e in since_seen if e.new]
         for base in self._base_candidates(head):
             edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [], newly)
-            scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed)
+            scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed, self.author.name)
             prompt = build_prompt(scene, backend)
             prompt = replace(prompt, cache_key=self.slug)
             cost = backend.cost(prompt) + (0 if base.id == head.id else REREAD_MARGIN)
@@ -211,7 +211,7 @@ class Character:
         promises = read_promises(self.name, head.text, fresh=[e.new for e in since_seen if e.new],
                                  gone=[e.old for e in since_seen if e.old],
                                  changed=[e.old for e in since_seen if e.kind == "changed"],
-                                 heard=[history[-1].text, who_is_here(self.name, person.name)],
+                                 heard=[history[-1].text, who_is_here(self.name, person.name, self.author.name, head.text)],
                                  before=seen.text if seen else "")
         return best[1], head, promises
 
@@ -308,7 +308,7 @@ class Character:
         if not turns:
             return
         head = self.head()
-        scene = Scene(self.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None)
+        scene = Scene(self.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None, self.author.name)
         backend = self.studio.backend
         prompt = build_prompt(scene, backend)
         # warm everything but the placeholder message: the prefix the next reply will share
