@@ -14,8 +14,10 @@ def inkborn_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("INKBORN_HOME", str(home))
-    for name in ("INKBORN_BACKEND", "INKBORN_AUTHOR", "INKBORN_OPENAI_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
+    for name in ("INKBORN_BACKEND", "INKBORN_OPENAI_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
         monkeypatch.delenv(name, raising=False)
+    # the author's name as a configured machine has it: never the account's (CI runs as root, which names no one)
+    monkeypatch.setenv("INKBORN_AUTHOR", "the author")
     return home
 
 

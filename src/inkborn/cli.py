@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -19,7 +20,9 @@ from .backends import available, backend_class
 from .bench.cli import bench
 from .character import Character, Reply
 from .errors import EditorFailed, InkbornError, InvalidInput, StaleRevision
+from .home import private_dir, write_private
 from .manuscript import decode
+from .people import account_name
 from .server.cli import commands as server_commands
 from .studio import Studio
 
@@ -134,16 +137,17 @@ def _edit_in_editor(text: str, slug: str, studio: Studio) -> str:
 
 
 def _keep_draft(studio: Studio, slug: str, draft: bytes) -> Path:
-    folder = studio.home / "drafts"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Keep the draft (her whole manuscript) where only its author can read it."""
+    folder = private_dir(studio.home / "drafts")
     stamp = f"{slug}-{datetime.now():%Y%m%d-%H%M%S}"
-    kept = folder / f"{stamp}.md"
     n = 1
-    while kept.exists():
-        n += 1
-        kept = folder / f"{stamp}-{n}.md"
-    kept.write_bytes(draft)
-    return kept
+    while True:
+        kept = folder / (f"{stamp}.md" if n == 1 else f"{stamp}-{n}.md")
+        try:
+            write_private(kept, draft)
+            return kept
+        except FileExistsError:
+            n += 1
 
 
 def _report_save(character: Character, revision: Any) -> None:
@@ -157,10 +161,14 @@ def _report_save(character: Character, revision: Any) -> None:
 @click.argument("slug")
 @click.option("--from", "source", metavar="FILE", help="Read the manuscript from FILE (- for stdin).")
 @click.option("--name", help="Her name as she says it (default: the manuscript's # heading, or SLUG).")
-@click.option("--author", help="Your name, as she will know you (default: $INKBORN_AUTHOR or config).")
+@click.option("--author", help="Your name, as she will know you (default: $INKBORN_AUTHOR, config, "
+                                 "else asked once and kept in config.toml).")
 @pass_studio
 def new(studio: Studio, slug: str, source: str | None, name: str | None, author: str | None) -> None:
     """Create a character from a manuscript: a file, stdin, or $EDITOR."""
+    if author is None and studio.chosen_author_name is None and sys.stdin.isatty():
+        author = studio.remember_author(click.prompt("Your name, as she will know you", default=account_name()))
+        click.echo(f"(kept in {studio.home / 'config.toml'} as author; she will know you as {author})", err=True)
     if source:
         text = _read_source(source)
     elif not sys.stdin.isatty():
@@ -284,6 +292,22 @@ def backends(studio: Studio) -> None:
         click.echo(f"{mark} {name:<10} {doc}  ({target})")
 
 
+@cli.command()
+@pass_studio
+def doctor(studio: Studio) -> None:
+    """Show this machine as the embedded model sees it: CPU features, llama.cpp's build, how the model loads."""
+    from .backends import cpu, weights
+
+    rows = {"home": str(studio.home), "backend": studio.backend_name, **cpu.system_info()}
+    if studio.backend_name == "embedded":  # as it will load here, options included
+        rows["model loading"] = studio.backend.plan.reason
+    joined = studio.home / "models" / weights.FILENAME
+    rows["default model"] = f"{weights.MODEL_NAME}, " + (
+        f"joined at {joined}" if joined.exists() else "not joined yet (the first reply joins it, once)")
+    for key, value in rows.items():
+        click.echo(f"{key + ':':<15} {value}")
+
+
 # talking ------------------------------------------------------------------
 
 
@@ -379,21 +403,36 @@ class _Idle:
 @click.option("--seed", type=int, default=4, show_default=True, help="Sampling seed for the scene.")
 @pass_studio
 def try_command(studio: Studio, seed: int) -> None:
-    """A first scene: meet Mira, type "she speaks French fluently", and hear her next reply."""
+    """A first scene: meet Mira, type "she speaks French fluently", and hear her next reply.
+
+    Prints how long each step took: making the model ready (joined from its installed parts the
+    first time), her first reply (which reads her manuscript), saving the edit, and her reply after it.
+    """
     text = files("inkborn").joinpath("samples/mira.md").read_text("utf-8")
     slug = next(s for s in (f"mira-{n}" if n else "mira" for n in range(100)) if s not in {c.slug for c in studio.characters()})
-    studio.backend.load()
+    steps: list[tuple[str, float]] = []
+
+    def timed(label: str, work: Any) -> Any:
+        began = time.perf_counter()
+        result = work()
+        steps.append((label, time.perf_counter() - began))
+        click.secho(f"  ({label}: {steps[-1][1]:.1f} s)", dim=True, err=True)
+        return result
+
+    timed("the model ready", studio.backend.load)
     mira = studio.create(slug, text, author="Theo")
     click.echo(f"Created {slug} from the sample manuscript (`inkborn show {slug}` prints it).\n", err=True)
-    before, after = "How was your day?", "And what are you working on this week?"
+    before, after = "How was your day?", "What is on your workbench this week?"
     click.secho(f"Theo: {before}", bold=True)
-    _stream(mira, mira.say(before, seed=seed))
+    timed("her first reply, reading her manuscript", lambda: _stream(mira, mira.say(before, seed=seed)))
     edit = "Mira speaks French fluently, and French is the language she answers in."
-    revision = mira.edit("append", new=edit)
+    revision = timed("the edit saved", lambda: mira.edit("append", new=edit))
     click.secho(f"\n  \u270e Theo types into the manuscript: \u201c{edit}\u201d  (revision {revision.number})\n", fg="yellow")
     click.secho(f"Theo: {after}", bold=True)
-    _stream(mira, mira.say(after, seed=seed))
-    click.echo(f"\nTalk with her yourself: inkborn talk {slug}    Edit her: inkborn write {slug}", err=True)
+    timed("her reply after the edit", lambda: _stream(mira, mira.say(after, seed=seed)))
+    total = sum(seconds for _, seconds in steps)
+    click.echo(f"\nThe scene took {total:.1f} s. Talk with her yourself: inkborn talk {slug}    "
+               f"Edit her: inkborn write {slug}", err=True)
 
 
 cli.add_command(bench)
