@@ -216,6 +216,17 @@ def test_a_created_character_may_be_given_a_name(client):
     assert response.json()["name"] == "Bella"
 
 
+def test_a_created_character_may_be_given_her_authors_name(client, app, monkeypatch):
+    monkeypatch.delenv("INKBORN_AUTHOR")
+    monkeypatch.setattr("inkborn.studio.account_name", lambda: None)  # root: an account that names no one
+    monkeypatch.setattr("inkborn.server.rest.account_name", lambda: None)
+    assert client.get("/api/me").json()["name"] is None  # the page still opens
+    refused = client.post("/api/characters", json={"slug": "bee", "manuscript": "She sings."})
+    assert refused.status_code == 400 and "--author" in refused.json()["error"]["message"]
+    made = client.post("/api/characters", json={"slug": "bee", "manuscript": "She sings.", "author": "Calvin"})
+    assert made.status_code == 201 and app.state.studio.character("bee").author.name == "Calvin"
+
+
 def test_characters_are_listed_with_their_head_revision(client):
     client.post("/api/characters", json={"slug": "bella", "manuscript": "# Bella\n\nBella sings.\n"})
     client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})

@@ -13,6 +13,7 @@ from ..character import Character, Reply
 from ..conversation import Turn
 from ..errors import NotFound, StaleRevision
 from ..manuscript import Revision, diff
+from ..people import account_name
 from . import bodies
 from .access import Access
 from .bodies import ok
@@ -30,6 +31,7 @@ class NewCharacter(BaseModel):
     slug: Annotated[Slug, Field(json_schema_extra={"pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"})]
     manuscript: Text
     name: Name | None = None
+    author: Name | None = None  # her author's name as she will know him (default: the studio's)
 
 
 class Save(BaseModel):
@@ -81,7 +83,7 @@ def health(request: Request) -> dict[str, Any]:
 
 @router.get("/me", response_model=None, responses={200: ok(bodies.Me), **ANYONE})
 def me(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
-    name = access.person if not access.is_author else studio(request).author_name
+    name = access.person if not access.is_author else studio(request).chosen_author_name or account_name()
     return {"role": access.role, "name": name, "character": access.character}
 
 
@@ -98,7 +100,7 @@ def characters(request: Request, access: Access = Depends(who)) -> list[dict[str
              responses={201: ok(bodies.CharacterOut, "she is created"), **errors(400, 401, 403, 413)})
 def create(body: NewCharacter, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     only_author(access, "create characters")
-    c = studio(request).create(body.slug, body.manuscript, name=body.name)
+    c = studio(request).create(body.slug, body.manuscript, name=body.name, author=body.author)
     return {"slug": c.slug, "name": c.name, "revision": c.head().number}
 
 
