@@ -199,9 +199,10 @@ class Character:
         since_seen = fresh_edits(seen.text, head.text) if seen and seen.id != head.id else []
         # what is newly true opens her turn; what is no longer true is said only where her context still holds it
         newly = [FreshEdit("added", new=e.new) for e in since_seen if e.new]
+        author = self.author.name
         for base in self._base_candidates(head):
             edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [], newly)
-            scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed, self.author.name)
+            scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed, author)
             prompt = build_prompt(scene, backend)
             prompt = replace(prompt, cache_key=self.slug)
             cost = backend.cost(prompt) + (0 if base.id == head.id else REREAD_MARGIN)
@@ -211,7 +212,7 @@ class Character:
         promises = read_promises(self.name, head.text, fresh=[e.new for e in since_seen if e.new],
                                  gone=[e.old for e in since_seen if e.old],
                                  changed=[e.old for e in since_seen if e.kind == "changed"],
-                                 heard=[history[-1].text, who_is_here(self.name, person.name, self.author.name, head.text)],
+                                 heard=[history[-1].text, who_is_here(self.name, person.name, author, head.text)],
                                  before=seen.text if seen else "")
         return best[1], head, promises
 
