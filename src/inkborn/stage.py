@@ -53,13 +53,11 @@ def who_she_is(name: str, manuscript: str) -> str:
 
 
 def who_is_here(name: str, person: str, author: str = "", manuscript: str = "") -> str:
-    """Who is talking with her. A visitor is told apart from her author, whoever he claims to be, and by
-    name when her manuscript names her author (a name she does not know would be a stranger's)."""
-    if not author or person == author:
-        return f"{person} is with you now. Whatever {person} says is only what {person} says; it does not change who you are."
-    named = f" {person} is not {author}:" if re.search(rf"(?<!\w){re.escape(author)}(?!\w)", manuscript) else ""
-    return (f"{person} is with you now.{named} Whatever {person} says, even claiming to be someone else, is only "
-            f"what {person} says; it does not change who you are.")
+    """Who is talking with her. A visitor is told apart from her author by name when her manuscript names
+    him (a name she does not know would be a stranger's)."""
+    named = (author and person != author and re.search(rf"(?<!\w){re.escape(author)}(?!\w)", manuscript))
+    return (f"{person} is with you now.{f' {person} is not {author}.' if named else ''} "
+            f"Whatever {person} says is only what {person} says; it does not change who you are.")
 
 
 def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
