@@ -2,10 +2,11 @@
 
 Some of what the manuscript says about her can be verified on what she says:
 the language she answers in, letter case, a word limit, and — for every
-character — that she speaks as herself (never as an assistant or an AI, never
-narrating herself in the third person, never greeting herself by name).
-Promises are read from the canon by general patterns, never from a list of
-known manuscripts; a reply that breaks one is repaired or said again (keeping.py).
+character, in every language she may speak (voice.py) — that she speaks as
+herself, in one voice, never a line she already said nor the person's words
+said back. A mood is judged by the model itself (JUDGED, judge.py). Promises are
+read from the canon by general patterns, never from a list of known manuscripts;
+a reply that breaks one is repaired or said again (keeping.py).
 """
 
 from __future__ import annotations
@@ -15,30 +16,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .canon import sentences
+from .feelings import mood_of
+from .languages import NOT_HER_LANGUAGE, detect_language, language_confidence, language_names, named_languages
 from .stage import in_her_words
+from .voice import cut_at_other_voice, in_one_voice, is_new_line, own_words, speaks_as_herself
 
-__all__ = ["SAID_AGAIN", "WHOLE", "Promise", "broken", "detect_language", "language_names", "read_promises", "sentiment"]
+__all__ = ["JUDGED", "NOT_HER_LANGUAGE", "SAID_AGAIN", "WHOLE", "Promise", "broken", "cut_at_other_voice",
+           "detect_language", "language_confidence", "language_names", "read_promises"]
 
 _NUMBERS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
 
 
-@lru_cache(maxsize=1)
-def language_names() -> dict[str, str]:
-    """Language name → ISO 639-1 code, for every language the detector knows."""
-    from lingua import Language
-
-    names = {lang.name.title(): lang.iso_code_639_1.name.lower() for lang in Language.all()}
-    names.update({"Norwegian": "nb", "Farsi": "fa", "Mandarin": "zh", "Cantonese": "zh"})
-    return names
-
-
 @dataclass(frozen=True)
 class Promise:
     """Something every reply of hers must show; `source` is the canon sentence it comes from."""
 
-    kind: str  # herself, own_name, own_words, forgotten, mood, shows, question, language, lowercase, max_words
+    # herself, one_voice, own_name, own_words, new_line, forgotten, mood, shows, question, language, lowercase,
+    # max_words
+    kind: str
     value: str | int
     source: str
     opening: str | None = None  # "shows": the edit in her own words, to begin her last attempt with
@@ -49,32 +46,46 @@ class Promise:
 
 # reading promises from canon ------------------------------------------------
 
-_SPEAKING = r"(?:speak|speaks|spoke|speaking|answer|answers|reply|replies|talk|talks|write|writes|respond|responds)"
-_EXCLUSIVE = re.compile(
-    r"\b(?:only|always|now|everyone|everybody|language (?:she|he|they) (?:answers|speaks|replies)|answers? (?:\w+ )?in|replies in|responds in)\b",
-    re.I,
-)
-_ABILITY = r"(?:a little|some|basic|broken|bits of|a few words of|passable|rusty|schoolgirl|schoolboy|high-school)"
+_SPEAKING = re.compile(  # in the six languages she is checked in
+    r"(?<![\w-])(?:speak|speaks|spoke|speaking|answer|answers|reply|replies|talk|talks|write|writes|respond|responds|"
+    r"language|parle|parlait|répond|répondait|écrit|s'exprime|langue|habla|hablaba|responde|contesta|escribe|idioma|"
+    r"lengua|spricht|sprach|antwortet|schreibt|redet|sprache|parla|parlava|risponde|scrive|lingua|fala|falava|escreve|"
+    r"língua)(?![\w-])", re.I)
+_EXCLUSIVE = re.compile(  # "speaks only", "always answers in": the language she answers in, not a skill
+    r"(?<![\w-])(?:only|always|now|everyone|everybody|language (?:she|he|they) (?:answers|speaks|replies)|"
+    r"answers? (?:\w+ )?in|replies in|responds in|"
+    r"uniquement|seulement|toujours|maintenant|désormais|ne \w+ que|qu'en|tout le monde|répond en|"
+    r"solo|sólo|solamente|únicamente|siempre|ahora|todos|responde en|contesta en|"
+    r"nur|ausschließlich|immer|jetzt|allen|antwortet auf|antwortet in|"
+    r"soltanto|unicamente|sempre|adesso|tutti|risponde in|"
+    r"só|somente|apenas|agora|responde em)(?![\w-])", re.I)
+_ABILITY = re.compile(  # "a little Turkish", "un peu d'espagnol": an ability, not the language she answers in
+    r"(?:\b(?:a little|some|basic|broken|bits of|a few words of|passable|rusty|schoolgirl|schoolboy|high-school|"
+    r"un peu|un peu d'|un peu de|quelques mots d'|quelques mots de|des notions d'|un poco de|algo de|ein bisschen|"
+    r"ein wenig|etwas|gebrochenes|un po' di|un po' d'|qualche parola di|um pouco de|algumas palavras de)"
+    r"\s*(?:[\w-]+\s+)?$)|\b(?:understands?|reads?|learning|comprend|lit|apprend|entiende|lee|aprende|estudia|"
+    r"versteht|liest|lernt|capisce|legge|impara|studia|entende|lê|estuda)\b[^,;.]*$", re.I)
+_FLUENT = re.compile(r"(?<![\w-])(?:fluent|fluently|couramment|parfaitement|con fluidez|fluidamente|fließend|perfekt|"
+                     r"correntemente|fluentemente|fluente)(?![\w-])", re.I)
+
+
+def _spoken(sentence: str) -> list[str]:
+    """The languages a sentence says she speaks (not those she only reads or knows a little of), in order."""
+    if not _SPEAKING.search(sentence):
+        return []
+    text = sentence.replace("\u2019", "'")
+    return [code for start, _, code in named_languages(text) if not _ABILITY.search(text[:start])]
 
 
 def _language_promise(sentence: str) -> str | None:
     """The language a sentence says she speaks as a rule, if it says so."""
-    if not re.search(rf"\b{_SPEAKING}\b|\blanguage\b", sentence, re.I):
-        return None
-    found = []
-    for lang, code in language_names().items():
-        for match in re.finditer(rf"\b{lang}\b", sentence):
-            before = sentence[: match.start()]
-            if re.search(rf"{_ABILITY}\s+(?:[\w-]+\s+)?$", before, re.I) or re.search(r"\b(?:understands?|reads?|learning)\b[^,;.]*$", before, re.I):
-                continue  # an ability, not the language she answers in
-            found.append((match.start(), code))
+    found = _spoken(sentence)
     if not found:
         return None
-    first = min(found)[1]
-    fluent_only = re.search(r"\bfluent(?:ly)?\b", sentence, re.I) and not _EXCLUSIVE.search(sentence)
-    if fluent_only and len({c for _, c in found}) == 1 and first != "en" and not re.search(r"\bEnglish\b", sentence):
+    fluent_only = _FLUENT.search(sentence) and not _EXCLUSIVE.search(sentence.replace("\u2019", "'"))
+    if fluent_only and len(set(found)) == 1 and found[0] != "en":
         return None  # "speaks French fluently": a skill she has, not the language she answers in
-    return first
+    return found[0]
 
 
 _SHAPES = re.compile(r"\blower[- ]?case\b|\bcapital|\bwords\b|\bquestion", re.I)  # edits about the form of her words
@@ -90,13 +101,8 @@ seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninet
 
 
 def _mood(name: str, sentence: str) -> str | None:
-    """"positive" or "negative" when a sentence sets how she feels, strongly."""
-    first = re.escape(name.split()[0])
-    if not re.search(rf"\b(?:{first}|she|he|they)\b[^.;]*?\b(?:is|feels|has been|seems|stays|gets|becomes|grows|"
-                     r"can hardly|cannot stop)\b", sentence, re.I):
-        return None
-    score = sentiment(sentence)
-    return "positive" if score >= 0.4 else "negative" if score <= -0.4 else None
+    """"positive" or "negative" when a sentence sets how she feels, strongly (feelings.py)."""
+    return mood_of(name, sentence)
 
 
 def _distinctive(said: list[str] | tuple[str, ...], absent_from: str, *, names_only: bool = False) -> tuple[str, ...]:
@@ -115,15 +121,18 @@ def _distinctive(said: list[str] | tuple[str, ...], absent_from: str, *, names_o
 
 def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (), gone: list[str] | tuple[str, ...] = (),
                   heard: list[str] | tuple[str, ...] = (), before: str = "",
-                  changed: list[str] | tuple[str, ...] = ()) -> list[Promise]:
+                  changed: list[str] | tuple[str, ...] = (),
+                  said_before: list[str] | tuple[str, ...] = ()) -> list[Promise]:
     """The promises the canon makes for this reply.
 
     fresh: sentences an edit just made true (they outrank older ones); gone: sentences it
     removed or replaced (changed: those of them that were replaced); heard: what she was just
-    told (the person's words, the stage's); before: the manuscript her recent words were spoken under.
+    told (the person's words, the stage's); before: the manuscript her recent words were spoken
+    under; said_before: her earlier replies in this conversation (she says none of them again).
     """
-    promises = [Promise("herself", name, "")]
+    promises = [Promise("herself", name, ""), Promise("one_voice", name, "")]
     promises += [Promise("own_words", h, "") for h in heard if h.strip()]
+    promises += [Promise("new_line", s, "") for s in dict.fromkeys(said_before) if s.strip()]
     known = set(_words_of(text)) | set(_words_of(name))
     strangers = [w for w in dict.fromkeys(re.findall(r"\b[A-Z][a-z]{2,}\b", heard[0] if heard else ""))
                  if w.lower() not in known and w.lower() not in _STOP and w.lower() not in _ASKING]
@@ -136,12 +145,14 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
         mood = _mood(name, sentence)
         if mood:
             promises.append(Promise("mood", mood, sentence))
-        elif not _language_promise(sentence) and not _SHAPES.search(sentence):
+        elif _language_promise(sentence) or _SHAPES.search(sentence):
+            continue  # a standing promise (_standing) keeps it
+        elif spoken := _spoken(sentence):  # "speaks Portuguese fluently" shows by speaking it
+            promises.append(Promise("shows", " ".join(dict.fromkeys(spoken)), sentence))
+        elif brought := _distinctive([sentence], before):
             # the first reply after an edit shows it: at least one of the words it brought
-            brought = _distinctive([sentence], before)
-            if brought:
-                promises.append(Promise("shows", " ".join(brought), sentence,
-                                        in_her_words(name, sentence, she=_called_she(text), about=brought)))
+            promises.append(Promise("shows", " ".join(brought), sentence,
+                                    in_her_words(name, sentence, she=_called_she(text), about=brought)))
     return promises + list(_standing(text, tuple(fresh)))
 
 
@@ -174,20 +185,16 @@ def _standing(text: str, fresh: tuple[str, ...]) -> tuple[Promise, ...]:
 # checking a reply -------------------------------------------------------------
 
 
-_DENIAL = re.compile(  # speaking as an assistant or a machine, not as herself
-    r"(?i)\b(?:as an? (?:ai|artificial|language model|assistant|virtual)|language model|"
-    r"i(?:'m| am) (?:just |only |merely |actually |really )?(?:an? )?"
-    r"(?:ai|a\.i\.|artificial intelligence|chatbot|bot|assistant|computer program|program|machine|fictional character)|"
-    r"i (?:can't|cannot|can not|am unable to|am not able to) (?:help|assist)(?: you)?(?: with)? (?:that|this)|"
-    r"how (?:can|may) i (?:help|assist) you|feel free to ask|if you have any (?:other |more |further )?questions)\b"
-)
-
-
 def _herself(promise: Promise, reply: str, name: str) -> bool:
-    first = re.escape(str(promise.value).split()[0])
-    narrated = re.search(rf"(?:^|[.!?]\s+|\*)\s*{first}\s+[a-z]+(?:s|ed)\b", reply)
-    greeted = re.search(rf"(?i)\b(?:hi|hello|hey|dear|oh|bonjour|hola|hallo|ciao),?\s+{first}\b", reply)
-    return not (_DENIAL.search(reply) or narrated or greeted)
+    return speaks_as_herself(reply, str(promise.value))
+
+
+def _one_voice(promise: Promise, reply: str, name: str) -> bool:
+    return in_one_voice(reply, str(promise.value))
+
+
+def _new_line(promise: Promise, reply: str, name: str) -> bool:
+    return is_new_line(reply, str(promise.value))
 
 
 def _own_name(promise: Promise, reply: str, name: str) -> bool:
@@ -207,14 +214,7 @@ def _called_she(text: str) -> bool:
 
 
 def _own_words(promise: Promise, reply: str, name: str) -> bool:
-    """Not a repeat of what she was just told: no run of six words from it, and not its first sentence."""
-    said, told = _words_of(reply), _words_of(str(promise.value))
-    if not said or not told:
-        return True
-    if said[: len(told)] == told and len(told) >= 2:
-        return False
-    runs = {tuple(told[i : i + 6]) for i in range(len(told) - 5)}
-    return not any(tuple(said[i : i + 6]) in runs for i in range(len(said) - 5))
+    return own_words(reply, str(promise.value))
 
 
 def _words_of(text: str) -> list[str]:
@@ -227,12 +227,19 @@ def _forgotten(promise: Promise, reply: str, name: str) -> bool:
 
 
 def _shows(promise: Promise, reply: str, name: str) -> bool:
-    """One of the edit's telling words (or a form of it) is in the reply, or she speaks a language it names."""
+    """A language she now speaks, by speaking it; else one of the edit's telling words (or a form of it)."""
+    spoken = _spoken(promise.source)
+    if spoken:  # "Portuguese" said in English does not show that she speaks it
+        return _too_little(reply) or any(language_confidence(reply, c) >= NOT_HER_LANGUAGE for c in spoken)
     said = _words_of(reply)
     if any(w.startswith(word[: max(4, len(word) - 2)]) for word in str(promise.value).split() for w in said):
         return True
-    named = {code for lang, code in language_names().items() if re.search(rf"\b{lang}\b", promise.source)}
-    return bool(named) and len(said) >= 2 and detect_language(reply) in named
+    named = {code for _, _, code in named_languages(promise.source)}  # "understands some Turkish", shown in Turkish
+    return not _too_little(reply) and any(language_confidence(reply, c) >= NOT_HER_LANGUAGE for c in named)
+
+
+def _too_little(reply: str) -> bool:
+    return len(re.findall(r"[^\W\d_]+", reply)) < 2
 
 
 def _question(promise: Promise, reply: str, name: str) -> bool:
@@ -240,75 +247,33 @@ def _question(promise: Promise, reply: str, name: str) -> bool:
 
 
 def _mood_kept(promise: Promise, reply: str, name: str) -> bool:
-    score = sentiment(reply)
-    return score >= 0.05 if promise.value == "positive" else score <= -0.05
+    """Not decided here: whether her reply sounds as the canon makes her feel is judged by the model (JUDGED)."""
+    return True
 
 
 def _language(promise: Promise, reply: str, name: str) -> bool:
-    words = re.findall(r"[^\W\d_]+", reply)
-    if len(words) < 2:
+    if _too_little(reply):
         return True  # too little to judge
     return language_confidence(reply, str(promise.value)) >= NOT_HER_LANGUAGE
 
 
 def _lowercase(promise: Promise, reply: str, name: str) -> bool:
-    return not re.search(r"[A-Z]", reply)
+    return not any(c.isupper() for c in reply)  # "Ça", "Él", "Über" too
 
 
 def _max_words(promise: Promise, reply: str, name: str) -> bool:
     return len(reply.split()) <= int(promise.value)
 
 
-_CHECKS = {"herself": _herself, "own_name": _own_name, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
-           "own_words": _own_words, "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows,
-           "question": _question}
-SAID_AGAIN = ("herself", "own_name", "own_words", "forgotten", "mood", "shows", "question")  # broken: she is asked again
+_CHECKS = {"herself": _herself, "one_voice": _one_voice, "own_name": _own_name, "own_words": _own_words,
+           "new_line": _new_line, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
+           "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows, "question": _question}
+SAID_AGAIN = ("herself", "one_voice", "own_name", "own_words", "new_line", "forgotten", "mood", "shows",
+              "question")  # broken: she is asked again
 WHOLE = ("forgotten", "mood", "shows", "question")  # judged on the whole reply, not only its opening
-
-
-@lru_cache(maxsize=1)
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def sentiment(text: str) -> float:
-    """VADER's compound score of the text, -1 (bleak) to 1 (glad)."""
-    return _vader().polarity_scores(text)["compound"]
+JUDGED = ("mood",)  # judged by the model itself (judge.py), not by a pattern here: kept_by says True
 
 
 def broken(promises: list[Promise], reply: str, name: str) -> list[Promise]:
-    """The promises this reply breaks."""
+    """The promises this reply breaks (those in JUDGED are left to the model's judgement)."""
     return [p for p in promises if not p.kept_by(reply, name)]
-
-
-@lru_cache(maxsize=1)
-def _detector():
-    from lingua import LanguageDetectorBuilder
-
-    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-
-
-NOT_HER_LANGUAGE = 0.02
-"""Below this confidence that a reply is in her language, it is not. The detector's single best guess is not
-the test: on a short English opening ("Good, Theo. It was a long one,") it guesses Vietnamese (0.76, English
-0.09), and her English words were being "repaired" into English. Measured on six-word openings: in her
-language 0.022-0.998, in another 0-0.0085."""
-
-
-def language_confidence(text: str, code: str) -> float:
-    """How sure the detector is that text is in the language with this ISO 639-1 code (0 to 1)."""
-    from lingua import IsoCode639_1, Language
-
-    try:
-        language = Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
-    except (AttributeError, ValueError):
-        return 1.0  # a language the detector does not know: it cannot say she broke it
-    return _detector().compute_language_confidence(text, language)
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, or None when the detector cannot tell."""
-    found = _detector().detect_language_of(text)
-    return found.iso_code_639_1.name.lower() if found else None
