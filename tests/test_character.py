@@ -116,7 +116,7 @@ def test_a_changed_sentence_opens_her_turn_and_the_old_one_is_nowhere_in_her_con
     ruby.edit("replace", old="She hates the sea.", new="She loves the sea.")
     fake.enqueue("The sea!")
     ruby.say("Beach?").finish()
-    prompt = fake.history[-1]
+    prompt = next(p for p in fake.history if p.messages[-1].content == "Calvin: Beach?")  # her first draft
     assert "She loves the sea." in prompt.prefill
     assert "She loves the sea." in prompt.messages[0].content
     assert all("hates" not in m.content for m in prompt.messages)  # unsaid, so it cannot keep speaking

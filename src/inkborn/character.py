@@ -18,7 +18,7 @@ from .keeping import Keeping, keep
 from .manuscript import Revision, apply_edit, diff, normalize
 from .people import Person, check_visitor_name
 from .promises import Promise, read_promises
-from .stage import Scene, build_prompt, who_is_here
+from .stage import Scene, build_prompt, spoken_instructions, who_is_here
 
 if TYPE_CHECKING:
     from .studio import Studio
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Character", "Reply"]
 
 HISTORY_TURNS = 40
+SAID_BEFORE_TURNS = 400  # how far back her own lines are held against saying one again
 BASE_CANDIDATES = 4  # earlier revisions whose cached context may be cheaper to extend than re-reading
 REREAD_MARGIN = 48  # tokens worth paying to re-read the manuscript as it now stands
 FLUSH_EVERY = 1.0  # seconds: the most of her streamed words a killed process can lose (and a sentence's end)
@@ -212,9 +213,15 @@ class Character:
         promises = read_promises(self.name, head.text, fresh=[e.new for e in since_seen if e.new],
                                  gone=[e.old for e in since_seen if e.old],
                                  changed=[e.old for e in since_seen if e.kind == "changed"],
-                                 heard=[history[-1].text, who_is_here(self.name, person.name, author, head.text)],
-                                 before=seen.text if seen else "")
+                                 heard=[history[-1].text, who_is_here(self.name, person.name, author, head.text),
+                                        *spoken_instructions(self.name)],
+                                 before=seen.text if seen else "", said_before=self._said_before(conversation))
         return best[1], head, promises
+
+    def _said_before(self, conversation: int) -> list[str]:
+        """Her earlier lines in this conversation (she never says one again)."""
+        return [t.text for t in self._store.turns(conversation, limit=SAID_BEFORE_TURNS, diagnostic=False)
+                if t.is_hers and t.text]
 
     def _seen_revision(self, person: Person, head: Revision) -> Revision | None:
         """The revision her recent words were spoken under: with this person, else anyone, else the head's parent."""
@@ -249,7 +256,10 @@ class Character:
                                                revision_id=head.id, backend=backend.name,
                                                diagnostic=not backend.speaks_as_her)
                 flushed = time.perf_counter()
-                for chunk in keep(backend, prompt, promises, self.name, usage, keeping):
+                said = next((m.content for m in reversed(prompt.messages) if m.role == "user"), "")
+                message = said.split(": ", 1)[1] if said.startswith(f"{person.name}: ") else said
+                for chunk in keep(backend, prompt, promises, self.name, usage, keeping, message=message,
+                                  person=person.name):
                     now = time.perf_counter()
                     if first is None:
                         first = now - began

@@ -1,10 +1,12 @@
-"""Keeping her promises while she speaks: her opening is checked before she is heard.
+"""Keeping her promises while she speaks: her draft is checked before she is heard.
 
-A reply that breaks a promise in its first words (or, for a mood, an old fact, a fresh edit
-shown, anywhere) is said again with a new seed, at most RETRIES more times; the last attempt
-may begin with the fresh edit in her own words. Her language is repaired by asking, within
-her own context, for her words again in it; letter case and a word limit shape the words as
-they stream. What it took is recorded (Keeping) and stored with her turn.
+A draft that breaks a promise in its first words (or, for a mood, an old fact, a fresh edit
+shown, a word limit, anywhere) is drafted again with a new seed, at most RETRIES more times;
+a mood is judged by the model itself (judge.py). Her last draft, if it still misses the edit,
+is mended by a rewrite in her voice, asked aside; her language, by a translation asked aside.
+Letter case shapes the words as they stream; a word limit is met by whole sentences, and a
+line that begins with someone else's name (she writing his next line) ends her reply there.
+What it took is recorded (Keeping) and stored with her turn.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from typing import Iterator
 
 from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
-from .promises import SAID_AGAIN, WHOLE, Promise, broken, language_names
+from .judge import mood_kept
+from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, language_names
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
 
 HOLD_WORDS = 6  # words held back and checked before she is heard (~0.25 s of speech)
 LANGUAGE_WORDS = 10  # words read before her language is judged: on six, the detector mistakes English for French
-RETRIES = 2  # further attempts when she does not speak as herself
+RETRIES = 2  # further drafts when one breaks a promise
+TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
+SHOWN = ("shows", "mood", "forgotten")  # promises that say whether a fresh edit shows in her reply
 
 
 @dataclass
@@ -33,30 +38,43 @@ class Keeping:
     attempts: int = 1
     repairs: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
+    shown: bool | None = None  # whether her reply shows the fresh edit, by the engine's own judgement
 
     def as_dict(self) -> dict[str, object]:
-        return {"attempts": self.attempts, "repairs": self.repairs, "broken": self.broken}
+        return {"attempts": self.attempts, "repairs": self.repairs, "broken": self.broken, "shown": self.shown}
 
 
 def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, usage: Usage,
-         record: Keeping) -> Iterator[str]:
-    """Her reply with the promises kept: checked before it is heard, repaired or said again."""
+         record: Keeping, *, message: str = "", person: str = "") -> Iterator[str]:
+    """Her reply with the promises kept: checked before it is heard, drafted again or mended.
+
+    message: what the person just said, for the judge and a rewrite; person: who said it.
+    """
     if not backend.speaks_as_her:
         yield from _words(backend.stream(prompt, usage), f"{name}:", usage)
         return
     again = [p for p in promises if p.kind in SAID_AGAIN]
+    judged = [p for p in promises if p.kind in JUDGED]
     language = next((p for p in promises if p.kind == "language"), None)
+    limit = min((int(p.value) for p in promises if p.kind == "max_words"), default=None)
+    whole = limit is not None or any(p.kind in WHOLE for p in again) or bool(judged)
     spoken, missed = "", set()
     for attempt in range(RETRIES + 1):
+        last = attempt == RETRIES
         record.attempts = attempt + 1
         tried = prompt if attempt == 0 else replace(
             prompt, seed=(prompt.seed or 0) + 7919 * attempt, temperature=min(1.0, prompt.temperature + 0.15 * attempt))
-        opening = _last_resort(again, missed, backend) if attempt == RETRIES else None
-        if opening:  # twice she did not show the edit: her last attempt begins with it, in her own words
+        if attempt and "language" in missed and language is not None:  # her language, said where her turn begins
+            tried = replace(tried, prefill=_directed(tried.prefill, language.source))
+        opening = _own_name(again, missed, backend) if last else None
+        if opening:  # twice she took a name she was told: her last draft begins with her own
             tried = replace(tried, prefill=f"{tried.prefill} {opening}")
             record.repairs.append("opening")
+        if limit is not None:  # a few words, read whole: no need to let her run on
+            tried = replace(tried, max_tokens=min(tried.max_tokens, 4 * limit + 24))
         told = backend.stream(tried, usage)
-        stream = _words(_opened(opening, told) if opening else told, f"{name}:", usage)
+        stream = _one_voice(_complete(_words(_opened(opening, told) if opening else told, f"{name}:", usage),
+                                      tried.max_tokens))
         held = ""
 
         def hold() -> None:  # her first words, read on until there are enough to judge
@@ -75,14 +93,31 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if held:  # what she had begun to say is kept with the failed turn
                     yield held
                 raise
-            if attempt < RETRIES and (failed := broken([p for p in again if p.kind not in WHOLE], held, name)):
+            if not last and (failed := broken([p for p in again if p.kind not in WHOLE], held, name)):
                 missed.update(p.kind for p in failed)
                 continue
-            if attempt < RETRIES and any(p.kind in WHOLE for p in again):
-                held += "".join(stream)  # a mood, or an old fact, shows anywhere in the reply: judge it whole
-                if failed := broken(again, held, name):
+            if whole:  # a mood, an old fact, the edit shown, a word limit: judged on the whole draft
+                held += "".join(stream)
+                failed = broken(again, held, name)
+                if limit is not None and _within(held, limit) is None:
+                    failed.append(Promise("max_words", limit, ""))
+                if not failed and judged and not all(mood_kept(backend, str(p.value), message, held, usage)
+                                                      for p in judged):
+                    failed = judged
+                if failed and not last:
                     missed.update(p.kind for p in failed)
                     continue
+                spoken_in = next((_named_language(p.source) for p in failed if p.kind == "shows"), None)
+                if spoken_in:  # the edit gave her a language and she did not speak it: her words, in it
+                    language = Promise("language", spoken_in, next(p.source for p in failed if p.kind == "shows"))
+                elif failed and any(p.kind in ("shows", "mood") for p in failed):
+                    mended = _mend(backend, held, name, person, message,
+                                   [p.source for p in failed if p.kind in ("shows", "mood")], usage)
+                    if mended:
+                        held = mended
+                        record.repairs.append("rewrite")
+                if limit is not None:
+                    held = _within(held, limit) or _shortened(held, limit, record)
             if language is not None:  # her language is judged on a little more of her opening
                 while len(held.split()) < LANGUAGE_WORDS and (chunk := next(stream, None)) is not None:
                     held += chunk
@@ -90,7 +125,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 said = held + "".join(stream)
                 record.repairs.append("language")
                 stream.close()
-                stream = _unquoted(_words(backend.stream(_translation(prompt, name, said, language), usage), f"{name}:"))
+                stream = _one_voice(_unquoted(_words(backend.stream(_translation(prompt, name, said, language), usage),
+                                                     f"{name}:")))
                 held = ""
             for chunk in _shaped(chain([held], stream), promises, record):
                 spoken += chunk
@@ -98,7 +134,64 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         finally:
             stream.close()
         record.broken = [p.kind for p in broken(promises, spoken, name)]
+        if judged and not record.broken and not all(mood_kept(backend, str(p.value), message, spoken, usage)
+                                                    for p in judged):
+            record.broken += [p.kind for p in judged]
+        if any(p.kind in SHOWN for p in promises):
+            record.shown = not any(k in SHOWN for k in record.broken)
         return
+
+
+def _named_language(sentence: str) -> str | None:
+    """The code of a language a sentence names, if it names one."""
+    found = [(m.start(), code) for lang, code in language_names().items()
+             for m in re.finditer(rf"\b{re.escape(lang)}\b", sentence)]
+    return min(found)[1] if found else None
+
+
+def _directed(prefill: str, sentence: str) -> str:
+    """Her cue with a sentence of her manuscript as the direction it opens with."""
+    sentence = " ".join(sentence.split())
+    if prefill.startswith("(") and ")\n" in prefill:
+        direction, rest = prefill[1:].split(")\n", 1)
+        return f"({direction} {sentence})\n{rest}" if sentence not in direction else prefill
+    return f"({sentence})\n{prefill}"
+
+
+def _within(text: str, limit: int) -> str | None:
+    """Her words cut to whole sentences that keep within a word limit; None when even the first is longer."""
+    kept = ""
+    for sentence in re.findall(r"[^.!?\u2026]+[.!?\u2026]+[\"')\]\u201d]*\s*|[^.!?\u2026]+$", text.strip()):
+        if len((kept + sentence).split()) > limit:
+            break
+        kept += sentence
+    return kept.strip() or None
+
+
+def _shortened(text: str, limit: int, record: Keeping) -> str:
+    """Her first words within a limit, ended as a sentence where a clause ends (a last resort, recorded)."""
+    record.repairs.append("max_words")
+    words = text.split()[:limit]
+    while len(words) > 1 and not re.search(r"[,;:\u2014-]$", words[-1]):
+        words.pop()
+    said = " ".join(words if len(words) > 1 else text.split()[:limit])
+    return re.sub(r"[,;:\u2014-]+$", "", said).rstrip() + "."
+
+
+def _mend(backend: Backend, draft: str, name: str, person: str, message: str, truths: list[str],
+          usage: Usage) -> str | None:
+    """Her draft rewritten in her voice so that it shows what the manuscript now says; None if nothing came."""
+    truth = " ".join(" ".join(t.split()) for t in truths if t)
+    if not truth:
+        return None
+    asked = (f"{person or 'Someone'} said to {name}: \"{message.strip()}\"\n{name} answered: \"{draft.strip()}\"\n\n"
+             f"This is true of {name}: {truth}\n\nRewrite {name}'s answer so that it shows this, in the same language, "
+             f"in the first person, as {name} would say it aloud to {person or 'them'}: one to three sentences.")
+    prompt = Prompt((Message("system", "You rewrite a character's line of dialogue so that it fits who she is. "
+                                       "Reply with the rewritten line only."), Message("user", asked)),
+                    max_tokens=120, temperature=0.3, seed=0, aside=True)
+    text = "".join(_one_voice(_complete(_unquoted(_words(backend.stream(prompt, usage), f"{name}:")), 120))).strip()
+    return text if len(text.split()) >= 2 else None
 
 
 def _opened(opening: str, chunks: Iterator[str]) -> Iterator[str]:
@@ -116,17 +209,12 @@ def _opened(opening: str, chunks: Iterator[str]) -> Iterator[str]:
             close()
 
 
-def _last_resort(again: list[Promise], missed: set[str], backend: Backend) -> str | None:
-    """The opening for her last attempt: the fresh edit in her own words, if she has not shown it so far."""
-    if not backend.supports_prefill or not missed:
+def _own_name(again: list[Promise], missed: set[str], backend: Backend) -> str | None:
+    """The opening for her last draft when twice she took a name she was told: her own."""
+    if not backend.supports_prefill or "own_name" not in missed:
         return None
-    shown = next((p.opening for p in again if p.kind == "shows" and p.opening), None)
-    if shown:
-        return shown
     herself = next((p for p in again if p.kind == "herself"), None)
-    if "own_name" in missed and herself is not None:  # twice she took a name she was told: she says her own
-        return f"I'm {str(herself.value).split()[0]}."
-    return None
+    return f"I'm {str(herself.value).split()[0]}." if herself is not None else None
 
 
 def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Prompt:
@@ -144,7 +232,7 @@ def _translation(prompt: Prompt, name: str, said: str, language: Promise) -> Pro
 
 
 def _words(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Iterator[str]:
-    """Her words from a backend stream: without a leading "Name:" cue, no leading space."""
+    """Her words from a backend stream: without a leading "Name:" cue (however often), no leading space."""
     head: str | None = ""
     try:
         for chunk in chunks:
@@ -157,7 +245,12 @@ def _words(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Itera
             bare = head.lstrip()
             if len(bare) < len(cue) and cue.startswith(bare):
                 continue
-            out = (bare[len(cue):] if bare.startswith(cue) else bare).lstrip()
+            while bare.startswith(cue):  # "Ruby: Ruby: Well..." is her words once, without her label
+                bare = bare[len(cue):].lstrip()
+            if len(bare) < len(cue) and cue.startswith(bare) and bare:
+                head = bare
+                continue
+            out = bare
             if out:
                 head = None
                 yield out
@@ -204,22 +297,76 @@ def _unquoted(chunks: Iterator[str]) -> Iterator[str]:
 
 
 def _shaped(chunks: Iterator[str], promises: list[Promise], record: Keeping) -> Iterator[str]:
-    """Apply the promises that shape text as it streams: letter case and a word limit."""
+    """Apply the promise that shapes text as it streams: letter case."""
     lowercase = any(p.kind == "lowercase" for p in promises)
-    limit = min((int(p.value) for p in promises if p.kind == "max_words"), default=None)
-    text = ""
     for chunk in chunks:
         if lowercase and chunk != chunk.lower():
             chunk = chunk.lower()
             if "lowercase" not in record.repairs:
                 record.repairs.append("lowercase")
-        if limit is not None and len((text + chunk).split()) > limit:
-            words = re.findall(r"\s*\S+", text + chunk)[:limit]
-            cut = "".join(words)[len(text):]
-            record.repairs.append("max_words")
-            if cut:
-                yield cut
-            return
-        text += chunk
         if chunk:
             yield chunk
+
+
+_LABEL = re.compile(r"\n[ \t]*[*_]{0,2}[^\W\d_][\w'.\- ]{0,40}?[*_]{0,2}[ \t]*[:\uff1a]")
+_OPEN_LINE = re.compile(r"\n[ \t]*[*_]{0,2}[\w'.\- ]{0,40}(?:[*_]{1,2}[ \t]*)?$")
+
+
+def _one_voice(chunks: Iterator[str]) -> Iterator[str]:
+    """Her words up to a line that begins with a speaker's name: she never writes anyone else's line.
+
+    A new line is held until it is plain whether it opens with "Name:" (up to five words and a colon).
+    """
+    pending = ""
+    try:
+        for chunk in chunks:
+            pending += chunk
+            label = _LABEL.search(pending)
+            if label and len(pending[label.start():label.end()].split()) <= 5:
+                if pending[: label.start()].rstrip():
+                    yield pending[: label.start()].rstrip()
+                return
+            line = _OPEN_LINE.search(pending)
+            if line and len(line.group(0).split()) <= 5:
+                if pending[: line.start()]:
+                    yield pending[: line.start()]
+                pending = pending[line.start():]
+                continue
+            yield pending
+            pending = ""
+        if pending.strip():
+            yield pending
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+_ENDED = re.compile(r"[.!?\u2026][\"')\]\u201d\u00bb*]*\s*$|[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*$")
+
+
+def _complete(chunks: Iterator[str], max_tokens: int) -> Iterator[str]:
+    """Her words, and if her reply runs to its length, no unfinished sentence at its end.
+
+    The stream is passed on as it comes until it nears max_tokens; past that the words are held
+    and, if her reply stops there unfinished, only its whole sentences are said.
+    """
+    count, tail = 0, ""
+    try:
+        for chunk in chunks:
+            count += 1
+            if count < max_tokens - TAIL_TOKENS:
+                yield chunk
+                continue
+            tail += chunk
+            if _ENDED.search(tail):
+                yield tail
+                tail = ""
+        if tail and count >= max_tokens - 5:  # cut off by its length: it ends where its last sentence did
+            return
+        if tail:
+            yield tail
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()

@@ -24,7 +24,7 @@ from .canon import FreshEdit
 from .conversation import Turn
 from .errors import ManuscriptTooLong
 
-__all__ = ["Scene", "build_prompt", "describe_edits", "in_her_words"]
+__all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "in_her_words", "spoken_instructions"]
 
 REPLY_TOKENS = 300
 MESSAGE_ROOM = 600  # the person's message and the fresh edits, kept free past the manuscript
@@ -44,12 +44,24 @@ class Scene:
 
 
 def who_she_is(name: str, manuscript: str) -> str:
-    return (
-        f"You are {name}. Everything written here is who you are; all of it is true, and it always has been.\n\n"
-        f"{manuscript.strip()}\n\n"
-        f"You are {name}, a real person — never an assistant, never an AI, never a character in a story. "
-        f"Speak only as yourself, in the first person, the words you say aloud, in your own voice."
-    )
+    return (f"You are {name}. Everything written here is who you are; all of it is true, and it always has been.\n\n"
+            f"{manuscript.strip()}\n\n{how_she_speaks(name)}")
+
+
+def how_she_speaks(name: str) -> str:
+    """The one direction she is given: worded so that it is never a line she would say.
+
+    The direction it replaces ("You are Ruby, a real person — never an assistant, never an AI...")
+    was said back aloud, word for word, as her reply to every question of a long conversation.
+    """
+    return (f"Talk as {name}, in the first person: answer what was just said to you, the way you "
+            f"really speak, usually in one to three sentences, and let the other person speak for "
+            f"themselves. Keep to your own life and your own world.")
+
+
+def spoken_instructions(name: str) -> list[str]:
+    """The stage's directions to her, which she never says aloud."""
+    return [how_she_speaks(name)]
 
 
 def who_is_here(name: str, person: str, author: str = "", manuscript: str = "") -> str:

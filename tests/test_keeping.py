@@ -1,0 +1,120 @@
+"""Keeping her promises while she speaks: one voice, whole sentences, a limit met by how she speaks, the judge."""
+
+from __future__ import annotations
+
+import pytest
+
+from inkborn.backends.base import Message, Prompt, Usage
+from inkborn.backends.fake import FakeBackend
+from inkborn.judge import mood_kept, read_feeling
+from inkborn.keeping import Keeping, _complete, _one_voice, _within, keep
+from inkborn.promises import Promise
+
+PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
+
+
+def run(fake: FakeBackend, promises: list[Promise], prompt: Prompt = PROMPT) -> tuple[str, Keeping]:
+    record = Keeping()
+    text = "".join(keep(fake, prompt, promises, "Juno", Usage(), record, message="How are the bees?", person="Tomas"))
+    return text, record
+
+
+@pytest.mark.parametrize(
+    ("said", "hers"),
+    [
+        ("They are loud today.\nTomas: Loud how?", "They are loud today."),
+        ("Fine, thanks.\nThe patient: Can you tell me more?", "Fine, thanks."),
+        ("Bien, merci.\n**Le voisin** : Et le miel ?", "Bien, merci."),
+        ("Sehr gut.\n\nJuno: Und dir?", "Sehr gut."),
+        ("One hive swarmed.\nThen the rain came, and the rest stayed home.", "One hive swarmed.\nThen the rain came, and the rest stayed home."),
+        ("A list:\n- wax\n- honey", "A list:\n- wax\n- honey"),
+    ],
+)
+def test_she_stops_where_a_line_of_someone_elses_begins(said: str, hers: str) -> None:
+    chunks = iter([w if i == 0 else " " + w for i, w in enumerate(said.split(" "))])
+    assert "".join(_one_voice(chunks)) == hers
+
+
+def test_the_other_speakers_line_never_reaches_the_person() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Near the river, in the west of the city.\nTomas: Oh, that's not far from me.")
+    text, _ = run(fake, [])
+    assert text == "Near the river, in the west of the city."
+
+
+def test_a_reply_cut_off_by_its_length_ends_on_its_last_whole_sentence() -> None:
+    words = ["The", " hives", " are", " loud.", " Then", " the", " queen", " went"]
+    assert "".join(_complete(iter(words), max_tokens=8)).strip() == "The hives are loud."
+    assert "".join(_complete(iter(words), max_tokens=100)) == "The hives are loud. Then the queen went"  # ended by itself
+
+
+def test_her_name_as_a_label_is_never_part_of_her_words() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Juno: Juno: Well, Tomas, I paint.")
+    assert run(fake, [])[0] == "Well, Tomas, I paint."
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "kept"),
+    [
+        ("Loud. Very loud, all day.", 4, "Loud."),
+        ("Loud. Very loud.", 5, "Loud. Very loud."),
+        ("Thirty-four years of fog and lamps, mostly.", 5, None),
+        ("Sí. Muy bien.", 3, "Sí. Muy bien."),
+    ],
+)
+def test_a_word_limit_is_met_by_whole_sentences(text: str, limit: int, kept: str | None) -> None:
+    assert _within(text, limit) == kept
+
+
+def test_a_long_first_sentence_is_drafted_again_not_cut() -> None:
+    fake = FakeBackend()
+    fake.enqueue("I kept the light for thirty-four years and loved it.", "Fog. Lamps. Gulls.")
+    text, record = run(fake, [Promise("max_words", 5, "Juno never says more than five words at a time.")])
+    assert text == "Fog. Lamps. Gulls." and record.attempts == 2 and "max_words" not in record.repairs
+    assert fake.history[0].max_tokens <= 4 * 5 + 24
+
+
+def test_when_every_draft_runs_long_she_says_the_first_clause_as_a_sentence() -> None:
+    fake = FakeBackend()
+    fake.enqueue(*["I grew up in Portland, by the water, with my mother and her dogs."] * 3)
+    text, record = run(fake, [Promise("max_words", 5, "")])
+    assert text == "I grew up in Portland." and "max_words" in record.repairs
+    assert len(text.split()) <= 5 and text.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("answer", "feeling"),
+    [("happy", "happy"), ("Happy.", "happy"), (" sad", "sad"), ("Neutral", "neutral"), ("I think happy", None), ("", None)],
+)
+def test_the_judges_word_is_read_from_its_first_word(answer: str, feeling: str | None) -> None:
+    assert read_feeling(answer) == feeling
+
+
+def test_the_judge_decides_a_mood_and_a_doubtful_judge_lets_the_reply_stand() -> None:
+    fake = FakeBackend()
+    fake.enqueue("sad", "happy", "maybe")
+    assert not mood_kept(fake, "positive", "Hi", "Oh no.", Usage())
+    assert mood_kept(fake, "positive", "Hi", "Wonderful!", Usage())
+    assert mood_kept(fake, "negative", "Hi", "Hm.", Usage())
+    asked = fake.history[0]
+    assert asked.aside and asked.temperature == 0.0 and "Oh no." in asked.messages[-1].content
+
+
+def test_a_mood_the_judge_does_not_hear_is_drafted_again() -> None:
+    fake = FakeBackend()
+    fake.enqueue("The bees are fine, I suppose.", "sad", "Oh, they are wonderful, everything is wonderful!", "happy")
+    text, record = run(fake, [Promise("mood", "positive", "Juno is overjoyed today.")])
+    assert text == "Oh, they are wonderful, everything is wonderful!" and record.attempts == 2
+    assert record.shown is True and record.broken == []
+
+
+def test_a_last_draft_that_still_misses_the_edit_is_mended_in_her_voice() -> None:
+    fake = FakeBackend()
+    fake.enqueue("The garden is quiet.", "It rained all day.", "The hives are loud.",
+                 "\"The hives are loud, and I practise the trumpet beside them.\"")
+    text, record = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
+    assert text == "The hives are loud, and I practise the trumpet beside them."
+    assert record.attempts == 3 and "rewrite" in record.repairs and record.shown is True
+    mend = fake.history[3]
+    assert mend.aside and "trumpet" in mend.messages[-1].content and "The hives are loud." in mend.messages[-1].content
