@@ -311,8 +311,10 @@ def doctor(studio: Studio) -> None:
 # talking ------------------------------------------------------------------
 
 
-def _stream(character: Character, reply: Reply) -> None:
-    click.secho(f"{character.name}: ", bold=True, nl=False)
+def _stream(character: Character, reply: Reply, labelled: bool = True) -> None:
+    """Her reply as it streams, after her name when labelled (a conversation, or a terminal)."""
+    if labelled:
+        click.secho(f"{character.name}: ", bold=True, nl=False)
     for chunk in reply:
         click.echo(chunk, nl=False)
         sys.stdout.flush()
@@ -335,10 +337,10 @@ def talk(studio: Studio, slug: str, message: str | None, as_: str | None, seed: 
     character = studio.character(slug)
     studio.backend.load()
     if retry:
-        _stream(character, character.retry(as_=as_, seed=seed))
+        _stream(character, character.retry(as_=as_, seed=seed), labelled=sys.stdout.isatty())
         return
-    if message is not None:
-        _stream(character, character.say(message, as_=as_, seed=seed))
+    if message is not None:  # one message: into a pipe or a file, her words alone
+        _stream(character, character.say(message, as_=as_, seed=seed), labelled=sys.stdout.isatty())
         return
     person = character.person(as_)
     click.echo(f"Talking with {character.name} as {person.name}. /retry answers again, /quit leaves.", err=True)
