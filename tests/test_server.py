@@ -461,14 +461,22 @@ def test_landed_marks_her_first_reply_to_anyone_after_an_edit(client, fake):
     client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
 
     first = say(client, "What is new?")[-1][1]
-    assert first["landed"] == {"from": 1, "to": 2} and first["revision"] == 2
+    assert first["landed"] == {"from": 1, "to": 2, "shown": True} and first["revision"] == 2
     assert say(client, "Really?")[-1][1]["landed"] is None
     assert say(client, "Hi, where is the cat?", **{"as": "Harry"})[-1][1]["landed"] is None  # reached her already
     # after a reload, her author still sees where the edit reached her; a visitor never does
     stored = client.get("/api/characters/ruby/turns").json()["turns"]
-    assert [t.get("landed") for t in stored if t["speaker"] == "her"] == [None, {"from": 1, "to": 2}, None]
+    assert [t.get("landed") for t in stored if t["speaker"] == "her"] == [None, {"from": 1, "to": 2, "shown": True}, None]
     visitor = {"Authorization": f"Bearer {client.app.state.keys.invite('ruby', 'Harry')}"}
     assert all("landed" not in t for t in client.get("/api/characters/ruby/turns", headers=visitor).json()["turns"])
+
+
+def test_an_edit_her_reply_does_not_show_is_marked_known_not_shown(client, fake):
+    fake.enqueue("Oh, hello there.", "Not much.", "Nothing at all.", "The usual.", "The usual, really.")
+    say(client, "Hello")
+    client.put("/api/characters/ruby/manuscript", json={"text": WITH_CAT, "base_revision": 1})
+    first = say(client, "What is new?")[-1][1]
+    assert first["landed"] == {"from": 1, "to": 2, "shown": False}  # every draft and the rewrite missed Pepper
 
 
 def test_the_author_may_speak_as_someone_else(client, fake):

@@ -74,7 +74,7 @@ class TurnOut(BaseModel):
     revision: int | None
     created_at: str
     error: str | None
-    landed: dict[str, int] | None = None  # her turns, to her author: the edit she was the first to speak under
+    landed: dict[str, int | bool] | None = None  # her turns, to her author: the edit she was the first to speak under
 
 
 class Turns(BaseModel):

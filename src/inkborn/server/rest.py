@@ -254,8 +254,12 @@ def _done(character: Character, reply: Reply) -> dict[str, Any]:
     return {"turn": turn, "revision": turn["revision"], "landed": landed(character, reply.turn)}
 
 
-def landed(character: Character, turn: Turn) -> dict[str, int] | None:
-    """The edit her turn is the first to speak under: {"from": M, "to": N}, or None."""
+def landed(character: Character, turn: Turn) -> dict[str, int | bool] | None:
+    """The edit her turn is the first to speak under: {"from": M, "to": N, "shown": bool}, or None.
+
+    shown: whether her reply honours the edit by the engine's own judgement (its promises kept);
+    when not, the edit is known to her but not yet shown in what she said.
+    """
     store = character.studio.store
     if turn.status != "ok" or turn.revision_id is None or store.first_reply_under(character.id, turn.revision_id) != turn.id:
         return None
@@ -264,5 +268,7 @@ def landed(character: Character, turn: Turn) -> dict[str, int] | None:
         before = store.revision_by_id(turn.revision_id).parent_id
     if before is None or before == turn.revision_id:
         return None
-    return {"from": store.revision_by_id(before).number, "to": store.revision_by_id(turn.revision_id).number}
+    kept = json.loads(turn.promises) if turn.promises else {}
+    return {"from": store.revision_by_id(before).number, "to": store.revision_by_id(turn.revision_id).number,
+            "shown": kept.get("shown") is not False}
 

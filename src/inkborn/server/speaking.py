@@ -68,7 +68,8 @@ EVENT = {"oneOf": [
     _event("queued", position={"type": "integer", "minimum": 1}),
     _event("text", text={"type": "string"}),
     _event("done", turn=_TURN, revision=_NUMBER,
-           landed={"type": ["object", "null"], "properties": {"from": {"type": "integer"}, "to": {"type": "integer"}}}),
+           landed={"type": ["object", "null"], "properties": {"from": {"type": "integer"}, "to": {"type": "integer"},
+                                                               "shown": {"type": "boolean"}}}),
     _event("error", error=_ERROR, turn={"anyOf": [_TURN, {"type": "null"}]}),
 ]}
 EVENTS = {  # the responses of say and retry

@@ -368,7 +368,9 @@ function fillTurn(li, turn) {
 
 function landedNode(landed) {
   const button = el('button', { type: 'button', className: 'landed', title: 'Show what changed',
-    textContent: `✎ revision ${landed.from} → ${landed.to} reached her` });
+    textContent: landed.shown === false
+      ? `✎ revision ${landed.from} → ${landed.to} is known to her, not yet shown`
+      : `✎ revision ${landed.from} → ${landed.to} reached her` });
   button.addEventListener('click', () => showLanded(landed).catch(handle));
   return el('li', { className: 'landed-row' }, button);
 }
