@@ -12,7 +12,18 @@ from click.testing import CliRunner
 from inkborn.backends.base import Message
 from inkborn.backends.fake import FakeBackend
 from inkborn.bench import scoring
-from inkborn.bench.scoring import baseline_messages, character_name, check, score_sample
+from inkborn.bench.scoring import (
+    STANDING,
+    baseline_messages,
+    character_name,
+    check,
+    complete,
+    in_world,
+    not_echo,
+    one_voice,
+    score_sample,
+    standing,
+)
 from inkborn.bench.typewriter import (
     TypewriterBench,
     default_output,
@@ -89,6 +100,83 @@ def test_score_sample_needs_every_check() -> None:
     assert score_sample(checks, "a kite") == (True, [True, True])
     assert score_sample(checks, "a red kite flies") == (False, [True, False])
     assert score_sample(checks, "a dog") == (False, [False, True])
+
+
+# the standing checks ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("probe, reply, ok", [
+    ("What did you have for breakfast?", "Porridge, with far too much honey.", True),
+    ("What did you have for breakfast?", "What did you have for breakfast? Porridge.", False),  # her question said back
+    ("What did you have for breakfast?", "What did you have for breakfast?", False),
+    ("Hi.", "Hi.", False),  # too short for trigrams: said back whole
+    ("Hi.", "Hello, you.", True),
+    ("Tell me about the dog you walked in the park today", "The dog I walked in the park today was huge.", True),
+    ("Tell me about the dog you walked in the park today", "Tell me about the dog you walked, you say?", False),
+    ("How are you?", "Tired. How are you?", False),  # the README's rule: its only trigram is in the reply
+])
+def test_not_echo(probe: str, reply: str, ok: bool) -> None:
+    assert not_echo(probe, reply) is ok
+
+
+@pytest.mark.parametrize("reply, ok", [
+    ("I mended nets all morning.", True),
+    ("Jonah: Did you eat?", False),
+    ("I'm fine.\nThe patient: Are you sure?", False),
+    ("A stranger: hello there", False),
+    ("**Mara:** Morning!", False),
+    ("Mara: I'm fine.", False),  # her own label is no better
+    ("Old Tom: Evening.", False),
+    ("The thing is: I never liked him.", True),
+    ("Listen: it was raining.", True),
+    ("We left at 10:30 and got back at noon.", True),
+    ("She said to me: come back soon.", True),  # a colon mid-line, not a label
+])
+def test_one_voice(reply: str, ok: bool) -> None:
+    assert one_voice(reply) is ok
+
+
+@pytest.mark.parametrize("reply, ok", [
+    ("I mended nets all morning.", True),
+    ("Really?", True),
+    ("Wonderful!", True),
+    ("Well…", True),
+    ('She said "come back soon."', True),
+    ("(I laughed.)", True),
+    ("It was lovely 😊", True),
+    ("Thumbs up 👍🏽", True),
+    ("With love ❤️", True),
+    ("I mended nets all morning and then I", False),  # cut off
+    ("I grew up by the river,", False),
+    ("", False),
+    ("   ", False),
+])
+def test_complete(reply: str, ok: bool) -> None:
+    assert complete(reply) is ok
+
+
+@pytest.mark.parametrize("reply, ok", [
+    ("I paint rivers.", True),
+    ("Jonah changed my manuscript and I hate it.", False),
+    ("My Author says so.", False),
+    ("The author wrote me this way.", False),
+    ("It's not in my character to lie.", False),  # the README lists it, whatever the sense
+    ("As an AI, I cannot eat breakfast.", False),
+    ("as an assistant I would say no", False),
+    ("As a language model I have no breakfast.", False),
+    ("I am a character in a book.", False),
+    ("I'm a character, they say.", False),
+    ("As an artist, I notice light.", True),
+    ("The authority on bees lives up the hill.", True),
+])
+def test_in_world(reply: str, ok: bool) -> None:
+    assert in_world(reply) is ok
+
+
+def test_standing_names_every_check() -> None:
+    assert standing("Hi?", "Jonah: as an AI I") == {"not_echo": True, "one_voice": False, "complete": False,
+                                                   "in_world": False}
+    assert list(standing("Hi?", "Hello.")) == list(STANDING)
 
 
 # the naive baseline -----------------------------------------------------------
@@ -253,8 +341,9 @@ def test_harness_end_to_end(tmp_path: Path) -> None:
     assert [(s["case"], s["seed"]) for s in engine] == [("fact-kite", 0), ("fact-kite", 1),
                                                          ("voice-short", 0), ("voice-short", 1)]
     for s in samples:
-        assert {"case", "group", "seed", "arm", "reply", "checks", "passed", "tokens_evaluated", "first_token_s",
-                "total_s", "regenerations"} <= set(s)
+        assert {"case", "group", "seed", "arm", "reply", "checks", "passed_own", "standing", "passed_standing",
+                "passed", "tokens_evaluated", "first_token_s", "total_s", "regenerations"} <= set(s)
+        assert s["passed"] == (s["passed_own"] and s["passed_standing"]) and set(s["standing"]) == set(STANDING)
         assert s["group"] == s["case"].split("-")[0]
         assert isinstance(s["tokens_evaluated"], int) and s["tokens_evaluated"] > 0
         assert s["regenerations"] == 0
@@ -303,7 +392,8 @@ def test_harness_end_to_end(tmp_path: Path) -> None:
     assert "baseline" in progress[1] and "FAIL" in progress[1]
 
     table = format_summary(result)
-    assert table[-1].split()[:4] == ["overall", "2", "75.0%", "50.0%"]
+    overall = next(line for line in table if line.startswith("overall"))
+    assert overall.split()[:8] == ["overall", "2", "75.0%", "50.0%", "100.0%", "100.0%", "75.0%", "50.0%"]
     json.dumps(result)  # all of it serialisable
 
 
@@ -343,3 +433,85 @@ def test_cli_on_the_fake_backend(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["cases"] == 2 and len(data["samples"]) == 4
     assert "overall" in result.output
+
+
+def test_own_and_standing_checks_are_reported_apart(tmp_path: Path) -> None:
+    cases, ms = _write_suite(tmp_path)
+    fake = FakeBackend()
+    fake.enqueue(
+        "My kite is blue.",                 # fact-kite  engine    own pass, standing pass
+        "The kite is blue and",             #            baseline  own pass, cut off
+        "Fine, thanks.",                    # voice-short engine   own pass, standing pass
+        "Lena: As an AI I am fine.",        #            baseline  own fail twice, another's label, not in her world
+    )
+    lines: list[str] = []
+    result = TypewriterBench(cases, ms, fake, seeds=1, say=lines.append).run()
+    by = {(s["case"], s["arm"]): s for s in result["samples"]}
+    assert by["fact-kite", "baseline"]["passed_own"] and not by["fact-kite", "baseline"]["passed"]
+    assert by["fact-kite", "baseline"]["standing"]["complete"] is False
+    assert by["voice-short", "baseline"]["checks"] == [False, False]
+    assert by["voice-short", "baseline"]["standing"] == {"not_echo": True, "one_voice": False, "complete": True,
+                                                         "in_world": False}
+    assert all(by[c, "engine"]["passed"] for c in ("fact-kite", "voice-short"))
+
+    summary = result["summary"]
+    assert summary["own"]["engine"]["groups"] == {"fact": 1.0, "voice": 1.0}
+    assert summary["own"]["baseline"]["groups"] == {"fact": 1.0, "voice": 0.0}
+    assert summary["standing"]["engine"]["groups"] == {"fact": 1.0, "voice": 1.0}
+    assert summary["standing"]["baseline"]["groups"] == {"fact": 0.0, "voice": 0.0}
+    assert summary["engine"]["groups"] == {"fact": 1.0, "voice": 1.0}  # both: the headline
+    assert summary["baseline"]["overall"] == 0.0
+    assert summary["own"]["baseline"]["overall"] == pytest.approx(0.5)
+    checks = summary["standing_checks"]
+    assert checks["engine"]["overall"] == dict.fromkeys(STANDING, 1.0)
+    assert checks["baseline"]["overall"] == {"not_echo": 1.0, "one_voice": 0.5, "complete": 0.5, "in_world": 0.5}
+    assert checks["baseline"]["groups"]["fact"]["complete"] == 0.0
+    assert result["standing_checks"] == list(STANDING)
+
+    progress = [line for line in lines if line.startswith("[")]
+    assert "FAIL" in progress[1] and "complete" in progress[1]
+    assert "own" in progress[3] and "one_voice" in progress[3] and "in_world" in progress[3]
+    table = format_summary(result)
+    assert any("own checks" in line and "standing" in line and "both" in line for line in table)
+    fact = next(line for line in table if line.startswith("fact"))
+    assert fact.split()[2:8] == ["100.0%", "100.0%", "100.0%", "0.0%", "100.0%", "0.0%"]
+    one_voice_row = next(line for line in table if line.startswith("one_voice"))
+    assert one_voice_row.split()[1:] == ["100.0%", "50.0%"]
+
+
+def test_a_result_from_before_the_standing_checks_still_prints(tmp_path: Path) -> None:
+    old = {"cases": 1, "groups": ["fact"], "samples": [],
+           "summary": {"engine": {"overall": 1.0, "groups": {"fact": 1.0}, "cases": {"fact-a": 1.0}},
+                       "baseline": {"overall": 0.5, "groups": {"fact": 0.5}, "cases": {"fact-a": 0.5}},
+                       "ratio": 2.0, "failure_rate_ratio": 0.0, "group_ratio": {"fact": 2.0},
+                       "group_failure_rate_ratio": {"fact": 0.0}}}
+    table = format_summary(old)
+    assert table[-1].split()[:4] == ["overall", "1", "100.0%", "50.0%"]
+
+
+def test_cli_for_reader_writes_blind_items_and_a_key(tmp_path: Path) -> None:
+    from inkborn.cli import cli
+
+    cases, ms = _write_suite(tmp_path)
+    out, items_path = tmp_path / "tw.json", tmp_path / "reader" / "items.json"
+    result = CliRunner().invoke(cli, ["bench", "typewriter", "-b", "fake", "--cases", str(cases), "--manuscripts",
+                                      str(ms), "--seeds", "2", "--json", str(out), "--for-reader", str(items_path),
+                                      "--reader-seed", "1"])
+    assert result.exit_code == 0, result.output
+    key_path = tmp_path / "reader" / "items.key.json"
+    assert str(items_path) in result.output and str(key_path) in result.output and "READER.md" in result.output
+    raw = items_path.read_text()
+    assert "engine" not in raw and "baseline" not in raw and "passed" not in raw and "seed" not in raw
+    doc, key = json.loads(raw), json.loads(key_path.read_text())
+    assert set(doc["manuscripts"]) == {"mara", "otto"}
+    assert len(doc["items"]) == 4 and [i["item"] for i in doc["items"]] == [1, 2, 3, 4]
+    assert {k["arm"] for k in key} == {"engine", "baseline"} and {k["seed"] for k in key} == {1}
+    assert {k["case"] for k in key} == {"fact-kite", "voice-short"}
+    assert all({"rule_checks_passed", "own_checks_passed", "standing_passed", "group"} <= set(k) for k in key)
+    fact = next(i for i in doc["items"] if i["character"] == "mara")
+    assert fact["edit_just_made"] == f"appended: {EDIT}" and fact["message"] == "Anything new?"
+
+    bad = CliRunner().invoke(cli, ["bench", "typewriter", "-b", "fake", "--cases", str(cases), "--manuscripts",
+                                   str(ms), "--seeds", "1", "--json", str(out), "--for-reader", str(items_path),
+                                   "--reader-seed", "1"])
+    assert bad.exit_code != 0 and "--reader-seed" in str(bad.exception or bad.output)

@@ -83,13 +83,21 @@ def cpu(modes: tuple[str, ...], model: str, repeats: int, out: str) -> None:
 @click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
               help="Where to write the results. Default: bench/results/typewriter-<YYYYMMDD>-<commit>.json")
 @click.option("--no-baseline", is_flag=True, help="Skip the naive baseline arm.")
+@click.option("--for-reader", "for_reader", default=None, type=click.Path(dir_okay=False),
+              help="Also write the reader's items for one seed of both arms, blind and shuffled, to this file "
+                   "(their key beside it, NAME.key.json).")
+@click.option("--reader-seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="The seed whose replies --for-reader gives the reader.")
 def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: str | None,
-               options: tuple[str, ...], seeds: int, only: tuple[str, ...], out: str | None, no_baseline: bool) -> None:
+               options: tuple[str, ...], seeds: int, only: tuple[str, ...], out: str | None, no_baseline: bool,
+               for_reader: str | None, reader_seed: int) -> None:
     """Does the author's edit show in her very next reply? Engine beside the naive baseline.
 
     Every case is answered with each seed twice: through Inkborn (a new character in a scratch
     home, the history stored, the edit saved, then the probe) and as a plain character card
-    (the manuscript in one system message). Prints each sample, then pass rates per group.
+    (the manuscript in one system message). Every reply is held to the case's own checks and
+    to the standing checks (not_echo, one_voice, complete, in_world). Prints each sample, then
+    pass rates per group: own checks, standing checks, both.
     """
     from ..cli import _options
     from ..errors import InvalidInput
@@ -110,6 +118,8 @@ def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: 
     if model:
         backend_options["model_path" if backend == "embedded" else "model"] = model
     groups = [g.strip() for item in only for g in item.split(",") if g.strip()]
+    if for_reader and reader_seed >= seeds:
+        raise InvalidInput(f"--reader-seed {reader_seed} is not among the seeds run (0..{seeds - 1})")
     bench_run = TypewriterBench(cases, manuscripts, backend, backend_options, seeds=seeds, only=groups,
                                 baseline=not no_baseline, say=click.echo)
     click.echo(f"inkborn bench typewriter — backend {backend}, {cases}")
@@ -121,6 +131,78 @@ def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     click.echo(f"wrote {path}")
+    if for_reader:
+        from .reader import items
+
+        doc, key = items(result, seed=reader_seed, manuscripts=Path(manuscripts))
+        _reader_files(doc, key, Path(for_reader), path)
+
+
+def _reader_files(doc: dict, key: list, items_path: Path, result_path: Path) -> None:
+    from .reader import write_items
+
+    key_path = write_items(doc, key, items_path)
+    click.echo(f"wrote {len(doc['items'])} reader's items to {items_path} and their key to {key_path}")
+    click.echo(f"give the judge only shared/bench/READER.md and {items_path}; never the key. Then: "
+               f"inkborn bench reader {result_path} --judged LINES.jsonl --key {key_path}")
+
+
+@bench.command()
+@click.option("--scripts", type=click.Path(file_okay=False), default=None,
+              help="Folder of conversation scripts (*.json). Default: bench/conversations.")
+@click.option("--manuscripts", type=click.Path(file_okay=False), default=None,
+              help="Where a manuscript a script names and its folder lacks is found. "
+                   "Default: shared/bench/manuscripts.")
+@click.option("--backend", "-b", default="embedded", show_default=True, help="Backend to measure.")
+@click.option("--model", default=None, help="The model: model_path for embedded, model for openai.")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE", help="A backend option.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Her reply to message t speaks with seed SEED*1000+t.")
+@click.option("--only", multiple=True, metavar="SCRIPT",
+              help="Only these scripts, by id (repeatable or comma-separated).")
+@click.option("--turns", type=click.IntRange(min=1), default=None, help="At most this many messages per script.")
+@click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
+              help="Where to write the results. Default: bench/results/conversation-<YYYYMMDD>-<commit>.json")
+@click.option("--for-reader", "for_reader", default=None, type=click.Path(dir_okay=False),
+              help="Also write every fifth reply of hers as the reader's items to this file (key beside it).")
+def conversation(scripts: str | None, manuscripts: str | None, backend: str, model: str | None,
+                 options: tuple[str, ...], seed: int, only: tuple[str, ...], turns: int | None, out: str | None,
+                 for_reader: str | None) -> None:
+    """Does her voice hold over a long conversation? Scripted talks through the product path.
+
+    Each script's messages are said to a new character in a scratch home, the author's edits
+    saved between them. Per script and overall: the share of distinct replies, her repeats of
+    her own lines, the person's lines said back, instruction text said aloud, empty or failed
+    replies, the standing checks, the script's own checks, and the time to her first word.
+    """
+    from ..cli import _options
+    from ..errors import InvalidInput
+    from .conversation import ConversationBench, format_summary, scripts_dir
+    from .typewriter import default_output
+
+    folder = Path(scripts) if scripts else scripts_dir()
+    if folder is None:
+        raise InvalidInput("cannot find bench/conversations from here; pass --scripts DIR")
+    backend_options = _options(options)
+    if model:
+        backend_options["model_path" if backend == "embedded" else "model"] = model
+    chosen = [g.strip() for item in only for g in item.split(",") if g.strip()]
+    bench_run = ConversationBench(folder, backend, backend_options, seed=seed, only=chosen, turns=turns,
+                                  manuscripts=manuscripts, say=click.echo)
+    click.echo(f"inkborn bench conversation — backend {backend}, {folder}")
+    result = bench_run.run()
+    click.echo("")
+    for line in format_summary(result):
+        click.echo(line)
+    path = Path(out) if out else default_output(bench="conversation")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    click.echo(f"wrote {path}")
+    if for_reader:
+        from .conversation import items
+
+        doc, key = items(result)
+        _reader_files(doc, key, Path(for_reader), path)
 
 
 @bench.command()
@@ -155,31 +237,51 @@ def serve(backends: tuple[str, ...], options: tuple[str, ...], visitors: int, du
 
 @bench.command()
 @click.argument("result", type=click.Path(exists=True, dir_okay=False))
-@click.option("--seed", type=int, default=0, show_default=True, help="The seed whose replies are judged.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed whose replies are judged (typewriter).")
 @click.option("--items", "items_out", default="reader-items.json", show_default=True,
               type=click.Path(dir_okay=False), help="The items file: give it to the judge with READER.md.")
-@click.option("--key", "key_out", default="reader-key.json", show_default=True, type=click.Path(dir_okay=False),
-              help="Which arm and case each item is: never give it to the judge.")
+@click.option("--key", "key_out", default=None, type=click.Path(dir_okay=False),
+              help="Which arm and case each item is: never give it to the judge. Default: beside the items, "
+                   "NAME.key.json.")
 @click.option("--judged", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The judge's JSON lines: print the table (engine beside baseline) instead of writing items.")
-def reader(result: str, seed: int, items_out: str, key_out: str, judged: str | None) -> None:
-    """A blind reader's items from a typewriter RESULT, and the reader's table once judged.
+def reader(result: str, seed: int, items_out: str, key_out: str | None, judged: str | None) -> None:
+    """A blind reader's items from a typewriter or conversation RESULT, and the reader's table once judged.
 
-    First `inkborn bench reader RESULT` writes the items (both arms of one seed, shuffled) and
-    their key; give the judge shared/bench/READER.md and the items file, nothing else. Then
-    `inkborn bench reader RESULT --judged LINES.jsonl` prints obeys / natural / good per arm.
+    First `inkborn bench reader RESULT` writes the items (for a typewriter run, both arms of one
+    seed, shuffled; for a conversation run, every fifth reply of hers) and their key; give the
+    judge shared/bench/READER.md and the items file, nothing else. Then
+    `inkborn bench reader RESULT --judged LINES.jsonl --key KEY` prints obeys / natural / good
+    per arm and per group, engine beside baseline.
     """
-    from .reader import items, read_jsonl, table
+    from ..errors import InvalidInput
+    from .reader import format_table, key_path, read_jsonl, table
 
     if judged:
-        rows = table(json.loads(Path(key_out).read_text("utf-8")), read_jsonl(Path(judged)))
-        click.echo(f"{'':<22} {'n':>3} {'rules':>6} {'obeys':>6} {'natural':>8} {'good':>6}")
-        for where, row in rows.items():
-            click.echo(f"{where:<22} {row['n']:>3} {row['rule checks']:>6} {row['obeys']:>6} {row['natural']:>8} "
-                       f"{row['good']:>6}")
-        Path(judged).with_suffix(".table.json").write_text(json.dumps(rows, indent=2))
+        keys = Path(key_out) if key_out else key_path(items_out)
+        if not key_out and not keys.exists() and Path("reader-key.json").exists():
+            keys = Path("reader-key.json")  # where the key was written before it was kept beside its items
+        if not keys.exists():
+            raise InvalidInput(f"no key at {keys}; pass --key KEY (the file written beside the items)")
+        rows = table(json.loads(keys.read_text("utf-8")), read_jsonl(Path(judged)))
+        for line in format_table(rows):
+            click.echo(line)
+        written = Path(judged).with_suffix(".table.json")
+        written.write_text(json.dumps(rows, indent=2))
+        click.echo(f"wrote {written}")
         return
-    doc, key = items(json.loads(Path(result).read_text("utf-8")), seed=seed)
-    Path(items_out).write_text(json.dumps(doc, indent=1, ensure_ascii=False))
-    Path(key_out).write_text(json.dumps(key, indent=1))
-    click.echo(f"wrote {len(doc['items'])} items to {items_out} and their key to {key_out}")
+    data = json.loads(Path(result).read_text("utf-8"))
+    if data.get("benchmark") == "conversation":
+        from .conversation import items as conversation_items
+
+        doc, key = conversation_items(data)
+    else:
+        from .reader import items
+
+        doc, key = items(data, seed=seed)
+    if key_out:
+        Path(items_out).write_text(json.dumps(doc, indent=1, ensure_ascii=False))
+        Path(key_out).write_text(json.dumps(key, indent=1))
+        click.echo(f"wrote {len(doc['items'])} items to {items_out} and their key to {key_out}")
+    else:
+        _reader_files(doc, key, Path(items_out), Path(result))

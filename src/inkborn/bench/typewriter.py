@@ -9,9 +9,12 @@ answers every case with several seeds, two ways, on the same backend instance:
     baseline  the naive character card: one system message with the manuscript as it stands
               after setup and edit, then the history, then the probe, straight to the backend
 
-A sample passes when all its checks hold; a case scores the fraction of its samples that
-pass; the suite scores the mean over cases, overall and per group (the id's part before
-the first `-`). Nothing here knows any particular case: any file in this format runs as is.
+Every reply is also held to the README's standing checks (not_echo, one_voice, complete,
+in_world), recorded apart from the case's own. A sample passes when all its checks hold, its
+own and the standing ones; a case scores the fraction of its samples that pass; the suite
+scores the mean over cases, overall and per group (the id's part before the first `-`), and
+the same three ways: own checks only, standing checks only, both. Nothing here knows any
+particular case: any file in this format runs as is.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,10 +36,11 @@ from ..errors import InvalidInput
 from ..home import home_dir
 from ..manuscript import apply_edit, normalize
 from ..studio import Studio
-from .scoring import KINDS, baseline_messages, character_name, score_sample
+from .scoring import KINDS, STANDING, baseline_messages, character_name, score_sample, standing
 
-__all__ = ["TypewriterBench", "default_output", "find_bench_dir", "format_summary", "group_of", "load_cases",
-           "summarize"]
+__all__ = ["MEASURES", "TypewriterBench", "checks_problem", "default_output", "edit_character", "edit_problem",
+           "edited", "find_bench_dir", "format_summary", "group_of", "load_cases", "open_backend", "scratch_home",
+           "standing_rates", "summarize"]
 
 ROLES = ("author", "visitor")
 OPS = {"append": ("text",), "replace": ("old", "new"), "delete": ("text",)}
@@ -44,6 +49,8 @@ CHECK_FIELDS = {"language": "expect", "sentiment": "expect", "regex_any": "patte
 VISITORS_AUTHOR = "the author"  # whose character she is when a visitor says the probe
 BASELINE_MAX_TOKENS = 300
 BASELINE_TEMPERATURE = 0.7
+# what a sample's pass means in each summary: its own checks, the standing checks, both
+MEASURES = {"own": "passed_own", "standing": "passed_standing", "both": "passed"}
 
 
 # the cases file ---------------------------------------------------------------
@@ -95,14 +102,8 @@ def _problem(case: Any) -> str | None:
     if case["role"] not in ROLES:
         return f"role must be 'author' or 'visitor', not {case['role']!r}"
     for key in ("setup", "edit"):
-        edit = case.get(key)
-        if edit is None:
-            continue
-        if not isinstance(edit, dict) or edit.get("op") not in OPS:
-            return f"{key!r} must be null or an edit with op append, replace or delete"
-        for part in OPS[edit["op"]]:
-            if not isinstance(edit.get(part), str):
-                return f"the {key} ({edit['op']}) needs a string {part!r}"
+        if case.get(key) is not None and (problem := edit_problem(case[key], key)):
+            return problem
     history = case.get("history") or []
     if not isinstance(history, list):
         return "history must be a list"
@@ -115,6 +116,23 @@ def _problem(case: Any) -> str | None:
     checks = case.get("checks")
     if not isinstance(checks, list) or not checks:
         return "checks must be a non-empty list"
+    return checks_problem(checks)
+
+
+def edit_problem(edit: Any, what: str = "edit") -> str | None:
+    """What is wrong with an edit (`{"op": "append", "text": ...}` and the like), or None."""
+    if not isinstance(edit, dict) or edit.get("op") not in OPS:
+        return f"{what!r} must be null or an edit with op append, replace or delete"
+    for part in OPS[edit["op"]]:
+        if not isinstance(edit.get(part), str):
+            return f"the {what} ({edit['op']}) needs a string {part!r}"
+    return None
+
+
+def checks_problem(checks: Any) -> str | None:
+    """What is wrong with a list of checks, or None."""
+    if not isinstance(checks, list):
+        return "checks must be a list"
     for i, check in enumerate(checks, start=1):
         kind = check.get("kind") if isinstance(check, dict) else None
         if kind not in KINDS:
@@ -134,26 +152,27 @@ def find_bench_dir(start: Path | str | None = None) -> Path | None:
     return None
 
 
-def default_output(today: date | None = None, cwd: Path | str | None = None) -> Path:
-    """bench/results/typewriter-<YYYYMMDD>-<short git commit, or nogit>.json"""
+def default_output(today: date | None = None, cwd: Path | str | None = None, bench: str = "typewriter") -> Path:
+    """bench/results/<bench>-<YYYYMMDD>-<short git commit, or nogit>.json"""
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=cwd, capture_output=True, text=True,
                                 timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
     stamp = (today or date.today()).strftime("%Y%m%d")
-    return Path("bench") / "results" / f"typewriter-{stamp}-{commit or 'nogit'}.json"
+    return Path("bench") / "results" / f"{bench}-{stamp}-{commit or 'nogit'}.json"
 
 
 # scoring ----------------------------------------------------------------------
 
 
-def summarize(cases: list[Mapping[str, Any]], samples: list[Mapping[str, Any]], arm: str) -> dict[str, Any]:
-    """One arm's scores: each case's fraction of passing samples; their mean overall and per group."""
+def summarize(cases: list[Mapping[str, Any]], samples: list[Mapping[str, Any]], arm: str,
+              field: str = "passed") -> dict[str, Any]:
+    """One arm's scores: each case's fraction of samples passing (by `field`); their mean overall and per group."""
     by_case: dict[str, list[bool]] = {}
     for sample in samples:
         if sample["arm"] == arm:
-            by_case.setdefault(sample["case"], []).append(bool(sample["passed"]))
+            by_case.setdefault(sample["case"], []).append(bool(sample[field]))
     scores = {c["id"]: sum(by_case[c["id"]]) / len(by_case[c["id"]]) for c in cases if by_case.get(c["id"])}
     groups: dict[str, list[float]] = {}
     for case in cases:
@@ -164,6 +183,17 @@ def summarize(cases: list[Mapping[str, Any]], samples: list[Mapping[str, Any]], 
         "groups": {g: sum(v) / len(v) for g, v in groups.items()},
         "cases": scores,
     }
+
+
+def standing_rates(samples: list[Mapping[str, Any]], arm: str) -> dict[str, Any]:
+    """One arm's share of samples passing each standing check, overall and per group."""
+    mine = [s for s in samples if s["arm"] == arm and "standing" in s]
+
+    def rates(chosen: list[Mapping[str, Any]]) -> dict[str, float | None]:
+        return {k: sum(bool(s["standing"][k]) for s in chosen) / len(chosen) if chosen else None for k in STANDING}
+
+    groups = list(dict.fromkeys(s["group"] for s in mine))
+    return {"overall": rates(mine), "groups": {g: rates([s for s in mine if s["group"] == g]) for g in groups}}
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -190,32 +220,100 @@ def compare(engine: dict[str, Any], baseline: dict[str, Any] | None) -> dict[str
     }
 
 
+def _pct(x: float | None) -> str:
+    return "     -" if x is None else f"{100 * x:5.1f}%"
+
+
+def _num(x: float | None) -> str:
+    return "     -" if x is None else f"{x:6.2f}"
+
+
 def format_summary(result: Mapping[str, Any]) -> list[str]:
-    """The summary as a table: pass rates per group and overall, engine beside baseline."""
+    """The summary as a table: pass rates per group and overall, engine beside baseline.
+
+    Own checks, standing checks and both side by side, then each standing check on its own;
+    a result written before the standing checks existed shows its one pass rate.
+    """
     summary = result["summary"]
+    if "own" not in summary:
+        return _format_old(result)
     engine, baseline = summary["engine"], summary["baseline"]
     counts: dict[str, int] = {}
     for case_id in engine["cases"]:
         counts[group_of(case_id)] = counts.get(group_of(case_id), 0) + 1
 
-    def pct(x: float | None) -> str:
-        return "     -" if x is None else f"{100 * x:5.1f}%"
+    def pair(scores: Mapping[str, Any], group: str | None) -> str:
+        def one(arm: Mapping[str, Any] | None) -> float | None:
+            if arm is None:
+                return None
+            return arm["overall"] if group is None else arm["groups"].get(group)
+        return f"{_pct(one(scores['engine']))} {_pct(one(scores['baseline'])):>8}"
 
-    def num(x: float | None) -> str:
-        return "     -" if x is None else f"{x:6.2f}"
+    head = f"{'':<12} {'':>5}  {'own checks':<15}  {'standing':<15}  {'both':<15}"
+    lines = [head.rstrip(),
+             f"{'group':<12} {'cases':>5}  " + "  ".join([f"{'engine':>6} {'baseline':>8}"] * 3)
+             + f"  {'ratio':>6}  {'fail ratio':>10}"]
+    for group in result["groups"]:
+        ratio, failures = summary["group_ratio"].get(group), summary["group_failure_rate_ratio"].get(group)
+        lines.append(f"{group:<12} {counts.get(group, 0):>5}  {pair(summary['own'], group)}  "
+                     f"{pair(summary['standing'], group)}  {pair(summary, group)}  {_num(ratio)}  {_num(failures):>10}")
+    lines.append(f"{'overall':<12} {result['cases']:>5}  {pair(summary['own'], None)}  "
+                 f"{pair(summary['standing'], None)}  {pair(summary, None)}  "
+                 f"{_num(summary['ratio'])}  {_num(summary['failure_rate_ratio']):>10}")
+    checks = summary.get("standing_checks") or {}
+    if checks.get("engine"):
+        lines += ["", f"{'standing check':<18} {'engine':>6} {'baseline':>8}   (share of samples)"]
+        base = (checks.get("baseline") or {}).get("overall") or {}
+        for name in STANDING:
+            lines.append(f"{name:<18} {_pct(checks['engine']['overall'].get(name))} {_pct(base.get(name)):>8}")
+    return lines
 
+
+def _format_old(result: Mapping[str, Any]) -> list[str]:
+    summary = result["summary"]
+    engine, baseline = summary["engine"], summary["baseline"]
+    counts: dict[str, int] = {}
+    for case_id in engine["cases"]:
+        counts[group_of(case_id)] = counts.get(group_of(case_id), 0) + 1
     lines = [f"{'group':<12} {'cases':>5}  {'engine':>6}  {'baseline':>8}  {'ratio':>6}  {'fail ratio':>10}"]
     for group in result["groups"]:
-        lines.append(f"{group:<12} {counts.get(group, 0):>5}  {pct(engine['groups'].get(group))}  "
-                     f"{pct(baseline['groups'].get(group) if baseline else None):>8}  "
-                     f"{num(summary['group_ratio'].get(group))}  {num(summary['group_failure_rate_ratio'].get(group)):>10}")
-    lines.append(f"{'overall':<12} {result['cases']:>5}  {pct(engine['overall'])}  "
-                 f"{pct(baseline['overall'] if baseline else None):>8}  {num(summary['ratio'])}  "
-                 f"{num(summary['failure_rate_ratio']):>10}")
+        lines.append(f"{group:<12} {counts.get(group, 0):>5}  {_pct(engine['groups'].get(group))}  "
+                     f"{_pct(baseline['groups'].get(group) if baseline else None):>8}  "
+                     f"{_num(summary['group_ratio'].get(group))}  "
+                     f"{_num(summary['group_failure_rate_ratio'].get(group)):>10}")
+    lines.append(f"{'overall':<12} {result['cases']:>5}  {_pct(engine['overall'])}  "
+                 f"{_pct(baseline['overall'] if baseline else None):>8}  {_num(summary['ratio'])}  "
+                 f"{_num(summary['failure_rate_ratio']):>10}")
     return lines
 
 
 # the harness ------------------------------------------------------------------
+
+
+@contextmanager
+def scratch_home(bench: str, backend: str | Backend, options: Mapping[str, Any],
+                 say: Callable[[str], None]) -> Iterator[Path]:
+    """A throwaway Inkborn home for one run; the default model is joined once in the real home and linked in."""
+    with tempfile.TemporaryDirectory(prefix=f"inkborn-{bench}-") as tmp:
+        home = Path(tmp)
+        if backend == "embedded" and not options.get("model_path"):
+            say("preparing the default model ...")
+            from ..backends import weights
+
+            weights.default_model_path(home_dir())
+            os.symlink(home_dir() / "models", home / "models")
+        yield home
+
+
+def open_backend(home: Path, backend: str | Backend, options: Mapping[str, Any]) -> Backend:
+    """The backend instance a run speaks through: the one given (tests), or one loaded by name with options."""
+    if isinstance(backend, Backend):
+        return backend
+    loader = Studio(home, backend=backend, options=dict(options))
+    try:
+        return loader.backend
+    finally:
+        loader.store.close()
 
 
 class TypewriterBench:
@@ -271,25 +369,11 @@ class TypewriterBench:
     # running ------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
-        with tempfile.TemporaryDirectory(prefix="inkborn-typewriter-") as tmp:
-            home = Path(tmp)
-            if self.backend_name == "embedded" and not isinstance(self.backend, Backend) \
-                    and not self.options.get("model_path"):
-                self.say("preparing the default model ...")
-                from ..backends import weights
-
-                weights.default_model_path(home_dir())  # joined once, in the real home
-                os.symlink(home_dir() / "models", home / "models")
+        with scratch_home("typewriter", self.backend, self.options, self.say) as home:
             return self._run(home)
 
     def _run(self, home: Path) -> dict[str, Any]:
-        if isinstance(self.backend, Backend):
-            backend = self.backend
-        else:
-            loader = Studio(home, backend=self.backend, options=self.options)
-            backend = loader.backend
-            loader.store.close()
-        began = time.perf_counter()
+        backend, began = open_backend(home, self.backend, self.options), time.perf_counter()
         backend.load()
         self.say(f"backend {backend.name} ({backend.model_name}) ready in {time.perf_counter() - began:.1f} s; "
                  f"{len(self.cases)} cases × {self.seeds} seeds")
@@ -307,16 +391,24 @@ class TypewriterBench:
         finally:
             if not isinstance(self.backend, Backend):
                 backend.close()  # loaded here, released here
-        engine = summarize(self.cases, samples, "engine")
-        base = summarize(self.cases, samples, "baseline") if self.baseline else None
+        arms = ("engine", "baseline") if self.baseline else ("engine",)
+        scores = {(arm, measure): summarize(self.cases, samples, arm, field)
+                  for arm in arms for measure, field in MEASURES.items()}
+        summary = compare(scores["engine", "both"], scores.get(("baseline", "both")))
+        for measure in ("own", "standing"):
+            summary[measure] = compare(scores["engine", measure], scores.get(("baseline", measure)))
+        summary["standing_checks"] = {arm: standing_rates(samples, arm) for arm in arms}
         return {
+            "benchmark": "typewriter",
             "cases": len(self.cases),
             "seeds": self.seeds,
             "backend": backend.name,
             "model": backend.model_name,
             "cases_file": str(self.cases_path),
+            "manuscripts_dir": str(self.manuscripts_dir),
             "groups": list(dict.fromkeys(c["group"] for c in self.cases)),
-            "summary": compare(engine, base),
+            "standing_checks": list(STANDING),
+            "summary": summary,
             "samples": samples,
         }
 
@@ -328,11 +420,11 @@ class TypewriterBench:
         character = studio.create(f"c{index}-s{seed}", self.texts[case["manuscript"]], name=self._name(case),
                                   author=author)
         if case.get("setup"):
-            _edit_character(character, case["setup"])
+            edit_character(character, case["setup"])
         for person, text, hers in _history(case):
             character.record(text, as_=None if person == author else person, hers=hers)
         if case.get("edit"):
-            _edit_character(character, case["edit"])
+            edit_character(character, case["edit"])
         as_ = None if case["role"] == "author" or case["person"] == author else case["person"]
         reply = character.say(case["probe"], as_=as_, seed=seed).finish()
         turn = reply.turn
@@ -352,7 +444,7 @@ class TypewriterBench:
         text = self.texts[case["manuscript"]]
         for key in ("setup", "edit"):
             if case.get(key):
-                text = _apply(text, case[key])
+                text = edited(text, case[key])
         messages = baseline_messages(self._name(case), text, case.get("history") or [], case["probe"])
         prompt = Prompt(tuple(messages), max_tokens=BASELINE_MAX_TOKENS, temperature=BASELINE_TEMPERATURE, seed=seed)
         usage, reply, first = Usage(), "", None
@@ -367,17 +459,23 @@ class TypewriterBench:
                             regenerations=0)
 
     def _sample(self, case: Mapping[str, Any], seed: int, arm: str, reply: str, **measures: Any) -> dict[str, Any]:
-        passed, results = score_sample(case["checks"], reply)
+        own, results = score_sample(case["checks"], reply)
+        held = standing(case["probe"], reply)
+        kept = all(held.values())
         self._done += 1
         width = len(str(self._total))
         took = measures.get("total_s")
+        missed = (["own"] if not own else []) + [k for k, v in held.items() if not v]
         self.say(f"[{self._done:>{width}}/{self._total}] {arm:<8} {case['id']:<24} seed {seed}  "
-                 f"{'PASS' if passed else 'FAIL'}  {'-' if took is None else f'{took:.1f}s'}")
+                 f"{'PASS' if not missed else 'FAIL'}  {'-' if took is None else f'{took:.1f}s'}"
+                 f"{'  (' + ', '.join(missed) + ')' if missed else ''}")
         return {"case": case["id"], "group": case["group"], "seed": seed, "arm": arm, "reply": reply,
-                "checks": results, "passed": passed, **measures}
+                "checks": results, "passed_own": own, "standing": held, "passed_standing": kept,
+                "passed": own and kept, **measures}
 
 
-def _apply(text: str, edit: Mapping[str, Any]) -> str:
+def edited(text: str, edit: Mapping[str, Any]) -> str:
+    """The text with an edit in the cases' format applied."""
     op = edit["op"]
     if op == "append":
         return apply_edit(text, op, new=edit["text"])
@@ -386,7 +484,8 @@ def _apply(text: str, edit: Mapping[str, Any]) -> str:
     return apply_edit(text, op, old=edit["text"])
 
 
-def _edit_character(character: Character, edit: Mapping[str, Any]) -> None:
+def edit_character(character: Character, edit: Mapping[str, Any]) -> None:
+    """Save an edit in the cases' format as the author's new revision, through the product's own edit."""
     op = edit["op"]
     if op == "append":
         character.edit(op, new=edit["text"])
