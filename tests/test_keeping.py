@@ -118,3 +118,13 @@ def test_a_last_draft_that_still_misses_the_edit_is_mended_in_her_voice() -> Non
     assert record.attempts == 3 and "rewrite" in record.repairs and record.shown is True
     mend = fake.history[3]
     assert mend.aside and "trumpet" in mend.messages[-1].content and "The hives are loud." in mend.messages[-1].content
+
+
+def test_the_truth_is_given_to_the_rewrite_in_her_words_and_a_rewrite_not_in_her_voice_is_refused() -> None:
+    fake = FakeBackend()
+    fake.enqueue("The garden is quiet.", "It rained all day.", "The hives are loud.",
+                 "I understand the trumpet practice Juno is doing.")
+    promises = [Promise("herself", "Juno", ""), Promise("shows", "trumpet", "Juno is learning to play the trumpet.")]
+    text, record = run(fake, promises)
+    assert text == "The hives are loud." and "rewrite" not in record.repairs and record.shown is False
+    assert "I am learning to play the trumpet." in fake.history[3].messages[-1].content

@@ -69,3 +69,22 @@ def test_her_evaluated_context_survives_a_restart(model_home: Path) -> None:
         again = studio.character("mira").say("Did you sleep well?", seed=2).finish().turn
     assert first is not None and again is not None
     assert again.tokens_evaluated < first.tokens_evaluated / 4
+
+
+ITALIAN = "Mira speaks only Italian."
+FIRST_PERSON_IT = re.compile(r"(?i)\b(io|mi|me|mio|mia|miei|mie|sono|ho|sto|faccio|vado|lavoro|dipingo|amo|"
+                             r"penso|credo|vorrei|posso|devo|ero|avevo|stavo)\b")
+
+
+def test_after_speaks_only_italian_three_seeded_replies_are_italian_first_person_whole_and_her_own(
+        studio: Studio) -> None:
+    messages = ["What are you working on this week?", "Tell me about your morning.", "What do you miss most?"]
+    for seed, message in enumerate(messages):
+        mira = studio.create(f"mira-it-{seed}", MIRA, author="Theo")
+        mira.say("Hello, Mira.", seed=seed).finish()
+        mira.edit("append", new=ITALIAN)
+        reply = mira.say(message, seed=seed).finish().text.strip()
+        assert _language(reply) == "it", reply
+        assert FIRST_PERSON_IT.search(reply), reply
+        assert re.search(r"[.!?…][\"'»”)]*$", reply), f"cut off: {reply!r}"
+        assert message.lower().rstrip("?") not in reply.lower() and reply.lower() != message.lower(), reply

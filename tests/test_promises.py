@@ -597,3 +597,18 @@ def test_the_promise_kinds_and_the_public_names() -> None:
     assert not hasattr(promises_module, "sentiment")
     found = kinds(read_promises("Juno", "Juno keeps bees.\n"))
     assert found["herself"] == "Juno" and found["one_voice"] == "Juno"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["I understand the sadness and grief Elias is experiencing.", "Je crois qu'Elias est triste ce soir.",
+     "Creo que Elias está cansado.", "Ich glaube, Elias ist müde.", "Penso che Elias è stanco.", "Acho que Elias tem medo."],
+)
+def test_her_name_with_a_verb_of_the_third_person_anywhere_is_not_her_speaking(reply: str) -> None:
+    assert not Promise("herself", "Elias", "").kept_by(reply, "Elias")
+
+
+@pytest.mark.parametrize("reply", ["They call me Elias, is that odd?", "Elias is my name, and the light is my work.",
+                                   "Je m'appelle Elias et je suis fatigué."])
+def test_saying_her_own_name_is_still_her_speaking(reply: str) -> None:
+    assert Promise("herself", "Elias", "").kept_by(reply, "Elias")

@@ -21,6 +21,7 @@ from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
 from .judge import mood_kept
 from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, language_names
+from .stage import in_her_words
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
 
@@ -112,7 +113,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                     language = Promise("language", spoken_in, next(p.source for p in failed if p.kind == "shows"))
                 elif failed and any(p.kind in ("shows", "mood") for p in failed):
                     mended = _mend(backend, held, name, person, message,
-                                   [p.source for p in failed if p.kind in ("shows", "mood")], usage)
+                                   [p for p in failed if p.kind in ("shows", "mood")], usage,
+                                   [p for p in again if p.kind not in SHOWN])
                     if mended:
                         held = mended
                         record.repairs.append("rewrite")
@@ -178,20 +180,31 @@ def _shortened(text: str, limit: int, record: Keeping) -> str:
     return re.sub(r"[,;:\u2014-]+$", "", said).rstrip() + "."
 
 
-def _mend(backend: Backend, draft: str, name: str, person: str, message: str, truths: list[str],
-          usage: Usage) -> str | None:
-    """Her draft rewritten in her voice so that it shows what the manuscript now says; None if nothing came."""
-    truth = " ".join(" ".join(t.split()) for t in truths if t)
+def _mend(backend: Backend, draft: str, name: str, person: str, message: str, truths: list[Promise],
+          usage: Usage, held_to: list[Promise]) -> str | None:
+    """Her draft rewritten in her voice so that it shows what the manuscript now says.
+
+    The truth is given in her own words where a change of person can carry it ("I have been
+    grieving..."): given as "Elias has been grieving", the default model's rewrite said "the grief
+    Elias is experiencing". None if nothing came, or if the rewrite breaks a promise of her voice
+    (held_to): then her draft stands.
+    """
+    said = dict.fromkeys(p.opening or in_her_words(name, " ".join(p.source.split())) or " ".join(p.source.split())
+                         for p in truths if p.source)
+    truth = " ".join(said)
     if not truth:
         return None
     asked = (f"{person or 'Someone'} said to {name}: \"{message.strip()}\"\n{name} answered: \"{draft.strip()}\"\n\n"
-             f"This is true of {name}: {truth}\n\nRewrite {name}'s answer so that it shows this, in the same language, "
-             f"in the first person, as {name} would say it aloud to {person or 'them'}: one to three sentences.")
+             f"In {name}'s own words, this is true: \"{truth}\"\n\nRewrite {name}'s answer so that it shows this, "
+             f"in the first person (I, me, my), as {name} would say it aloud to {person or 'them'}: "
+             f"one to three sentences.")
     prompt = Prompt((Message("system", "You rewrite a character's line of dialogue so that it fits who she is. "
                                        "Reply with the rewritten line only."), Message("user", asked)),
                     max_tokens=120, temperature=0.3, seed=0, aside=True)
     text = "".join(_one_voice(_complete(_unquoted(_words(backend.stream(prompt, usage), f"{name}:")), 120))).strip()
-    return text if len(text.split()) >= 2 else None
+    if len(text.split()) < 2 or broken(held_to, text, name):
+        return None
+    return text
 
 
 def _opened(opening: str, chunks: Iterator[str]) -> Iterator[str]:

@@ -136,7 +136,13 @@ def _narrated(reply: str, name: str) -> bool:
         if _NAME_TALK.search(reply[match.start():match.end()] + sentence):
             continue
         return True
-    return False
+    said_of = re.search(rf"(?<!\w)(?:{first}){surname}\s+(?:{_SAID_OF})(?![\w'])", reply)
+    return bool(said_of and not _NAME_TALK.search(reply[max(0, said_of.start() - 30):said_of.end() + 30]))
+
+
+_SAID_OF = (  # "...the grief Elias is feeling": her name with a verb of the third person, anywhere
+    r"is|was|has|had|feels|felt|seems|est|était|se sent|es|está|estaba|era|tiene|ist|war|hat|fühlt|"
+    r"è|ha|sta|si sente|é|está|tem|sente")
 
 
 def speaks_as_herself(reply: str, name: str) -> bool:
