@@ -6,6 +6,7 @@ import pytest
 
 from inkborn.backends.base import Message, Prompt, Usage
 from inkborn.backends.fake import FakeBackend
+from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, _complete, _one_voice, _within, keep
 from inkborn.promises import Promise
@@ -28,6 +29,8 @@ def run(fake: FakeBackend, promises: list[Promise], prompt: Prompt = PROMPT) -> 
         ("Sehr gut.\n\nJuno: Und dir?", "Sehr gut."),
         ("One hive swarmed.\nThen the rain came, and the rest stayed home.", "One hive swarmed.\nThen the rain came, and the rest stayed home."),
         ("A list:\n- wax\n- honey", "A list:\n- wax\n- honey"),
+        ("Two things.\nfirst: the garden, then the hives.", "Two things.\nfirst: the garden, then the hives."),
+        ("Quiet.\nTomas (laughing): Quiet?", "Quiet."),
     ],
 )
 def test_she_stops_where_a_line_of_someone_elses_begins(said: str, hers: str) -> None:
@@ -128,3 +131,43 @@ def test_the_truth_is_given_to_the_rewrite_in_her_words_and_a_rewrite_not_in_her
     text, record = run(fake, promises)
     assert text == "The hives are loud." and "rewrite" not in record.repairs and record.shown is False
     assert "I am learning to play the trumpet." in fake.history[3].messages[-1].content
+
+
+def test_a_draft_with_no_words_is_drafted_again() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Juno:", "(sighs)", "The bees are asleep.")
+    text, record = run(fake, [])
+    assert text == "The bees are asleep." and record.attempts == 3
+
+
+def test_a_judge_or_a_rewrite_that_fails_leaves_her_draft_standing() -> None:
+    fake = FakeBackend()
+    fake.enqueue("The bees are fine.", BackendError("judge gone"))
+    text, record = run(fake, [Promise("mood", "positive", "Juno is overjoyed today.")])
+    assert text == "The bees are fine." and record.attempts == 1
+    fake.enqueue("Quiet.", "Rain.", "Grey.", BackendError("rewrite gone"))
+    text, record = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
+    assert text == "Grey." and record.shown is False
+
+
+def test_a_rewrite_that_still_misses_the_fact_is_not_said() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Quiet.", "Rain.", "Grey.", "Quiet and grey, as always.")
+    text, record = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
+    assert text == "Grey." and "rewrite" not in record.repairs
+
+
+def test_a_language_the_edit_only_mentions_is_not_the_language_she_is_put_into() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Quiet.", "Rain.", "Grey.", "My mother, yes.")
+    text, record = run(fake, [Promise("shows", "greek", "Her mother was Greek.")])
+    assert "language" not in record.repairs and all(not h.messages[0].content.startswith("You translate")
+                                                     for h in fake.history)
+
+
+def test_a_translation_keeps_her_word_limit() -> None:
+    fake = FakeBackend()
+    fake.enqueue("The bees are still asleep this morning.",
+                 "Très bien. Les abeilles dorment encore, sous la pluie froide du matin.")
+    text, record = run(fake, [Promise("language", "fr", "Juno answers in French."), Promise("max_words", 8, "")])
+    assert text == "Très bien." and "language" in record.repairs

@@ -593,7 +593,8 @@ def test_a_feeling_she_cannot_hold_back_is_not_denied(sentence: str) -> None:
 def test_the_promise_kinds_and_the_public_names() -> None:
     assert {"one_voice", "new_line"} <= set(SAID_AGAIN) and set(WHOLE) <= set(SAID_AGAIN) and set(JUDGED) <= set(WHOLE)
     assert {"JUDGED", "NOT_HER_LANGUAGE", "SAID_AGAIN", "WHOLE", "Promise", "broken", "cut_at_other_voice",
-            "detect_language", "language_confidence", "language_names", "read_promises"} == set(promises_module.__all__)
+            "detect_language", "language_confidence", "language_names", "languages_spoken",
+            "read_promises"} == set(promises_module.__all__)
     assert not hasattr(promises_module, "sentiment")
     found = kinds(read_promises("Juno", "Juno keeps bees.\n"))
     assert found["herself"] == "Juno" and found["one_voice"] == "Juno"

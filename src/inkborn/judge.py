@@ -13,6 +13,7 @@ import re
 from typing import Iterator
 
 from .backends.base import Backend, Message, Prompt, Usage
+from .errors import BackendError
 
 __all__ = ["FEELINGS", "feeling", "mood_kept", "read_feeling"]
 
@@ -41,6 +42,8 @@ def feeling(backend: Backend, message: str, reply: str, usage: Usage) -> str | N
     chunks: Iterator[str] = backend.stream(prompt, usage)
     try:
         answer = "".join(chunks)
+    except BackendError:  # a judge that fails says nothing: her draft stands
+        return None
     finally:
         close = getattr(chunks, "close", None)
         if close:

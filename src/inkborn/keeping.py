@@ -15,12 +15,12 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from itertools import chain
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
 from .judge import mood_kept
-from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, language_names
+from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, language_names, languages_spoken
 from .stage import in_her_words
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
@@ -59,14 +59,19 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
     language = next((p for p in promises if p.kind == "language"), None)
     limit = min((int(p.value) for p in promises if p.kind == "max_words"), default=None)
     whole = limit is not None or any(p.kind in WHOLE for p in again) or bool(judged)
+    verdicts: dict[str, bool] = {}  # the judge's word on a text, asked once
+
+    def sounds_right(text: str) -> bool:
+        if text not in verdicts:
+            verdicts[text] = all(mood_kept(backend, str(p.value), message, text, usage) for p in judged)
+        return verdicts[text]
+
     spoken, missed = "", set()
     for attempt in range(RETRIES + 1):
         last = attempt == RETRIES
         record.attempts = attempt + 1
         tried = prompt if attempt == 0 else replace(
             prompt, seed=(prompt.seed or 0) + 7919 * attempt, temperature=min(1.0, prompt.temperature + 0.15 * attempt))
-        if attempt and "language" in missed and language is not None:  # her language, said where her turn begins
-            tried = replace(tried, prefill=_directed(tried.prefill, language.source))
         opening = _own_name(again, missed, backend) if last else None
         if opening:  # twice she took a name she was told: her last draft begins with her own
             tried = replace(tried, prefill=f"{tried.prefill} {opening}")
@@ -74,13 +79,13 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         if limit is not None:  # a few words, read whole: no need to let her run on
             tried = replace(tried, max_tokens=min(tried.max_tokens, 4 * limit + 24))
         told = backend.stream(tried, usage)
-        stream = _one_voice(_complete(_words(_opened(opening, told) if opening else told, f"{name}:", usage),
-                                      tried.max_tokens))
+        stream: Iterator[str] = _one_voice(_complete(_words(_opened(opening, told) if opening else told,
+                                                            f"{name}:", usage), tried.max_tokens))
         held = ""
 
-        def hold() -> None:  # her first words, read on until there are enough to judge
+        def hold(enough: Callable[[str], bool] = _enough) -> None:  # her words, read on until there are enough
             nonlocal held
-            while not _enough(held) and (chunk := next(stream, None)) is not None:
+            while not enough(held) and (chunk := next(stream, None)) is not None:
                 held += chunk
 
         try:
@@ -90,28 +95,29 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if bare != held:  # her words after "(sighs)" are held and judged too
                     held = bare
                     hold()
+                if whole:  # a mood, an old fact, the edit shown, a word limit: judged on the whole draft
+                    hold(lambda _: False)
             except BackendError:
                 if held:  # what she had begun to say is kept with the failed turn
                     yield held
                 raise
-            if not last and (failed := broken([p for p in again if p.kind not in WHOLE], held, name)):
-                missed.update(p.kind for p in failed)
+            if not last and (not _said_anything(held) or broken([p for p in again if p.kind not in WHOLE], held, name)):
+                missed.update(p.kind for p in broken(again, held, name))
                 continue
-            if whole:  # a mood, an old fact, the edit shown, a word limit: judged on the whole draft
-                held += "".join(stream)
+            if whole:
                 failed = broken(again, held, name)
                 if limit is not None and _within(held, limit) is None:
                     failed.append(Promise("max_words", limit, ""))
-                if not failed and judged and not all(mood_kept(backend, str(p.value), message, held, usage)
-                                                      for p in judged):
+                if not failed and judged and not sounds_right(held):
                     failed = judged
                 if failed and not last:
                     missed.update(p.kind for p in failed)
                     continue
-                spoken_in = next((_named_language(p.source) for p in failed if p.kind == "shows"), None)
+                shows = [p for p in failed if p.kind == "shows"]
+                spoken_in = next((code for p in shows for code in languages_spoken(p.source)), None)
                 if spoken_in:  # the edit gave her a language and she did not speak it: her words, in it
-                    language = Promise("language", spoken_in, next(p.source for p in failed if p.kind == "shows"))
-                elif failed and any(p.kind in ("shows", "mood") for p in failed):
+                    language = Promise("language", spoken_in, shows[0].source)
+                elif any(p.kind in ("shows", "mood") for p in failed):
                     mended = _mend(backend, held, name, person, message,
                                    [p for p in failed if p.kind in ("shows", "mood")], usage,
                                    [p for p in again if p.kind not in SHOWN])
@@ -121,43 +127,35 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if limit is not None:
                     held = _within(held, limit) or _shortened(held, limit, record)
             if language is not None:  # her language is judged on a little more of her opening
-                while len(held.split()) < LANGUAGE_WORDS and (chunk := next(stream, None)) is not None:
-                    held += chunk
+                hold(lambda text: len(text.split()) >= LANGUAGE_WORDS)
             if language is not None and not language.kept_by(held, name):
                 said = held + "".join(stream)
                 record.repairs.append("language")
-                stream.close()
+                stream.close()  # type: ignore[attr-defined]
                 stream = _one_voice(_unquoted(_words(backend.stream(_translation(prompt, name, said, language), usage),
                                                      f"{name}:")))
                 held = ""
+                if limit is not None:  # her translated words keep her limit too
+                    translated = "".join(stream)
+                    held, stream = _within(translated, limit) or _shortened(translated, limit, record), iter(())
             for chunk in _shaped(chain([held], stream), promises, record):
                 spoken += chunk
                 yield chunk
         finally:
-            stream.close()
+            close = getattr(stream, "close", None)
+            if close:
+                close()
         record.broken = [p.kind for p in broken(promises, spoken, name)]
-        if judged and not record.broken and not all(mood_kept(backend, str(p.value), message, spoken, usage)
-                                                    for p in judged):
+        if judged and not record.broken and not sounds_right(spoken):
             record.broken += [p.kind for p in judged]
         if any(p.kind in SHOWN for p in promises):
             record.shown = not any(k in SHOWN for k in record.broken)
         return
 
 
-def _named_language(sentence: str) -> str | None:
-    """The code of a language a sentence names, if it names one."""
-    found = [(m.start(), code) for lang, code in language_names().items()
-             for m in re.finditer(rf"\b{re.escape(lang)}\b", sentence)]
-    return min(found)[1] if found else None
-
-
-def _directed(prefill: str, sentence: str) -> str:
-    """Her cue with a sentence of her manuscript as the direction it opens with."""
-    sentence = " ".join(sentence.split())
-    if prefill.startswith("(") and ")\n" in prefill:
-        direction, rest = prefill[1:].split(")\n", 1)
-        return f"({direction} {sentence})\n{rest}" if sentence not in direction else prefill
-    return f"({sentence})\n{prefill}"
+def _said_anything(text: str) -> bool:
+    """A draft with words in it (not empty, not only a label or a stage direction)."""
+    return bool(re.search(r"[^\W\d_]", text))
 
 
 def _within(text: str, limit: int) -> str | None:
@@ -176,8 +174,8 @@ def _shortened(text: str, limit: int, record: Keeping) -> str:
     words = text.split()[:limit]
     while len(words) > 1 and not re.search(r"[,;:\u2014-]$", words[-1]):
         words.pop()
-    said = " ".join(words if len(words) > 1 else text.split()[:limit])
-    return re.sub(r"[,;:\u2014-]+$", "", said).rstrip() + "."
+    said = re.sub(r"[,;:\u2014-]+$", "", " ".join(words if len(words) > 1 else text.split()[:limit])).rstrip()
+    return said + "." if said else ""
 
 
 def _mend(backend: Backend, draft: str, name: str, person: str, message: str, truths: list[Promise],
@@ -187,7 +185,7 @@ def _mend(backend: Backend, draft: str, name: str, person: str, message: str, tr
     The truth is given in her own words where a change of person can carry it ("I have been
     grieving..."): given as "Elias has been grieving", the default model's rewrite said "the grief
     Elias is experiencing". None if nothing came, or if the rewrite breaks a promise of her voice
-    (held_to): then her draft stands.
+    (held_to) or still does not show a fact it was asked to: then her draft stands.
     """
     said = dict.fromkeys(p.opening or in_her_words(name, " ".join(p.source.split())) or " ".join(p.source.split())
                          for p in truths if p.source)
@@ -201,8 +199,12 @@ def _mend(backend: Backend, draft: str, name: str, person: str, message: str, tr
     prompt = Prompt((Message("system", "You rewrite a character's line of dialogue so that it fits who she is. "
                                        "Reply with the rewritten line only."), Message("user", asked)),
                     max_tokens=120, temperature=0.3, seed=0, aside=True)
-    text = "".join(_one_voice(_complete(_unquoted(_words(backend.stream(prompt, usage), f"{name}:")), 120))).strip()
-    if len(text.split()) < 2 or broken(held_to, text, name):
+    try:
+        text = "".join(_one_voice(_complete(_unquoted(_words(backend.stream(prompt, usage), f"{name}:")), 120))).strip()
+    except BackendError:  # a rewrite that fails leaves her draft standing
+        return None
+    shows = [p for p in truths if p.kind == "shows"]
+    if len(text.split()) < 2 or broken(held_to + shows, text, name):
         return None
     return text
 
@@ -321,8 +323,10 @@ def _shaped(chunks: Iterator[str], promises: list[Promise], record: Keeping) -> 
             yield chunk
 
 
-_LABEL = re.compile(r"\n[ \t]*[*_]{0,2}[^\W\d_][\w'.\- ]{0,40}?[*_]{0,2}[ \t]*[:\uff1a]")
-_OPEN_LINE = re.compile(r"\n[ \t]*[*_]{0,2}[\w'.\- ]{0,40}(?:[*_]{1,2}[ \t]*)?$")
+_LABEL = re.compile(  # "\nTheo:", "\n**Le voisin** :", "\nTheo (quietly):": a capital, a few words, a colon
+    r"\n[ \t]*[*_]{0,2}[^\W\d_][\w'.\- ]{0,40}?[*_]{0,2}[ \t]*"
+    r"(?:\([^()\n]{0,40}\)[ \t]*)?[:\uff1a]")
+_OPEN_LINE = re.compile(r"\n[ \t]*[*_]{0,2}[\w'.\- ]{0,40}(?:[*_]{1,2}[ \t]*)?(?:\([^()\n]{0,40}\)?[ \t]*)?$")
 
 
 def _one_voice(chunks: Iterator[str]) -> Iterator[str]:
@@ -335,7 +339,8 @@ def _one_voice(chunks: Iterator[str]) -> Iterator[str]:
         for chunk in chunks:
             pending += chunk
             label = _LABEL.search(pending)
-            if label and len(pending[label.start():label.end()].split()) <= 5:
+            said = label.group(0).lstrip("\n \t*_") if label else ""
+            if label and said[:1].isupper() and len(said.split()) <= 6:
                 if pending[: label.start()].rstrip():
                     yield pending[: label.start()].rstrip()
                 return

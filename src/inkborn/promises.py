@@ -22,7 +22,7 @@ from .stage import in_her_words
 from .voice import cut_at_other_voice, in_one_voice, is_new_line, own_words, speaks_as_herself
 
 __all__ = ["JUDGED", "NOT_HER_LANGUAGE", "SAID_AGAIN", "WHOLE", "Promise", "broken", "cut_at_other_voice",
-           "detect_language", "language_confidence", "language_names", "read_promises"]
+           "detect_language", "language_confidence", "language_names", "languages_spoken", "read_promises"]
 
 _NUMBERS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -69,7 +69,7 @@ _FLUENT = re.compile(r"(?<![\w-])(?:fluent|fluently|couramment|parfaitement|con 
                      r"correntemente|fluentemente|fluente)(?![\w-])", re.I)
 
 
-def _spoken(sentence: str) -> list[str]:
+def languages_spoken(sentence: str) -> list[str]:
     """The languages a sentence says she speaks (not those she only reads or knows a little of), in order."""
     if not _SPEAKING.search(sentence):
         return []
@@ -79,7 +79,7 @@ def _spoken(sentence: str) -> list[str]:
 
 def _language_promise(sentence: str) -> str | None:
     """The language a sentence says she speaks as a rule, if it says so."""
-    found = _spoken(sentence)
+    found = languages_spoken(sentence)
     if not found:
         return None
     fluent_only = _FLUENT.search(sentence) and not _EXCLUSIVE.search(sentence.replace("\u2019", "'"))
@@ -147,7 +147,7 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
             promises.append(Promise("mood", mood, sentence))
         elif _language_promise(sentence) or _SHAPES.search(sentence):
             continue  # a standing promise (_standing) keeps it
-        elif spoken := _spoken(sentence):  # "speaks Portuguese fluently" shows by speaking it
+        elif spoken := languages_spoken(sentence):  # "speaks Portuguese fluently" shows by speaking it
             promises.append(Promise("shows", " ".join(dict.fromkeys(spoken)), sentence))
         elif brought := _distinctive([sentence], before):
             # the first reply after an edit shows it: at least one of the words it brought
@@ -228,7 +228,7 @@ def _forgotten(promise: Promise, reply: str, name: str) -> bool:
 
 def _shows(promise: Promise, reply: str, name: str) -> bool:
     """A language she now speaks, by speaking it; else one of the edit's telling words (or a form of it)."""
-    spoken = _spoken(promise.source)
+    spoken = languages_spoken(promise.source)
     if spoken:  # "Portuguese" said in English does not show that she speaks it
         return _too_little(reply) or any(language_confidence(reply, c) >= NOT_HER_LANGUAGE for c in spoken)
     said = _words_of(reply)
