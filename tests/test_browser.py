@@ -137,6 +137,22 @@ def test_the_author_types_an_edit_and_her_next_reply_knows_it(live: Live, fake: 
     assert "1 → 2" in page.locator(".landed").inner_text()
 
 
+def test_an_edit_her_reply_does_not_show_is_marked_known_not_shown(live: Live, fake: FakeBackend, page) -> None:
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#manuscript")
+    fake.enqueue("The light over the water was good today.")
+    say(page, "How was the studio?")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1")
+    page.locator("#manuscript").press("End")
+    page.locator("#manuscript").type("\nShe keeps a cat called Pepper.\n")
+    wait_saved(page, 2)
+    fake.enqueue("Nothing much.", "Nothing at all.", "The usual.", "The usual, really.")  # three drafts, a rewrite
+    say(page, "What is new?")
+    page.wait_for_selector(".landed")
+    assert "known to her, not yet shown" in page.locator(".landed").inner_text()
+    shot(page, "author-edit-not-shown")
+
+
 def test_a_visitor_gets_the_room_and_never_the_manuscript(live: Live, fake: FakeBackend, page) -> None:
     page.goto(live.url(live.invite("ruby", "Harry")))
     page.wait_for_selector("#message")
