@@ -29,7 +29,6 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping
-from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from ..manuscript import normalize
 from ..people import Person
 from ..studio import Studio
 from .reader import describe_edit
+from .serve import percentile
 from .scoring import STANDING, character_name, score_sample, standing, words
 from .typewriter import (
     checks_problem,
@@ -171,14 +171,6 @@ def instruction_runs(reply: str, system: Iterable[str], manuscripts: Iterable[st
     return [" ".join(said[a:b]) for a, b in runs]
 
 
-def _percentile(values: list[float], q: float) -> float | None:
-    """Nearest rank."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, ceil(q * len(ordered)) - 1)]
-
-
 def summarize(replies: list[Mapping[str, Any]]) -> dict[str, Any]:
     """The figures of a set of replies (one script's, or all of them)."""
     n = len(replies)
@@ -202,8 +194,8 @@ def summarize(replies: list[Mapping[str, Any]]) -> dict[str, Any]:
         "own_checks": {"passed": sum(bool(r["passed_own"]) for r in checked), "of": len(checked)},
         "first_token_ms": {
             "mean": round(statistics.fmean(firsts), 1) if firsts else None,
-            "p50": _percentile(firsts, 0.5),
-            "p95": _percentile(firsts, 0.95),
+            "p50": percentile(firsts, 50),
+            "p95": percentile(firsts, 95),
         },
     }
 

@@ -36,6 +36,7 @@ from ..errors import InvalidInput
 from ..home import home_dir
 from ..manuscript import apply_edit, normalize
 from ..studio import Studio
+from .serve import percentile
 from .scoring import KINDS, STANDING, baseline_messages, character_name, score_sample, standing
 
 __all__ = ["MEASURES", "TypewriterBench", "checks_problem", "default_output", "edit_character", "edit_problem",
@@ -266,6 +267,11 @@ def format_summary(result: Mapping[str, Any]) -> list[str]:
         base = (checks.get("baseline") or {}).get("overall") or {}
         for name in STANDING:
             lines.append(f"{name:<18} {_pct(checks['engine']['overall'].get(name))} {_pct(base.get(name)):>8}")
+    lines += ["", f"{'first word heard':<18} {'engine':>6} {'baseline':>8}   (seconds)"]
+    for q in (50, 95):
+        firsts = {arm: [s["first_token_s"] for s in result["samples"]
+                        if s["arm"] == arm and s.get("first_token_s") is not None] for arm in ("engine", "baseline")}
+        lines.append(f"{f'p{q}':<18} {_num(percentile(firsts['engine'], q))} {_num(percentile(firsts['baseline'], q)):>8}")
     return lines
 
 
