@@ -171,3 +171,10 @@ def test_a_translation_keeps_her_word_limit() -> None:
                  "Très bien. Les abeilles dorment encore, sous la pluie froide du matin.")
     text, record = run(fake, [Promise("language", "fr", "Juno answers in French."), Promise("max_words", 8, "")])
     assert text == "Très bien." and "language" in record.repairs
+
+
+def test_a_rewrite_that_names_her_is_the_rewriter_speaking_and_is_not_said() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Quiet.", "Rain.", "Grey.", "I am sorry, but I cannot rewrite Juno's answer about the trumpet.")
+    text, record = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
+    assert text == "Grey." and "rewrite" not in record.repairs

@@ -204,9 +204,14 @@ def _mend(backend: Backend, draft: str, name: str, person: str, message: str, tr
     except BackendError:  # a rewrite that fails leaves her draft standing
         return None
     shows = [p for p in truths if p.kind == "shows"]
-    if len(text.split()) < 2 or broken(held_to + shows, text, name):
+    if len(text.split()) < 2 or broken(held_to + shows, text, name) or _about_herself(text, name):
         return None
     return text
+
+
+def _about_herself(text: str, name: str) -> bool:
+    """A rewrite that names her ("I cannot rewrite Elias's answer"): the rewriter speaking, not she."""
+    return re.search(rf"(?<!\w){re.escape(name.split()[0])}(?!\w)", text) is not None
 
 
 def _opened(opening: str, chunks: Iterator[str]) -> Iterator[str]:
