@@ -821,3 +821,20 @@ def test_a_home_made_by_hand_is_made_private(tmp_path, fake):
         assert home.stat().st_mode & 0o777 == 0o700
         for path in home.glob("inkborn.db*"):
             assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+def test_the_conversation_she_hears_moves_in_steps_so_her_cached_context_holds(ruby, fake):
+    """At most HISTORY_TURNS turns; the oldest she hears stays put for HISTORY_STEP turns at a time."""
+    from inkborn.character import HISTORY_STEP, HISTORY_TURNS
+
+    firsts = []
+    for n in range(35):
+        fake.enqueue(f"Reply {n}.")
+        ruby.say(f"Message {n}.").finish()
+        prompt = fake.history[-1]
+        heard = [m for m in prompt.messages if m.role in ("user", "assistant")]
+        assert len(heard) <= HISTORY_TURNS
+        firsts.append(heard[0].content)
+    assert firsts[0] == "Calvin: Message 0."
+    changes = sum(a != b for a, b in zip(firsts, firsts[1:]))
+    assert 1 <= changes <= 70 // HISTORY_STEP  # 70 turns said: the start moved a few times, not at every reply

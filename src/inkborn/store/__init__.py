@@ -291,6 +291,12 @@ class Store:
         rows = self._rows(sql + _limit(limit), *args)
         return [Turn.from_row(r) for r in reversed(rows)]
 
+    def turn_count(self, conversation_id: int, *, diagnostic: bool = True) -> int:
+        """How many turns the conversation holds (`diagnostic=False`: not counting a diagnostic backend's)."""
+        sql = "SELECT COUNT(*) AS n FROM turns WHERE conversation_id = ?" + ("" if diagnostic else " AND NOT diagnostic")
+        row = self._row(sql, conversation_id)
+        return int(row["n"]) if row is not None else 0
+
     def turn(self, turn_id: int) -> Turn:
         row = self._row("SELECT * FROM turns WHERE id = ?", turn_id)
         if row is None:
