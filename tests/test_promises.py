@@ -613,3 +613,27 @@ def test_her_name_with_a_verb_of_the_third_person_anywhere_is_not_her_speaking(r
                                    "Je m'appelle Elias et je suis fatigué."])
 def test_saying_her_own_name_is_still_her_speaking(reply: str) -> None:
     assert Promise("herself", "Elias", "").kept_by(reply, "Elias")
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [("Yes, I listen to the radio while I work.", "Do you listen to the radio while you work?"),
+     ("Oui, j'écoute la radio pendant le travail.", "Tu écoutes la radio pendant le travail ?"),
+     ("Sí, yo escucho la radio en el coche.", "¿Tú escuchas la radio en el coche?"),
+     ("Ja, ich habe heute in meinem Garten gearbeitet.", "Hast du heute in deinem Garten gearbeitet?"),
+     ("Sì, ascolto la radio mentre lavoro di notte.", "Ascolti la radio mentre lavoro di notte?"),
+     ("Sim, eu ouço o rádio no meu carro.", "Você ouve o rádio no teu carro?")],
+)
+def test_the_persons_words_turned_to_hers_are_said_back_not_her_own(reply: str, heard: str) -> None:
+    assert not Promise("own_words", heard, "").kept_by(reply, "Juno")
+
+
+@pytest.mark.parametrize(
+    ("reply", "heard"),
+    [("Pancakes, always. With too much syrup.", "What did you have for breakfast?"),
+     ("I want pasta for dinner tonight.", "What do you want for dinner tonight?"),
+     ("Des crêpes, comme toujours.", "Qu'est-ce que tu as mangé ce matin ?"),
+     ("Nur Kaffee, wie immer.", "Was hast du heute gefrühstückt?")],
+)
+def test_an_answer_that_uses_a_few_of_the_persons_words_is_her_own(reply: str, heard: str) -> None:
+    assert Promise("own_words", heard, "").kept_by(reply, "Juno")

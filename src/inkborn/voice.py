@@ -225,9 +225,18 @@ def _in_order(a: list[str], b: list[str]) -> int:
     return row[-1]
 
 
+_TURNED = dict(w.split("=") for w in """you=i your=my yours=mine yourself=myself
+tu=je vous=je ton=mon ta=ma tes=mes votre=mon vos=mes te=me toi=moi
+tú=yo usted=yo tus=mis
+du=ich dich=mich dir=mir dein=mein deine=meine deinen=meinen deinem=meinem
+ti=mi tuo=mio tua=mia tuoi=miei tue=mie
+você=eu teu=meu""".split())  # the person's words turned to hers, word for word, in the six languages
+
+
 def own_words(reply: str, heard: str) -> bool:
-    """Not a repeat of what she was just told: not its opening, no run of six of its words, and
-    not the person's question said back ("Did I sleep well? ..." to "Did you sleep well?")."""
+    """Not a repeat of what she was just told: not its opening, no run of six of its words, no run
+    of five of them turned to her ("Yes, I listen to the radio while I work" to "Do you listen to
+    the radio while you work?"), and not the person's question said back ("Did I sleep well?")."""
     said, told = _words(reply), _words(heard)
     if not said or not told:
         return True
@@ -235,6 +244,10 @@ def own_words(reply: str, heard: str) -> bool:
         return False
     runs = {tuple(told[i : i + 6]) for i in range(len(told) - 5)}
     if any(tuple(said[i : i + 6]) in runs for i in range(len(said) - 5)):
+        return False
+    turned = [_TURNED.get(w, w) for w in told]  # "do you listen to the radio" as hers: "do i listen to the radio"
+    restated = {tuple(turned[i : i + 5]) for i in range(len(turned) - 4)}
+    if any(tuple(said[i : i + 5]) in restated for i in range(len(said) - 4)):
         return False
     opening = re.match(r"\s*[^.!?\u2026]*[.!?\u2026]+", reply)
     first = _words(opening.group(0)) if opening else []
