@@ -178,3 +178,11 @@ def test_a_rewrite_that_names_her_is_the_rewriter_speaking_and_is_not_said() -> 
     fake.enqueue("Quiet.", "Rain.", "Grey.", "I am sorry, but I cannot rewrite Juno's answer about the trumpet.")
     text, record = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
     assert text == "Grey." and "rewrite" not in record.repairs
+
+
+def test_a_line_she_already_said_is_read_to_its_end_and_drafted_again() -> None:
+    fake = FakeBackend()
+    old = "I'm sorry, Marek. As you know, I have been working very hard to keep myself well."
+    fake.enqueue(old, "The lock keeper comes by at six, most days.")
+    text, record = run(fake, [Promise("new_line", old, "")])
+    assert text == "The lock keeper comes by at six, most days." and record.attempts == 2

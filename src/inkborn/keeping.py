@@ -22,6 +22,7 @@ from .errors import BackendError
 from .judge import mood_kept
 from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, language_names, languages_spoken
 from .stage import in_her_words
+from .voice import follows_a_line
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
 
@@ -59,6 +60,7 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
     language = next((p for p in promises if p.kind == "language"), None)
     limit = min((int(p.value) for p in promises if p.kind == "max_words"), default=None)
     whole = limit is not None or any(p.kind in WHOLE for p in again) or bool(judged)
+    said_before = [str(p.value) for p in again if p.kind == "new_line"]
     verdicts: dict[str, bool] = {}  # the judge's word on a text, asked once
 
     def sounds_right(text: str) -> bool:
@@ -95,6 +97,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if bare != held:  # her words after "(sighs)" are held and judged too
                     held = bare
                     hold()
+                if said_before:  # an opening that is one of her old lines, word for word: read on until it is not
+                    hold(lambda text: not follows_a_line(text, said_before))
                 if whole:  # a mood, an old fact, the edit shown, a word limit: judged on the whole draft
                     hold(lambda _: False)
             except BackendError:

@@ -197,6 +197,12 @@ def _first_sentence(text: str) -> str:
     return next((s for s in re.split(r"[.!?\u2026]+", text) if _words(s)), "")
 
 
+def follows_a_line(text: str, lines: list[str]) -> bool:
+    """Her words so far are, word for word, the beginning of a line she already said (read on to know)."""
+    words = _words(text)
+    return bool(words) and any(_words(line)[: len(words)] == words for line in lines)
+
+
 def is_new_line(reply: str, said: str) -> bool:
     """Not a line she already said: not the same words, nor the same first sentence (of five words
     or more), nor mostly (60% of its four-word runs) the same runs of words."""
