@@ -8,7 +8,9 @@ from inkborn.backends.base import Message, Prompt, Usage
 from inkborn.backends.fake import FakeBackend
 from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
-from inkborn.keeping import Keeping, _complete, _one_voice, _within, keep
+from inkborn.keeping import Keeping, keep
+from inkborn.mending import within
+from inkborn.spoken import until_another_voice, whole_sentences
 from inkborn.promises import Promise
 
 PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
@@ -35,7 +37,7 @@ def run(fake: FakeBackend, promises: list[Promise], prompt: Prompt = PROMPT) -> 
 )
 def test_she_stops_where_a_line_of_someone_elses_begins(said: str, hers: str) -> None:
     chunks = iter([w if i == 0 else " " + w for i, w in enumerate(said.split(" "))])
-    assert "".join(_one_voice(chunks)) == hers
+    assert "".join(until_another_voice(chunks)) == hers
 
 
 def test_the_other_speakers_line_never_reaches_the_person() -> None:
@@ -47,8 +49,8 @@ def test_the_other_speakers_line_never_reaches_the_person() -> None:
 
 def test_a_reply_cut_off_by_its_length_ends_on_its_last_whole_sentence() -> None:
     words = ["The", " hives", " are", " loud.", " Then", " the", " queen", " went"]
-    assert "".join(_complete(iter(words), max_tokens=8)).strip() == "The hives are loud."
-    assert "".join(_complete(iter(words), max_tokens=100)) == "The hives are loud. Then the queen went"  # ended by itself
+    assert "".join(whole_sentences(iter(words), max_tokens=8)).strip() == "The hives are loud."
+    assert "".join(whole_sentences(iter(words), max_tokens=100)) == "The hives are loud. Then the queen went"  # ended by itself
 
 
 def test_her_name_as_a_label_is_never_part_of_her_words() -> None:
@@ -67,7 +69,7 @@ def test_her_name_as_a_label_is_never_part_of_her_words() -> None:
     ],
 )
 def test_a_word_limit_is_met_by_whole_sentences(text: str, limit: int, kept: str | None) -> None:
-    assert _within(text, limit) == kept
+    assert within(text, limit) == kept
 
 
 def test_a_long_first_sentence_is_drafted_again_not_cut() -> None:

@@ -1,0 +1,134 @@
+"""Her words as the model speaks them: without her name as a label, in one voice, ending on a whole sentence.
+
+Filters over a backend's stream of text chunks, applied as she speaks (keeping.py): she never
+writes anyone else's line, a reply cut off by its length ends where its last sentence did, and
+the quotation marks a rewrite or a translation comes wrapped in are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Iterator
+
+from .backends.base import Usage
+
+__all__ = ["TAIL_TOKENS", "unlabelled", "unquoted", "until_another_voice", "whole_sentences"]
+
+TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
+
+
+def unlabelled(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Iterator[str]:
+    """Her words from a backend stream: without a leading "Name:" cue (however often), no leading space."""
+    head: str | None = ""
+    try:
+        for chunk in chunks:
+            if usage is not None and usage.first_token_at is None:
+                usage.first_token_at = time.perf_counter()
+            if head is None:
+                yield chunk
+                continue
+            head += chunk
+            bare = head.lstrip()
+            if len(bare) < len(cue) and cue.startswith(bare):
+                continue
+            while bare.startswith(cue):  # "Ruby: Ruby: Well..." is her words once, without her label
+                bare = bare[len(cue):].lstrip()
+            if len(bare) < len(cue) and cue.startswith(bare) and bare:
+                head = bare
+                continue
+            out = bare
+            if out:
+                head = None
+                yield out
+            else:
+                head = ""
+        if head:
+            yield head.lstrip()
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+def unquoted(chunks: Iterator[str]) -> Iterator[str]:
+    """Drop the quotation marks a model may wrap a translation in."""
+    quoted, last = None, ""
+    for chunk in chunks:
+        if quoted is None and chunk.strip():
+            quoted = chunk.lstrip()[0] in "\"\u201c\u00ab"
+            chunk = chunk.lstrip()[1:].lstrip() if quoted else chunk
+        text, last = last + chunk, ""
+        if quoted and text.rstrip().endswith(("\"", "\u201d", "\u00bb")):
+            text, last = text[:-1], text[-1:]  # hold back a closing quote until we know it is the last
+        if text:
+            yield text
+    if last and not quoted:
+        yield last
+
+
+_LABEL = re.compile(  # "\nTheo:", "\n**Le voisin** :", "\nTheo (quietly):": a capital, a few words, a colon
+    r"\n[ \t]*[*_]{0,2}[^\W\d_][\w'.\- ]{0,40}?[*_]{0,2}[ \t]*"
+    r"(?:\([^()\n]{0,40}\)[ \t]*)?[:\uff1a]")
+_OPEN_LINE = re.compile(r"\n[ \t]*[*_]{0,2}[\w'.\- ]{0,40}(?:[*_]{1,2}[ \t]*)?(?:\([^()\n]{0,40}\)?[ \t]*)?$")
+
+
+def until_another_voice(chunks: Iterator[str]) -> Iterator[str]:
+    """Her words up to a line that begins with a speaker's name: she never writes anyone else's line.
+
+    A new line is held until it is plain whether it opens with "Name:" (up to five words and a colon).
+    """
+    pending = ""
+    try:
+        for chunk in chunks:
+            pending += chunk
+            label = _LABEL.search(pending)
+            said = label.group(0).lstrip("\n \t*_") if label else ""
+            if label and said[:1].isupper() and len(said.split()) <= 6:
+                if pending[: label.start()].rstrip():
+                    yield pending[: label.start()].rstrip()
+                return
+            line = _OPEN_LINE.search(pending)
+            if line and len(line.group(0).split()) <= 5:
+                if pending[: line.start()]:
+                    yield pending[: line.start()]
+                pending = pending[line.start():]
+                continue
+            yield pending
+            pending = ""
+        if pending.strip():
+            yield pending
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+_ENDED = re.compile(r"[.!?\u2026][\"')\]\u201d\u00bb*]*\s*$|[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*$")
+
+
+def whole_sentences(chunks: Iterator[str], max_tokens: int) -> Iterator[str]:
+    """Her words, and if her reply runs to its length, no unfinished sentence at its end.
+
+    The stream is passed on as it comes until it nears max_tokens; past that the words are held
+    and, if her reply stops there unfinished, only its whole sentences are said.
+    """
+    count, tail = 0, ""
+    try:
+        for chunk in chunks:
+            count += 1
+            if count < max_tokens - TAIL_TOKENS:
+                yield chunk
+                continue
+            tail += chunk
+            if _ENDED.search(tail):
+                yield tail
+                tail = ""
+        if tail and count >= max_tokens - 5:  # cut off by its length: it ends where its last sentence did
+            return
+        if tail:
+            yield tail
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
