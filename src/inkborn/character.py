@@ -267,8 +267,8 @@ class Character:
                                                revision_id=head.id, backend=backend.name,
                                                diagnostic=not backend.speaks_as_her)
                 flushed = time.perf_counter()
-                said = next((m.content for m in reversed(prompt.messages) if m.role == "user"), "")
-                message = said.split(": ", 1)[1] if said.startswith(f"{person.name}: ") else said
+                message = next((t.text for t in reversed(self._store.turns(conversation, limit=2, diagnostic=False))
+                                if not t.is_hers), "")  # what she answers, as the person said it
                 for chunk in keep(backend, prompt, promises, self.name, usage, keeping, message=message,
                                   person=person.name):
                     now = time.perf_counter()
