@@ -52,6 +52,12 @@ def _last_system_before_user(prompt):
     raise AssertionError("no system message before the final user message")
 
 
+def _fresh_note(prompt):
+    """The note just before the person's words, where what is fresh for them is said ("" if none)."""
+    before = prompt.messages[-2]
+    return before.content if before.role == "system" else ""
+
+
 def _all_text(prompt):
     return "\n".join(m.content for m in prompt.messages) + "\n" + prompt.prefill
 
@@ -75,10 +81,10 @@ def test_an_edit_shows_in_her_very_next_reply(ruby, fake):
     assert second.text == "Je peins, bien s\u00fbr."
     prompt = fake.history[-1]
 
-    # near the end: in the cue her turn begins with, right after the person's words
+    # near the end: in the note just before the person's words; never put in her mouth
     assert prompt.messages[-1].content == "Calvin: What are you painting?"
-    assert FRENCH in prompt.prefill
-    assert prompt.prefill.endswith("Ruby:")
+    assert FRENCH in _fresh_note(prompt)
+    assert prompt.prefill == "Ruby:"
     # and the manuscript itself, at the start, is the current one
     assert FRENCH in prompt.messages[0].content
 
@@ -97,7 +103,7 @@ def test_the_fresh_edit_is_fresh_only_once(ruby, fake):
     ruby.edit("append", new=FRENCH)
     fake.enqueue("Bonjour.")
     ruby.say("How are you?").finish()
-    assert FRENCH in fake.history[-1].prefill
+    assert FRENCH in _fresh_note(fake.history[-1])
 
     fake.enqueue("Tr\u00e8s bien.")
     ruby.say("And today?").finish()
@@ -110,14 +116,14 @@ def test_the_fresh_edit_is_fresh_only_once(ruby, fake):
     assert prompt.messages[-1].content == "Calvin: And today?"
 
 
-def test_a_changed_sentence_opens_her_turn_and_the_old_one_is_nowhere_in_her_context(ruby, fake):
+def test_a_changed_sentence_is_said_before_the_persons_words_and_the_old_one_is_nowhere_in_her_context(ruby, fake):
     fake.enqueue("Hello.")
     ruby.say("Hi.").finish()
     ruby.edit("replace", old="She hates the sea.", new="She loves the sea.")
     fake.enqueue("The sea!")
     ruby.say("Beach?").finish()
     prompt = next(p for p in fake.history if p.messages[-1].content == "Calvin: Beach?")  # her first draft
-    assert "She loves the sea." in prompt.prefill
+    assert "She loves the sea." in _fresh_note(prompt)
     assert "She loves the sea." in prompt.messages[0].content
     assert all("hates" not in m.content for m in prompt.messages)  # unsaid, so it cannot keep speaking
 
@@ -136,7 +142,7 @@ def test_an_edit_before_anyone_spoke_is_a_fresh_edit(ruby, fake):
     ruby.edit("append", new=FRENCH)
     fake.enqueue("Bonjour.")
     ruby.say("Hi.").finish()
-    assert FRENCH in fake.history[-1].prefill
+    assert FRENCH in _fresh_note(fake.history[-1])
 
 
 def test_reply_streams_in_chunks(ruby, fake):
@@ -475,7 +481,7 @@ def test_two_studios_on_one_home_see_each_others_edits(tmp_path, monkeypatch):
         writer.character("ruby").edit("append", new=FRENCH)
         fake.enqueue("Bonjour.")
         ruby.say("Hi again.").finish()
-        assert FRENCH in fake.history[-1].prefill
+        assert FRENCH in _fresh_note(fake.history[-1])
 
 
 def test_a_reply_that_fails_in_any_way_is_stored_as_failed_and_can_be_retried(ruby, fake, monkeypatch):
@@ -697,9 +703,9 @@ def test_echo_replies_are_kept_apart_and_never_recalled(tmp_path, monkeypatch):
         reply = talking.character("ruby").say("And now?").finish()
         prompt = fake.history[-1]
         assert '"messages"' not in _all_text(prompt)  # the echo is not in her context
-        assert FRENCH in prompt.prefill  # and the edit is still fresh to her
-        assert [m.content for m in prompt.messages[2:]] == ["Calvin: Hi.", "Ruby: Hello.", "Calvin: What do you see?",
-                                                            "Calvin: And now?"]
+        assert FRENCH in _fresh_note(prompt)  # and the edit is still fresh to her
+        assert [m.content for m in prompt.messages[2:-2]] == ["Calvin: Hi.", "Ruby: Hello.", "Calvin: What do you see?"]
+        assert prompt.messages[-1].content == "Calvin: And now?"
         assert not reply.turn.diagnostic
         # still listed, for the author to see what she was given
         assert [(t.speaker, t.diagnostic) for t in ruby.turns()] == [

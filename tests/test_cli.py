@@ -558,7 +558,7 @@ def test_talk_knows_an_edit_made_between_two_messages(ruby: str) -> None:
     ok("write", "ruby", "--append", FRENCH)
     second = her_json(ok("-b", "echo", "talk", "ruby", "Bonjour?"))
     assert any(FRENCH in m["content"] for m in second["messages"][1:] if m["role"] == "system")
-    assert FRENCH in second["prefill"]
+    assert second["prefill"] == "Ruby:"  # the edit is never put in her mouth
 
 
 def test_talk_empty_message(ruby: str) -> None:
@@ -641,7 +641,7 @@ def test_kitchen_scene(ruby: str, tmp_path: Path) -> None:
         fresh = [i for i, m in enumerate(messages) if m["role"] == "system" and FRENCH in m["content"]]
         assert fresh and fresh[-1] > said_hi, "the edit must be stated after the earlier conversation"
         assert fresh[-1] == len(messages) - 2  # right before what he just said
-        assert FRENCH in second["prefill"]
+        assert second["prefill"] == "Ruby:"  # the edit is never put in her mouth
 
         talk.stdin.close()
         assert talk.wait(timeout=TIMEOUT) == 0

@@ -57,7 +57,7 @@ def test_echo_shows_a_fresh_edit(studio):
     assert "Ruby speaks French fluently." in context["messages"][0]["content"]
     assert "Ruby speaks French fluently." in context["messages"][-2]["content"]
     assert context["messages"][-2]["role"] == "system"
-    assert "Ruby speaks French fluently." in context["prefill"]
+    assert context["prefill"] == "Ruby:"
 
 
 def test_echo_is_a_registered_backend(tmp_path):

@@ -73,23 +73,20 @@ def who_is_here(name: str, person: str, author: str = "", manuscript: str = "") 
 
 
 def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
-    """The fresh edits as timeless fact about her."""
+    """The fresh edits as timeless fact about her, in a note just before the person's words.
+
+    They used to open her turn as well, "(Ruby is ecstatically happy...)\nRuby:", which doubled
+    French on the first probes but had her say the edit back ("I am so overjoyed!", "I'm
+    learning to play the trumpet."). Measured on the 33 typewriter cases, seed 0, blind reader:
+    with the edit opening her turn, good 0.30, obeys 0.55, natural 0.39; in this note alone,
+    good 0.48, obeys 0.73, natural 0.52 (rule checks 0.85 on that seed); her promises catch the rest.
+    """
     true = [e.new for e in edits if e.new]
     false = [e.old for e in edits if e.old]
     lines = [f"True of {name}, and true all along:"] + [f"- {s}" for s in true] if true else []
     if false:
         lines += [f"Never true of {name}, whatever was said before:"] + [f"- {s}" for s in false]
     return "\n".join(lines)
-
-
-def cue(name: str, edits: tuple[FreshEdit, ...]) -> str:
-    """How her turn begins: what the edits made true, as a stage direction, then her name.
-
-    Measured on the default 1.5B model, two French probes x 3 seeds, before promises were checked:
-    the fresh edit in a late system note alone → French 0/6; also as the direction opening her turn → 3/6.
-    """
-    true = " ".join(e.new for e in edits if e.new)
-    return f"({true})\n{name}:" if true else f"{name}:"
 
 
 _ADVERBS = {"also", "still", "now", "often", "always", "never", "once", "sometimes", "usually", "only", "really",
@@ -170,8 +167,7 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     head = [Message("system", first), Message("system", who_is_here(scene.name, scene.person, scene.author, scene.base_text))]
     *earlier, message = scene.history
     tail = []
-    # what is no longer so needs saying; what is newly so opens her turn, if the backend can begin it
-    if any(e.old for e in scene.edits) or (scene.edits and not backend.supports_prefill):
+    if scene.edits:  # close to where she speaks, as fact about her; never put in her mouth (describe_edits)
         tail.append(Message("system", describe_edits(scene.name, scene.edits)))
     tail.append(Message("user", f"{scene.person}: {message.text}"))
     used += sum(backend.count_tokens(m.content) + 8 for m in head[1:] + tail)
@@ -183,7 +179,7 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
         total -= sum(sizes[first:first + step])
         first += step
     talk = talk[first:]
-    return Prompt(tuple(head + talk + tail), prefill=cue(scene.name, scene.edits),
+    return Prompt(tuple(head + talk + tail), prefill=f"{scene.name}:",
                   stop=(f"\n{scene.person}:", f"\n{scene.name}:", "\n("), max_tokens=REPLY_TOKENS, seed=scene.seed)
 
 
