@@ -615,7 +615,7 @@ def test_her_turn_exists_from_her_first_word_and_grows_with_each_sentence(studio
 
 def test_a_slow_reply_is_kept_at_least_every_second(studio, ruby, fake, monkeypatch):
     clock = [0.0]
-    monkeypatch.setattr("inkborn.character.time.perf_counter", lambda: clock[0])
+    monkeypatch.setattr("inkborn.reply.time.perf_counter", lambda: clock[0])
     fake.enqueue("one two three four five six seven eight nine ten eleven")
     other = Store(studio.store.path)
     stored = []
@@ -831,7 +831,7 @@ def test_a_home_made_by_hand_is_made_private(tmp_path, fake):
 
 def test_the_conversation_she_hears_moves_in_steps_so_her_cached_context_holds(ruby, fake):
     """At most HISTORY_TURNS turns; the oldest she hears stays put for HISTORY_STEP turns at a time."""
-    from inkborn.character import HISTORY_STEP, HISTORY_TURNS
+    from inkborn.reply import HISTORY_STEP, HISTORY_TURNS
 
     firsts = []
     for n in range(35):
@@ -844,3 +844,42 @@ def test_the_conversation_she_hears_moves_in_steps_so_her_cached_context_holds(r
     assert firsts[0] == "Calvin: Message 0."
     changes = sum(a != b for a, b in zip(firsts, firsts[1:]))
     assert 1 <= changes <= 70 // HISTORY_STEP  # 70 turns said: the start moved a few times, not at every reply
+
+
+def test_each_revision_says_what_it_changed(ruby):
+    assert ruby.revision(1).summary.startswith("first draft")
+    assert ruby.edit("append", new="She sings.").summary == "added 1 sentence: \u201cShe sings.\u201d"
+
+
+def test_listeners_hear_of_a_saved_revision_and_of_every_stored_turn(ruby, fake):
+    heard = []
+    ruby.studio.listeners.on_revision(lambda character, revision: heard.append(("revision", revision.number)))
+    ruby.studio.listeners.on_turn(lambda character, turn: heard.append((turn.speaker, turn.status, turn.text)))
+
+    @ruby.studio.listeners.on_turn
+    def broken(character, turn):
+        raise RuntimeError("a listener with a bug")
+
+    fake.enqueue("Hello.")
+    ruby.say("Hi.").finish()
+    ruby.edit("append", new=FRENCH)
+    assert ruby.edit("append", new=FRENCH) is not None  # a listener that fails loses nothing saved
+    assert heard == [("person", "ok", "Hi."), ("her", "ok", "Hello."), ("revision", 2), ("revision", 3)]
+    assert [t.text for t in ruby.turns()] == ["Hi.", "Hello."]
+
+
+def test_an_edit_is_fresh_for_each_person_until_she_speaks_to_them_and_the_page_marks_the_same(ruby, fake):
+    fake.enqueue("Hello, Calvin.", "Hello, Harry.")
+    ruby.say("Hi.").finish()
+    ruby.say("Hi.", as_="Harry").finish()
+    ruby.edit("append", new=FRENCH)
+    fake.enqueue("Bonjour, Harry.", "Encore, Harry.", "Bonjour, Calvin.")
+    to_harry = ruby.say("Hello again.", as_="Harry").finish()
+    assert FRENCH in _fresh_note(fake.history[-1])
+    again = ruby.say("And now?", as_="Harry").finish()
+    assert FRENCH not in _fresh_note(fake.history[-1])
+    to_calvin = ruby.say("Hello again.").finish()
+    assert FRENCH in _fresh_note(fake.history[-1])  # fresh for Calvin too: she has not spoken to him since
+    assert ruby.landed(to_harry.turn) == {"from": 1, "to": 2, "shown": True}
+    assert ruby.landed(again.turn) is None
+    assert ruby.landed(to_calvin.turn) == {"from": 1, "to": 2, "shown": True}

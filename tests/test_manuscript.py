@@ -2,6 +2,7 @@
 
 import pytest
 
+from inkborn.canon import summarize_change
 from inkborn.errors import InvalidInput
 from inkborn.manuscript import (
     apply_edit,
@@ -9,7 +10,6 @@ from inkborn.manuscript import (
     decode,
     diff,
     normalize,
-    summarize_change,
 )
 
 RUBY = "# Ruby\n\nRuby is twenty-six and she paints.\nShe lives in Lyon.\n"

@@ -22,7 +22,7 @@ from inkborn.promises import (
     language_names,
     read_promises,
 )
-from inkborn.stage import in_her_words
+from inkborn.first_person import in_her_words
 
 
 def kinds(promises: list[Promise]) -> dict[str, object]:

@@ -63,6 +63,34 @@ def test_migrating_twice_is_harmless(tmp_path):
         again.close()
 
 
+def test_turns_stored_before_fresh_from_existed_get_it_by_the_engines_rule(tmp_path):
+    """Migration 6: her turns say what revision her words to that person were spoken under before them."""
+    db = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    try:
+        for number, script in enumerate(MIGRATIONS[:5], start=1):
+            db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        t = "2026-01-01T00:00:00+00:00"
+        db.executescript(f"""
+            INSERT INTO characters VALUES (1, 'ruby', 'Ruby', '{t}');
+            INSERT INTO revisions VALUES (1, 1, 1, NULL, 'One.', 'h1', 'Calvin', '{t}', ''),
+                                         (2, 1, 2, 1, 'Two.', 'h2', 'Calvin', '{t}', '');
+            INSERT INTO people VALUES (1, 1, 'Calvin', 'author', '{t}'), (2, 1, 'Harry', 'visitor', '{t}');
+            INSERT INTO conversations VALUES (1, 1, 1, '{t}'), (2, 1, 2, '{t}');
+            INSERT INTO turns (id, conversation_id, speaker, text, status, revision_id, created_at) VALUES
+                (1, 1, 'her', 'first words', 'ok', 1, '{t}'),
+                (2, 1, 'her', 'after the edit', 'ok', 2, '{t}'),
+                (3, 1, 'her', 'again', 'ok', 2, '{t}'),
+                (4, 2, 'her', 'to Harry, first', 'ok', 2, '{t}'),
+                (5, 1, 'person', 'hi', 'ok', NULL, '{t}');
+        """)
+        assert migrate(db) == len(MIGRATIONS)
+        rows = dict(db.execute("SELECT id, fresh_from FROM turns ORDER BY id").fetchall())
+        # her first words: the revision's parent (none); then her last words to him; Harry: to anyone before
+        assert rows == {1: None, 2: 1, 3: 2, 4: 2, 5: None}
+    finally:
+        db.close()
+
+
 def test_wal_journal_mode(store, tmp_path):
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
     # WAL is a property of the file: a plain connection sees it too
@@ -85,7 +113,7 @@ def test_create_character_makes_author_and_first_revision(store, ruby):
     head = store.head(ruby.id)
     assert (head.number, head.parent_id, head.text, head.author) == (1, None, RUBY, "Calvin")
     assert head.content_hash == content_hash(RUBY)
-    assert head.summary.startswith("first draft")
+    assert head.summary == ""  # what a revision changed is summed up by its writer, not the store
     author = store.author(ruby.id)
     assert (author.name, author.role, author.is_author) == ("Calvin", "author", True)
 
@@ -122,14 +150,14 @@ def test_save_revision_returns_none_when_text_equals_head(store, ruby):
 
 def test_revision_numbers_and_parent_links(store, ruby):
     r1 = store.head(ruby.id)
-    r2 = store.save_revision(ruby.id, RUBY + "\nShe sings.\n", "Calvin")
+    r2 = store.save_revision(ruby.id, RUBY + "\nShe sings.\n", "Calvin", summary="she sings")
     r3 = store.save_revision(ruby.id, RUBY + "\nShe sings.\n\nShe dances.\n", "Calvin")
     assert [r.number for r in store.revisions(ruby.id)] == [1, 2, 3]
     assert (r1.parent_id, r2.parent_id, r3.parent_id) == (None, r1.id, r2.id)
     assert store.head(ruby.id) == r3
     assert store.revision(ruby.id, 2) == r2
     assert store.revision_by_id(r1.id) == r1
-    assert r2.summary == "added 1 sentence: \u201cShe sings.\u201d"
+    assert r2.summary == "she sings"
     # earlier revisions are never overwritten
     assert store.revision(ruby.id, 1).text == RUBY
 
@@ -187,7 +215,7 @@ def test_crash_inside_a_transaction_rolls_back(store, ruby):
     before = store.head(ruby.id)
     with pytest.raises(KeyboardInterrupt):
         with store.transaction() as db:
-            store._insert_revision(db, ruby.id, "Never saved.\n", "Calvin", parent=before)
+            store._insert_revision(db, ruby.id, "Never saved.\n", "Calvin", before, "")
             assert _count(store, "Never saved.\n") == 1  # visible inside the transaction only
             raise KeyboardInterrupt
     assert store.head(ruby.id) == before
@@ -201,7 +229,7 @@ def test_crash_is_invisible_to_another_connection(tmp_path):
         cid = a.create_character("ruby", "Ruby", RUBY, "Calvin").id
         with pytest.raises(RuntimeError):
             with a.transaction() as db:
-                a._insert_revision(db, cid, "Never saved.\n", "Calvin", parent=a.head(cid))
+                a._insert_revision(db, cid, "Never saved.\n", "Calvin", a.head(cid), "")
                 raise RuntimeError
         assert b.head(cid).text == RUBY
         assert _count(b, "Never saved.\n") == 0

@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-__all__ = ["FreshEdit", "fresh_edits", "sentences"]
+__all__ = ["FreshEdit", "fresh_edits", "sentences", "summarize_change"]
 
 # the space after a sentence's end (and any closing quote or bracket, which stays with the sentence)
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d')\]]*(\s+)(?=[\"\u201c'(\[]?[A-Z0-9\u00c0-\u024f])")
@@ -70,3 +70,21 @@ def fresh_edits(old_text: str, new_text: str) -> list[FreshEdit]:
         edits.extend(FreshEdit("removed", old=a) for a in removed[pairs:])
         edits.extend(FreshEdit("added", new=b) for b in added[pairs:])
     return edits
+
+
+def summarize_change(old: str | None, new: str) -> str:
+    """One line saying what a revision changed, for `inkborn history`."""
+    if old is None:
+        return f"first draft, {len(new.split())} words"
+    edits = fresh_edits(old, new)
+    if not edits:
+        return "whitespace only"
+    parts = []
+    for kind in ("added", "changed", "removed"):
+        items = [e for e in edits if e.kind == kind]
+        if items:
+            parts.append(f"{kind} {len(items)} sentence{'s' if len(items) > 1 else ''}")
+    first = edits[0]
+    quote = first.new or first.old
+    quote = quote if len(quote) <= 60 else quote[:57] + "..."
+    return f"{', '.join(parts)}: \u201c{quote}\u201d"

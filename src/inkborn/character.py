@@ -2,63 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import re
 import threading
-import time
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from .backends.base import Prompt, Usage
-from .canon import FreshEdit, fresh_edits
+from .backends.base import Prompt
+from .canon import summarize_change
 from .conversation import Turn, check_text
-from .errors import BackendError, InvalidInput, NotFound, StaleRevision
-from .keeping import Keeping, keep
+from .errors import InvalidInput, NotFound, StaleRevision
 from .manuscript import Revision, apply_edit, diff, normalize
 from .people import Person, check_visitor_name
-from .promises import Promise, read_promises
-from .stage import Scene, build_prompt, spoken_instructions, who_is_here
+from .reply import BASE_CANDIDATES, Reply, landed, plan, recent, respond, stage
+from .stage import Scene, build_prompt
 
 if TYPE_CHECKING:
     from .studio import Studio
 
 __all__ = ["Character", "Reply"]
-
-HISTORY_TURNS = 40  # the most of the recent conversation she hears...
-HISTORY_STEP = 20  # ...from a start that moves this many turns at a time, so her cached context is kept between moves
-SAID_BEFORE_TURNS = 400  # how far back her own lines are held against saying one again
-BASE_CANDIDATES = 4  # earlier revisions whose cached context may be cheaper to extend than re-reading
-REREAD_MARGIN = 48  # tokens worth paying to re-read the manuscript as it now stands
-FLUSH_EVERY = 1.0  # seconds: the most of her streamed words a killed process can lose (and a sentence's end)
-CUT_OFF = "the reply was cut off"
-_SENTENCE_END = re.compile(r"[.!?\u2026]")  # anywhere in a chunk: she has finished a sentence
-
-
-class Reply:
-    """Her reply as it streams: iterate for text; `turn` is the stored turn once it has finished."""
-
-    def __init__(self, chunks: Iterator[str] | None = None) -> None:
-        self._chunks: Iterator[str] = chunks if chunks is not None else iter(())
-        self.text = ""
-        self.said: Turn | None = None  # the person's words this reply answers, when said just now
-        self.turn: Turn | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        try:
-            for chunk in self._chunks:
-                self.text += chunk
-                yield chunk
-        finally:  # a reader that stops early ends her reply now (stored as partial), not when it is collected
-            close = getattr(self._chunks, "close", None)
-            if close is not None:
-                close()
-
-    def finish(self) -> "Reply":
-        """Consume the whole reply; returns self."""
-        for _ in self:
-            pass
-        return self
 
 
 class Character:
@@ -93,11 +54,27 @@ class Character:
 
         `base` is the revision the text was written from: if another save came since, nothing is
         saved and StaleRevision says so (two editors never silently overwrite each other).
+        Once saved, the studio's listeners hear of it.
         """
         text = normalize(check_text(text, "the manuscript"))
         if not text:
             raise InvalidInput("the manuscript would be empty; a character needs at least a sentence")
-        return self._store.save_revision(self.id, text, self.author.name, summary=summary, base=base)
+        for _ in range(5):
+            head = self.head()
+            if base is not None and head.number != base:
+                raise StaleRevision(base, head.number)
+            try:
+                revision = self._store.save_revision(self.id, text, self.author.name, base=head.number,
+                                                     summary=summary or summarize_change(head.text, text))
+                break
+            except StaleRevision:  # saved by someone else meanwhile: summed up against theirs, or refused
+                if base is not None:
+                    raise
+        else:
+            raise StaleRevision(head.number, self.head().number)
+        if revision is not None:
+            self.studio.listeners.revision_saved(self, revision)
+        return revision
 
     def edit(self, op: str, *, new: str = "", old: str = "") -> Revision | None:
         """Append, replace or delete a passage, saved as a new revision.
@@ -161,9 +138,10 @@ class Character:
             raise InvalidInput("say something: the message is empty")
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)
-        said = self._store.add_turn(conversation, "person", text.strip())
+        said = self._store.turn(self._store.add_turn(conversation, "person", text.strip()))
+        self.studio.listeners.turn_stored(self, said)
         reply = self._reply(person, conversation, seed)
-        reply.said = self._store.turn(said)
+        reply.said = said
         return reply
 
     def record(self, text: str, *, as_: str | None = None, hers: bool = False) -> Turn:
@@ -187,61 +165,19 @@ class Character:
             raise InvalidInput("her last reply finished; say something new instead")
         return self._reply(person, conversation, seed)
 
-    def prompt_for(self, person: Person, conversation: int, seed: int | None = None) -> tuple[Prompt, Revision, list[Promise]]:
-        """Her context for the next reply to this person, the revision it speaks under, and its promises."""
-        head = self.head()
-        history = self._recent(conversation)
-        while history and history[-1].is_hers:  # answering again: drop her unfinished attempt
-            history.pop()
-        if not history:
-            raise NotFound(f"{person.name} has said nothing to her yet")
-        seen = self._seen_revision(person, head)
-        backend = self.studio.backend
-        best: tuple[int, Prompt] | None = None
-        since_seen = fresh_edits(seen.text, head.text) if seen and seen.id != head.id else []
-        # what is newly true opens her turn; what is no longer true is said only where her context still holds it
-        newly = [FreshEdit("added", new=e.new) for e in since_seen if e.new]
-        author = self.author.name
-        for base in self._base_candidates(head):
-            edits = _merge(fresh_edits(base.text, head.text) if base.id != head.id else [], newly)
-            scene = Scene(self.name, person.name, base.text, tuple(edits), tuple(history), seed, author)
-            prompt = build_prompt(scene, backend)
-            prompt = replace(prompt, cache_key=self.slug)
-            cost = backend.cost(prompt) + (0 if base.id == head.id else REREAD_MARGIN)
-            if best is None or cost < best[0]:
-                best = (cost, prompt)
-        assert best is not None
-        promises = read_promises(self.name, head.text, fresh=[e.new for e in since_seen if e.new],
-                                 gone=[e.old for e in since_seen if e.old],
-                                 changed=[e.old for e in since_seen if e.kind == "changed"],
-                                 heard=[history[-1].text, who_is_here(self.name, person.name, author, head.text),
-                                        *spoken_instructions(self.name)],
-                                 before=seen.text if seen else "", said_before=self._said_before(conversation))
-        return best[1], head, promises
+    def context(self, person: Person, conversation: int, seed: int | None = None) -> Prompt:
+        """Her context for her next reply to this person, as the engine would stage it now
+        (benchmarks and debugging). NotFound when the person has said nothing yet."""
+        planned = plan(self._store, self.id, self.name, self.author.name, person, conversation, seed)
+        return stage(planned, self.studio.backend, self.bases(planned.head), self.slug)
 
-    def _recent(self, conversation: int) -> list[Turn]:
-        """The recent conversation she hears: at most HISTORY_TURNS turns, from a start that moves
-        HISTORY_STEP turns at a time. A window sliding by every turn changed what follows her
-        manuscript at each reply, so the model read all of it again: measured in a 44-message
-        conversation on the default model, her first word went from ~0.6 s to ~14 s once 40 turns
-        had been said."""
-        count = self._store.turn_count(conversation, diagnostic=False)
-        start = max(0, (count - (HISTORY_TURNS - HISTORY_STEP)) // HISTORY_STEP * HISTORY_STEP)
-        return self._store.turns(conversation, limit=max(1, count - start), diagnostic=False) if count else []
+    def landed(self, turn: Turn) -> dict[str, int | bool] | None:
+        """The edit her turn was the first to speak under for that person (reply.landed), or None."""
+        return landed(self._store, turn)
 
-    def _said_before(self, conversation: int) -> list[str]:
-        """Her earlier lines in this conversation (she never says one again)."""
-        return [t.text for t in self._store.turns(conversation, limit=SAID_BEFORE_TURNS, diagnostic=False)
-                if t.is_hers and t.text]
-
-    def _seen_revision(self, person: Person, head: Revision) -> Revision | None:
-        """The revision her recent words were spoken under: with this person, else anyone, else the head's parent."""
-        rid = self._store.last_spoken_revision(self.id, person.id) or self._store.last_spoken_revision(self.id)
-        if rid is None:
-            rid = head.parent_id
-        return self._store.revision_by_id(rid) if rid else None
-
-    def _base_candidates(self, head: Revision) -> list[Revision]:
+    def bases(self, head: Revision) -> list[Revision]:
+        """The revisions her context may be staged from: the head, and a few before it whose cached
+        context may be cheaper to extend than re-reading the manuscript."""
         if not self.studio.backend.keeps_cache:
             return [head]
         earlier = self._store.revisions(self.id, last=self.base_candidates)[:-1]
@@ -249,74 +185,8 @@ class Character:
 
     def _reply(self, person: Person, conversation: int, seed: int | None) -> Reply:
         reply = Reply()
-        reply._chunks = self._respond(person, conversation, seed, reply)
+        reply._chunks = respond(self, person, conversation, seed, reply)
         return reply
-
-    def _respond(self, person: Person, conversation: int, seed: int | None, reply: Reply) -> Iterator[str]:
-        studio = self.studio
-        with studio.model_lock:
-            began = time.perf_counter()
-            backend, head, turn_id = None, None, None
-            usage, text, first, keeping = Usage(), "", None, Keeping()
-            status, error, storable = "ok", None, True
-            try:
-                backend = studio.backend
-                prompt, head, promises = self.prompt_for(person, conversation, seed)
-                # her turn exists from her first word: a process killed mid-reply leaves what she had said
-                turn_id = self._store.add_turn(conversation, "her", "", status="partial", error=CUT_OFF,
-                                               revision_id=head.id, backend=backend.name,
-                                               diagnostic=not backend.speaks_as_her)
-                flushed = time.perf_counter()
-                message = next((t.text for t in reversed(self._store.turns(conversation, limit=2, diagnostic=False))
-                                if not t.is_hers), "")  # what she answers, as the person said it
-                for chunk in keep(backend, prompt, promises, self.name, usage, keeping, message=message,
-                                  person=person.name):
-                    now = time.perf_counter()
-                    if first is None:
-                        first = now - began
-                    text += chunk
-                    if _SENTENCE_END.search(chunk) or now - flushed >= FLUSH_EVERY:
-                        self._store.update_turn(turn_id, text=text.strip())  # stored before anyone hears it
-                        flushed = now
-                    yield chunk
-            except NotFound:  # she (or this conversation) was deleted meanwhile: nothing of her reply can be kept
-                storable = False
-                raise
-            except BackendError as exc:
-                status, error = "failed", str(exc)
-                raise
-            except GeneratorExit:
-                status, error = "partial", CUT_OFF
-                raise
-            except KeyboardInterrupt:
-                status, error = "partial", "interrupted"
-                raise
-            except Exception as exc:  # whatever went wrong, even before her first word, her turn says so
-                status, error = "failed", str(exc) or type(exc).__name__
-                raise
-            finally:
-                if storable:
-                    text = text.strip()
-                    if status != "ok" and not text:
-                        status = "failed"
-                    name = backend.name if backend else studio.backend_name
-                    fields = dict(
-                        text=text, status=status, backend=name,
-                        model=usage.model or (backend.model_name if backend else None),
-                        tokens_evaluated=usage.tokens_evaluated, tokens_generated=usage.tokens_generated,
-                        first_token_ms=None if first is None else round(first * 1000, 1),
-                        total_ms=round((time.perf_counter() - began) * 1000, 1), error=error,
-                        attempts=keeping.attempts, promises=json.dumps(keeping.as_dict()),
-                        model_first_token_ms=None if usage.first_token_at is None
-                        else round((usage.first_token_at - began) * 1000, 1),
-                    )
-                    if turn_id is None:  # failed before she began (a manuscript too long, a model that won't load)
-                        turn_id = self._store.add_turn(
-                            conversation, "her", revision_id=(head or self.head()).id,
-                            diagnostic=bool(backend and not backend.speaks_as_her), **fields)
-                    else:
-                        self._store.update_turn(turn_id, **fields)
-                    reply.turn = self._store.turn(turn_id)
 
     def settle(self, *, as_: str | None = None, cancel: threading.Event | None = None) -> None:
         """While she is idle, read the manuscript as it now stands into the model's cache.
@@ -326,7 +196,7 @@ class Character:
         """
         person = self.person(as_)
         conversation = self._store.conversation(self.id, person.id)
-        turns = self._recent(conversation)
+        turns = recent(self._store, conversation)
         if not turns:
             return
         head = self.head()
@@ -345,11 +215,3 @@ def _placeholder() -> Turn:
                 model=None, tokens_evaluated=None, tokens_generated=None, first_token_ms=None, total_ms=None,
                 error=None, created_at=datetime.now(timezone.utc))
 
-
-def _merge(*groups: list[FreshEdit]) -> list[FreshEdit]:
-    seen, out = set(), []
-    for edit in (e for group in groups for e in group):
-        if (edit.old, edit.new) not in seen:
-            seen.add((edit.old, edit.new))
-            out.append(edit)
-    return out

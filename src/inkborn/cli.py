@@ -12,11 +12,11 @@ import time
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
-from .backends import available, backend_class
+from .backends import available, backend_class, parse_options
 from .bench.cli import bench
 from .character import Character, Reply
 from .errors import EditorFailed, InkbornError, InvalidInput, StaleRevision
@@ -47,20 +47,10 @@ class Progress:
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="-o")
-        for kind in (int, float):
-            try:
-                options[key] = kind(value)
-                break
-            except ValueError:
-                continue
-        else:
-            options[key] = {"true": True, "false": False}.get(value.lower(), value)
-    return options
+    try:
+        return parse_options(pairs)
+    except InvalidInput as exc:
+        raise click.BadParameter(str(exc), param_hint="-o") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -344,17 +334,40 @@ def talk(studio: Studio, slug: str, message: str | None, as_: str | None, seed: 
         return
     person = character.person(as_)
     click.echo(f"Talking with {character.name} as {person.name}. /retry answers again, /quit leaves.", err=True)
-    idle = _Idle(character, person.name)
-    while True:
-        idle.start()
+    studio.idle.every(("settle", character.slug), 1.0, _settler(character, person.name))
+    try:
+        _conversation(character, person.name, as_, seed)
+    finally:
+        studio.idle.forget(("settle", character.slug))
+
+
+def _settler(character: Character, person: str) -> Callable[[threading.Event], None]:
+    """Idle work for a conversation: when her manuscript has changed, read it into the model's cache."""
+    settled: list[int] = []
+
+    def settle(cancel: threading.Event) -> None:
+        head = character.head().id
+        if head in settled:
+            return
         try:
-            line = click.prompt(click.style(person.name, bold=True), prompt_suffix="> ", default="",
+            character.settle(as_=person, cancel=cancel)
+        except InkbornError:  # a manuscript too long, a model that won't load: her next reply says so
+            settled[:] = [head]
+            return
+        if not cancel.is_set():
+            settled[:] = [head]
+
+    return settle
+
+
+def _conversation(character: Character, person: str, as_: str | None, seed: int | None) -> None:
+    while True:
+        try:
+            line = click.prompt(click.style(person, bold=True), prompt_suffix="> ", default="",
                                 show_default=False)
         except (EOFError, click.exceptions.Abort):
-            idle.stop()
             click.echo("", err=True)
             return
-        idle.stop()
         line = line.strip()
         if not line:
             continue
@@ -365,37 +378,6 @@ def talk(studio: Studio, slug: str, message: str | None, as_: str | None, seed: 
             _stream(character, reply)
         except InkbornError as exc:
             click.echo(f"\nerror: {exc}\n(your words are saved; type /retry to ask her again)", err=True)
-
-
-class _Idle:
-    """While the person is typing, read the manuscript as it now stands into the model's cache."""
-
-    def __init__(self, character: Character, person: str):
-        self.character, self.person = character, person
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        settled = None
-        while not self._cancel.is_set():
-            head = self.character.head().id
-            if head != settled:
-                try:
-                    self.character.settle(as_=self.person, cancel=self._cancel)
-                except InkbornError:
-                    return  # the reply path will report it
-                settled = head
-            self._cancel.wait(1.0)
-
-    def stop(self) -> None:
-        self._cancel.set()
-        if self._thread is not None:
-            self._thread.join()
 
 
 # the first scene ----------------------------------------------------------

@@ -43,6 +43,7 @@ class Turn:
     promises: str | None = None  # JSON: attempts, repairs made, promises still broken
     model_first_token_ms: float | None = None  # the model's first token; first_token_ms is the first one heard
     diagnostic: bool = False  # a diagnostic backend's output (echo), never recalled as her words
+    fresh_from: int | None = None  # her turns: the revision her words to this person were spoken under before it
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":

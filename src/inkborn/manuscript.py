@@ -9,7 +9,7 @@ from datetime import datetime
 
 from .errors import InvalidInput
 
-__all__ = ["Revision", "apply_edit", "content_hash", "decode", "diff", "summarize_change"]
+__all__ = ["Revision", "apply_edit", "content_hash", "decode", "diff"]
 
 
 @dataclass(frozen=True)
@@ -91,23 +91,3 @@ def diff(old: str, new: str, old_label: str = "a", new_label: str = "b") -> str:
     lines = difflib.unified_diff(old.splitlines(), new.splitlines(), old_label, new_label, lineterm="")
     out = "\n".join(lines)
     return out + "\n" if out else ""
-
-
-def summarize_change(old: str | None, new: str) -> str:
-    """One line saying what a revision changed, for `inkborn history`."""
-    from .canon import fresh_edits
-
-    if old is None:
-        return f"first draft, {len(new.split())} words"
-    edits = fresh_edits(old, new)
-    if not edits:
-        return "whitespace only"
-    parts = []
-    for kind in ("added", "changed", "removed"):
-        items = [e for e in edits if e.kind == kind]
-        if items:
-            parts.append(f"{kind} {len(items)} sentence{'s' if len(items) > 1 else ''}")
-    first = edits[0]
-    quote = first.new or first.old
-    quote = quote if len(quote) <= 60 else quote[:57] + "..."
-    return f"{', '.join(parts)}: \u201c{quote}\u201d"

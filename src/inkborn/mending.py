@@ -12,9 +12,9 @@ from dataclasses import replace
 
 from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
+from .first_person import in_her_words
 from .promises import Promise, broken, language_names
 from .spoken import unlabelled, unquoted, until_another_voice, whole_sentences
-from .stage import in_her_words
 
 __all__ = ["rewrite", "shortened", "translation", "within"]
 

@@ -24,7 +24,7 @@ from .canon import FreshEdit
 from .conversation import Turn
 from .errors import ManuscriptTooLong
 
-__all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "in_her_words", "spoken_instructions"]
+__all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "spoken_instructions"]
 
 REPLY_TOKENS = 300
 MESSAGE_ROOM = 600  # the person's message and the fresh edits, kept free past the manuscript
@@ -87,74 +87,6 @@ def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
     if false:
         lines += [f"Never true of {name}, whatever was said before:"] + [f"- {s}" for s in false]
     return "\n".join(lines)
-
-
-_ADVERBS = {"also", "still", "now", "often", "always", "never", "once", "sometimes", "usually", "only", "really",
-            "even", "already", "actually", "secretly", "recently", "just"}
-_VERBS = {"is": "am", "has": "have", "does": "do", "goes": "go", "isn't": "am not", "doesn't": "don't",
-          "hasn't": "haven't"}
-_AFTER_OBJECT = {"to", "and", "or", "with", "for", "in", "on", "at", "from", "that", "when", "because", "so", "the",
-                 "a", "an", "as", "than", "but", "if", "up", "down", "off", "out", "about", "again", "more",
-                 "every", "each", "all", "some", "too", "very", "now", "today", "back", "like", "into", "over"}
-
-
-def in_her_words(name: str, sentence: str, *, she: bool = True, about: tuple[str, ...] = ()) -> str | None:
-    """A sentence about her, said by her: "Nadia also has a cat." → "I also have a cat."
-
-    Only as much of the sentence as holds the words `about` (cut at a clause boundary), for
-    sentences whose subject is her name (or she/he), perhaps after a short opening phrase, and
-    that a simple change of person can turn; None for the rest. `she`: whether the manuscript
-    calls her she (her/herself become my/me/myself) or he (his/him/himself); the other
-    pronouns are someone else's and stay.
-    """
-    first = name.split()[0]
-    sentence = _cut(" ".join(sentence.split()).rstrip(".!?"), about)
-    match = re.match(rf"^(?P<intro>(?:(?:For|In|At|On|Since|After|Before|Every|Each|Once|When|Whenever|Until|Now|"
-                     rf"Today|By|As|Like)\b[^,]{{0,60}}?,?\s+)?)(?:{re.escape(first)}(?:\s+[A-Z][\w'-]+)?|[Ss]he|[Hh]e)"
-                     rf"\s+(?P<rest>.+)$", sentence)
-    if not match or len(sentence.split()) > 30:
-        return None
-    words = match.group("rest").split(" ")
-    i = 1 if words[0].lower() in _ADVERBS and len(words) > 1 else 0
-    verb = words[i]
-    if verb in _VERBS:
-        words[i] = _VERBS[verb]
-    elif re.fullmatch(r"[a-z]+(?:ches|shes|sses|xes|zes)", verb):
-        words[i] = verb[:-2]
-    elif re.fullmatch(r"[a-z]+[^aeiou]ies", verb):
-        words[i] = verb[:-3] + "y"
-    elif re.fullmatch(r"[a-z]+[^s]s", verb):
-        words[i] = verb[:-1]
-    elif not re.fullmatch(r"[a-z]+(?:ed|ew|ought|aught|ame|ent|ode|ote|ept|elt|old|ound|ook|an)|was|can|will|would|"
-                          r"could|never|had|did|got|made|left|lost|met|saw|won|sat|spent|kept|became|began", verb):
-        return None  # not a verb this change can carry
-    rest = " ".join(words)
-    if re.search(r"\b(?:she|he|they)\b|\b(?:and|but|or|then)\s+(?:\w+ly\s+)?[a-z]+[^s]s\b", rest, re.I):
-        return None  # another subject, or a second verb in the third person
-    said = f"{match.group('intro')}I {rest}"
-    said = re.sub(r"\bherself\b" if she else r"\bhimself\b", "myself", said)
-    said = re.sub(rf"\b{re.escape(first)}'s\b", "my", said)
-    if she:  # "her" is hers or her: "her keys" → "my keys", "misses her every day" → "misses me every day"
-        said = re.sub(r"\bher\b(\s+(\w+))?",
-                      lambda m: ("me" if m.group(2) is None or m.group(2).lower() in _AFTER_OBJECT else "my")
-                      + (m.group(1) or ""), said)
-    else:
-        said = re.sub(r"\bhis\b", "my", re.sub(r"\bhim\b", "me", said))
-    if re.search(rf"\b{re.escape(first)}\b", said):
-        return None
-    return said + "."
-
-
-def _cut(sentence: str, about: tuple[str, ...]) -> str:
-    """The sentence up to the first clause boundary by which every word `about` has been said."""
-    if not about:
-        return sentence
-    for boundary in re.finditer(r",\s|;\s|\s(?:and|but|who|which|where|while)\s|$", sentence):
-        head = sentence[: boundary.start()]
-        said = re.findall(r"[\w'-]+", head.lower())
-        if all(any(w.startswith(word[: max(4, len(word) - 2)]) for w in said) for word in about):
-            return head
-    return sentence
 
 
 def build_prompt(scene: Scene, backend: Backend) -> Prompt:

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .backends import Backend, load_backend
+from .canon import summarize_change
 from .character import Character
 from .conversation import check_text
 from .errors import InvalidInput
 from .home import config, home_dir, private_dir, remember
+from .idle import Idle
+from .listeners import Listeners
 from .manuscript import normalize
 from .people import account_name, check_name
 from .store import Store
@@ -42,6 +45,8 @@ class Studio:
         self.config = config(self.home)
         self.store = Store(self.home / "inkborn.db")
         self.model_lock = threading.RLock()
+        self.listeners = Listeners()
+        self.idle = Idle()  # work while she is not speaking; paused by every reply
         self._backend = backend if isinstance(backend, Backend) else None
         self._backend_name = backend if isinstance(backend, str) else None
         self._options = options or {}
@@ -100,7 +105,7 @@ class Studio:
             raise InvalidInput("the manuscript is empty; write at least a sentence about her")
         name = check_name(name or _title(text) or slug.replace("-", " ").replace("_", " ").title())
         author = check_name(author or self.author_name)
-        record = self.store.create_character(slug, name, text, author)
+        record = self.store.create_character(slug, name, text, author, summary=summarize_change(None, text))
         return Character(self, record.id, record.slug, record.name)
 
     def character(self, slug: str) -> Character:
@@ -111,7 +116,8 @@ class Studio:
         return [Character(self, r.id, r.slug, r.name) for r in self.store.characters()]
 
     def close(self) -> None:
-        """Persist the model's cache and close the store."""
+        """Stop idle work, persist the model's cache and close the store."""
+        self.idle.stop()
         with self.model_lock:
             if self._backend is not None:
                 self._backend.close()

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import InvalidInput
 from .base import Backend, Message, Prompt, Usage
 
-__all__ = ["Backend", "Message", "Prompt", "Usage", "available", "backend_class", "load_backend"]
+__all__ = ["Backend", "Message", "Prompt", "Usage", "available", "backend_class", "load_backend", "parse_options"]
 
 GROUP = "inkborn.backends"
 
@@ -35,3 +35,21 @@ def backend_class(name: str) -> type[Backend]:
 def load_backend(name: str, **options: Any) -> Backend:
     """An instance of the named backend, configured with options."""
     return backend_class(name)(**options)
+
+
+def parse_options(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """Backend options from the command line's KEY=VALUE pairs (numbers and true/false read as such)."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InvalidInput(f"{pair!r} is not KEY=VALUE")
+        for kind in (int, float):
+            try:
+                options[key] = kind(value)
+                break
+            except ValueError:
+                continue
+        else:
+            options[key] = {"true": True, "false": False}.get(value.lower(), value)
+    return options

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..backends import parse_options
+
 
 @click.group()
 def bench() -> None:
@@ -24,11 +26,10 @@ def latency(backend: str, options: tuple[str, ...], out: str, seed: int) -> None
 
     Runs in a scratch home on a ~1,400-token sample manuscript and takes a few minutes on a CPU.
     """
-    from ..cli import _options
     from .latency import LatencyBench
 
     click.echo(f"inkborn bench latency — backend {backend}")
-    result = LatencyBench(backend, _options(options), say=click.echo, seed=seed).run()
+    result = LatencyBench(backend, parse_options(options), say=click.echo, seed=seed).run()
     click.echo(f"\nprompt evaluation: {result['prompt_eval_tokens_per_s']} tokens/s; "
                f"steady first token (median): {result['steady_first_token_s_median']:.2f} s, "
                f"first words heard {result['steady_heard_s_median']:.2f} s")
@@ -99,7 +100,6 @@ def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: 
     to the standing checks (not_echo, one_voice, complete, in_world). Prints each sample, then
     pass rates per group: own checks, standing checks, both.
     """
-    from ..cli import _options
     from ..errors import InvalidInput
     from .typewriter import (
         TypewriterBench,
@@ -114,7 +114,7 @@ def typewriter(cases: str | None, manuscripts: str | None, backend: str, model: 
             raise InvalidInput("cannot find shared/bench from here; pass --cases PATH and --manuscripts DIR")
         cases = cases or str(found / "typewriter.jsonl")
         manuscripts = manuscripts or str(found / "manuscripts")
-    backend_options = _options(options)
+    backend_options = parse_options(options)
     if model:
         backend_options["model_path" if backend == "embedded" else "model"] = model
     groups = [g.strip() for item in only for g in item.split(",") if g.strip()]
@@ -175,7 +175,6 @@ def conversation(scripts: str | None, manuscripts: str | None, backend: str, mod
     her own lines, the person's lines said back, instruction text said aloud, empty or failed
     replies, the standing checks, the script's own checks, and the time to her first word.
     """
-    from ..cli import _options
     from ..errors import InvalidInput
     from .conversation import ConversationBench, format_summary, scripts_dir
     from .typewriter import default_output
@@ -183,7 +182,7 @@ def conversation(scripts: str | None, manuscripts: str | None, backend: str, mod
     folder = Path(scripts) if scripts else scripts_dir()
     if folder is None:
         raise InvalidInput("cannot find bench/conversations from here; pass --scripts DIR")
-    backend_options = _options(options)
+    backend_options = parse_options(options)
     if model:
         backend_options["model_path" if backend == "embedded" else "model"] = model
     chosen = [g.strip() for item in only for g in item.split(",") if g.strip()]
@@ -221,13 +220,12 @@ def serve(backends: tuple[str, ...], options: tuple[str, ...], visitors: int, du
     Reports time to first token (p50/p99, queueing included), replies per second, and the
     latency of the author's saves and reads, idle and under the load.
     """
-    from ..cli import _options
     from .serve import ServeBench, dump, format_result
 
     results = []
     for backend in backends:
         click.echo(f"inkborn bench serve — backend {backend}")
-        result = ServeBench(backend, _options(options), visitors=visitors, duration=duration, say=click.echo).run()
+        result = ServeBench(backend, parse_options(options), visitors=visitors, duration=duration, say=click.echo).run()
         results.append(result)
         for line in format_result(result):
             click.echo(line)

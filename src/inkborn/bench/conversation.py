@@ -402,7 +402,7 @@ class ConversationBench:
         is not a system message.
         """
         try:
-            return character.prompt_for(person, conversation, seed)[0]
+            return character.context(person, conversation, seed)
         except NotFound:
             return None
 

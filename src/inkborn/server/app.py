@@ -7,6 +7,7 @@ OpenAI error shape with a sentence a person can act on (see docs/http.md).
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -18,7 +19,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from ..character import Character
 from ..errors import InkbornError
+from ..manuscript import Revision
 from ..studio import Studio
 from . import openai_api, rest
 from .access import Keys
@@ -51,6 +54,17 @@ def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
     app.state.keys = keys or Keys(studio.home, studio.store)
     app.state.line = Line()
     app.state.worker = ThreadPoolExecutor(1, thread_name_prefix="inkborn-model")
+
+    @studio.listeners.on_revision
+    def _fold_in(character: Character, revision: Revision) -> None:
+        """An edit saved: read into the model's cache while she is idle, so her next reply pays only for it."""
+        def settle(cancel: threading.Event) -> None:
+            try:
+                character.settle(cancel=cancel)
+            except InkbornError:  # she was deleted, the model won't load...: her next reply says so
+                pass
+
+        studio.idle.soon(("settle", character.slug), settle)
 
     @app.exception_handler(Problem)
     @app.exception_handler(InkbornError)

@@ -201,7 +201,7 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
     if access.is_author:  # the mark of an edit reaching her stays after a reload
         for shown, turn in zip(turns, page[-limit:]):
             if turn.is_hers:
-                shown["landed"] = landed(character, turn)
+                shown["landed"] = character.landed(turn)
     return {"person": person.name, "turns": turns, "more": more}
 
 
@@ -251,24 +251,4 @@ def _stored(reply: Reply, character: Character, author: bool) -> dict[str, Any] 
 
 def _done(character: Character, reply: Reply) -> dict[str, Any]:
     turn = turn_json(reply.turn, character)
-    return {"turn": turn, "revision": turn["revision"], "landed": landed(character, reply.turn)}
-
-
-def landed(character: Character, turn: Turn) -> dict[str, int | bool] | None:
-    """The edit her turn is the first to speak under: {"from": M, "to": N, "shown": bool}, or None.
-
-    shown: whether her reply honours the edit by the engine's own judgement (its promises kept);
-    when not, the edit is known to her but not yet shown in what she said.
-    """
-    store = character.studio.store
-    if turn.status != "ok" or turn.revision_id is None or store.first_reply_under(character.id, turn.revision_id) != turn.id:
-        return None
-    before = store.revision_before_turn(character.id, turn.id)
-    if before is None:  # her first words ever: an edit made before them reaches her with them
-        before = store.revision_by_id(turn.revision_id).parent_id
-    if before is None or before == turn.revision_id:
-        return None
-    kept = json.loads(turn.promises) if turn.promises else {}
-    return {"from": store.revision_by_id(before).number, "to": store.revision_by_id(turn.revision_id).number,
-            "shown": kept.get("shown") is not False}
-
+    return {"turn": turn, "revision": turn["revision"], "landed": character.landed(reply.turn)}

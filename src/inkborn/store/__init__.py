@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from ..conversation import Turn
 from ..errors import InvalidInput, NotFound, StaleRevision
 from ..home import private_file
-from ..manuscript import Revision, content_hash, summarize_change
+from ..manuscript import Revision, content_hash
 from ..people import Person
 from .migrations import migrate
 
@@ -117,7 +117,7 @@ class Store:
 
     # characters -----------------------------------------------------------
 
-    def create_character(self, slug: str, name: str, text: str, author: str) -> CharacterRecord:
+    def create_character(self, slug: str, name: str, text: str, author: str, *, summary: str = "") -> CharacterRecord:
         with self.transaction(durable=True) as db:
             if db.execute("SELECT 1 FROM characters WHERE slug = ?", (slug,)).fetchone():
                 raise InvalidInput(f"there is already a character called {slug!r}; `inkborn write {slug}` edits her")
@@ -129,7 +129,7 @@ class Store:
                 "INSERT INTO people (character_id, name, role, created_at) VALUES (?, ?, 'author', ?)",
                 (cid, author, now),
             )
-            self._insert_revision(db, cid, text, author, parent=None)
+            self._insert_revision(db, cid, text, author, None, summary)
         return self.character(slug)
 
     def character(self, slug: str) -> CharacterRecord:
@@ -152,19 +152,18 @@ class Store:
 
     # revisions ------------------------------------------------------------
 
-    def _insert_revision(self, db: sqlite3.Connection, cid: int, text: str, author: str, parent: Revision | None) -> int:
+    def _insert_revision(self, db: sqlite3.Connection, cid: int, text: str, author: str, parent: Revision | None,
+                         summary: str) -> int:
         number = db.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE character_id = ?", (cid,)
         ).fetchone()[0]
         return db.execute(
             "INSERT INTO revisions (character_id, number, parent_id, text, content_hash, author, created_at, summary)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (cid, number, parent.id if parent else None, text, content_hash(text), author, _now(),
-             summarize_change(parent.text if parent else None, text)),
+            (cid, number, parent.id if parent else None, text, content_hash(text), author, _now(), summary),
         ).lastrowid
 
-    def save_revision(self, cid: int, text: str, author: str, *, summary: str | None = None,
-                      base: int | None = None) -> Revision | None:
+    def save_revision(self, cid: int, text: str, author: str, *, summary: str = "", base: int | None = None) -> Revision | None:
         """Save text as the new head revision; None when it equals the head already.
 
         With `base`, the save is refused (StaleRevision) unless revision `base` is still the head.
@@ -175,9 +174,7 @@ class Store:
                 raise StaleRevision(base, head.number)
             if head is not None and head.content_hash == content_hash(text):
                 return None
-            rid = self._insert_revision(db, cid, text, author, parent=head)
-            if summary:
-                db.execute("UPDATE revisions SET summary = ? WHERE id = ?", (summary, rid))
+            rid = self._insert_revision(db, cid, text, author, head, summary)
             return self._revision_where(db, "id = ?", rid)
 
     @staticmethod

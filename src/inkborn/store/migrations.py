@@ -83,6 +83,21 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE turns ADD COLUMN diagnostic INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: what was fresh for the person she answered: the revision her words to them were spoken under
+    #    before this reply (reply.fresh_for); turns stored before it get the same rule, read back
+    """
+    ALTER TABLE turns ADD COLUMN fresh_from INTEGER REFERENCES revisions(id);
+    UPDATE turns SET fresh_from = COALESCE(
+        (SELECT p.revision_id FROM turns p
+          WHERE p.conversation_id = turns.conversation_id AND p.speaker = 'her' AND p.status = 'ok'
+            AND NOT p.diagnostic AND p.id < turns.id ORDER BY p.id DESC LIMIT 1),
+        (SELECT p.revision_id FROM turns p JOIN conversations c ON c.id = p.conversation_id
+          WHERE c.character_id = (SELECT character_id FROM conversations WHERE id = turns.conversation_id)
+            AND p.speaker = 'her' AND p.status = 'ok' AND NOT p.diagnostic AND p.id < turns.id
+          ORDER BY p.id DESC LIMIT 1),
+        (SELECT parent_id FROM revisions WHERE id = turns.revision_id))
+    WHERE speaker = 'her';
+    """,
 ]
 
 
