@@ -27,6 +27,8 @@ from inkborn.errors import (
     BackendTimeout,
     BackendUnavailable,
     InvalidInput,
+    ManuscriptTooLong,
+    ModelFileError,
 )
 
 RUBY = "# Ruby\n\nRuby is twenty-six and she paints.\n"
@@ -436,3 +438,34 @@ def test_control_tokens_in_words_are_kept_as_they_read() -> None:
         kept = as_text(f"a {marker} b")
         assert marker not in kept and kept.replace("\u2060", "") == f"a {marker} b"
     assert as_text("I <3 you | <b>bold</b> a|b") == "I <3 you | <b>bold</b> a|b"
+
+
+@pytest.mark.server
+def test_a_stream_the_real_server_closes_before_its_end_is_a_failure_not_an_empty_reply(server: str) -> None:
+    """The server runs with 2048 tokens of context; told it has more, the backend sends too much, and
+    llama-cpp-python's server closes the stream without a word (its log says the context was exceeded)."""
+    roomy = OpenAIBackend(base_url=server, model="smollm2", timeout=60.0, context_size=32768)
+    try:
+        long = "Ruby paints rivers in the rain. " * 600  # ~4,000 tokens
+        prompt = Prompt((Message("system", long), Message("user", "Calvin: Hi")), max_tokens=8)
+        with pytest.raises(BackendError, match="ended before it finished"):
+            "".join(roomy.stream(prompt, Usage()))
+    finally:
+        roomy.close()
+
+
+@pytest.mark.parametrize("refusal", [
+    '{"error": {"code": 400, "message": "the request exceeds the available context size, try increasing it"}}',
+    '{"error": {"message": "This model\'s maximum context length is 8192 tokens. However, you requested 9000"}}',
+])
+def test_a_server_refusing_a_context_for_its_length_is_manuscript_too_long(refusal: str) -> None:
+    """As the stage would say it (413 over HTTP): the words are kept, shorten her or give her more context."""
+    answer = httpx.MockTransport(lambda request: httpx.Response(400, text=refusal))
+    backend = OpenAIBackend(base_url="http://llm.test/v1", transport=answer)
+    with pytest.raises(ManuscriptTooLong, match="shorten it"):
+        "".join(backend.stream(_prompt(), Usage()))
+
+
+def test_a_model_file_error_is_a_backend_error() -> None:
+    """The server and the CLI answer a model that cannot load like any unavailable backend (503), not a crash."""
+    assert issubclass(ModelFileError, BackendUnavailable)

@@ -6,10 +6,13 @@
     ├── ManuscriptTooLong     the manuscript does not fit the model's context
     ├── StaleRevision         a save based on a revision that is no longer the head
     ├── EditorFailed          $EDITOR exited non-zero; the draft was kept
-    ├── ModelFileError        the model file is missing, truncated or fails its checksum
     └── BackendError          the language model failed
         ├── BackendUnavailable    could not be reached or loaded
+        │   └── ModelFileError    the model file is missing, truncated or fails its checksum
         └── BackendTimeout        stopped answering, possibly mid-reply
+
+Her context overflowing is ManuscriptTooLong wherever it is found: by the stage, by the
+embedded model, or by an OpenAI-compatible server that refuses the request for its length.
 
 The CLI turns these into one line on stderr and a non-zero exit status; nothing
 else catches them.
@@ -46,12 +49,10 @@ class InvalidInput(InkbornError):
 class ManuscriptTooLong(InkbornError):
     """The manuscript does not fit the model's context budget."""
 
-    def __init__(self, tokens: int, limit: int, backend: str):
+    def __init__(self, tokens: int | None, limit: int | None, backend: str, *, said: str | None = None):
         self.tokens, self.limit = tokens, limit
-        super().__init__(
-            f"the manuscript is {tokens} tokens but {backend} leaves room for {limit}; "
-            "shorten it (it is saved, nothing is lost) or use a backend with a larger context"
-        )
+        size = said or f"the manuscript is {tokens} tokens but {backend} leaves room for {limit}"
+        super().__init__(f"{size}; shorten it (it is saved, nothing is lost) or use a backend with a larger context")
 
 
 class StaleRevision(InkbornError):
@@ -70,16 +71,16 @@ class EditorFailed(InkbornError):
     """The editor exited with an error; the draft is kept."""
 
 
-class ModelFileError(InkbornError):
-    """The model file is missing or corrupt."""
-
-
 class BackendError(InkbornError):
     """The language model failed."""
 
 
 class BackendUnavailable(BackendError):
     """The backend could not be reached or loaded."""
+
+
+class ModelFileError(BackendUnavailable):
+    """The model file is missing or corrupt: the embedded model cannot load."""
 
 
 class BackendTimeout(BackendError):

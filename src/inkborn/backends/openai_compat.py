@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
 import httpx
 
-from ..errors import BackendError, BackendTimeout, BackendUnavailable, InvalidInput
+from ..errors import BackendError, BackendTimeout, BackendUnavailable, InvalidInput, ManuscriptTooLong
 from .base import Backend, Prompt, Usage, as_text
+
+# how servers refuse a request for its length: llama.cpp's ("exceed context window"), OpenAI's and vLLM's
+# ("maximum context length"), others' ("too long", "too many tokens")
+_TOO_LONG = re.compile(r"context (?:length|window|size)|exceeds?\b.{0,40}\bcontext|too long|too many tokens", re.I)
 
 
 class OpenAIBackend(Backend):
@@ -74,23 +79,31 @@ class OpenAIBackend(Backend):
             with self._client.stream("POST", "/chat/completions", json=body) as response:
                 if response.status_code != 200:
                     detail = response.read().decode("utf-8", "replace")[:300]
+                    if response.status_code in (400, 413) and _TOO_LONG.search(detail):
+                        raise ManuscriptTooLong(None, None, self.base_url,
+                                                said=f"her context is longer than {self.base_url} takes ({detail})")
                     raise BackendError(f"{self.base_url} answered {response.status_code}: {detail}")
-                generated = 0
+                generated, finished = 0, False
                 for line in response.iter_lines():
                     if not line.startswith("data:"):
                         continue
                     data = line[5:].strip()
                     if data == "[DONE]":
+                        finished = True
                         break
                     chunk = json.loads(data)
                     if chunk.get("usage"):
                         usage.count(evaluated=chunk["usage"].get("prompt_tokens"))
                     for choice in chunk.get("choices", []):
+                        finished = finished or bool(choice.get("finish_reason"))
                         text = (choice.get("delta") or {}).get("content") or ""
                         if text:
                             generated += 1
                             yield text
                 usage.count(generated=generated)
+                if not finished:  # llama-cpp-python's server, refusing a context too long, just closes the stream
+                    raise BackendError(f"the reply from {self.base_url} ended before it finished; the server's "
+                                       "log says why (a context longer than it was started with is a common cause)")
         except httpx.ConnectError as exc:
             raise BackendUnavailable(
                 f"cannot reach {self.base_url} ({exc}); start the server or check base_url"
