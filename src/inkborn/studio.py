@@ -63,8 +63,8 @@ class Studio:
         """The model she speaks through, loaded on first use."""
         if self._backend is None:
             name = self.backend_name
-            options = {**self.config.get("backends", {}).get(name, {}), **self._options}
-            self._backend = load_backend(name, home=self.home, progress=self._progress, **options)
+            self._backend = load_backend(name, home=self.home, progress=self._progress,
+                                         config=self.config.get("backends", {}).get(name, {}), **self._options)
         return self._backend
 
     @property

@@ -7,9 +7,9 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator, Mapping
 
-from ..errors import InvalidInput
+from .options import BackendOptions, read_options
 
 __all__ = ["Backend", "Message", "Progress", "Prompt", "Usage", "as_text"]
 
@@ -85,21 +85,15 @@ class Backend:
     speaks_as_her: ClassVar[bool] = True  # False for a diagnostic backend (echo): her promises are not checked
     keeps_cache: ClassVar[bool] = False  # reuses evaluated context, so the layout of her context matters
 
-    @dataclass
-    class Options:
-        pass
+    Options: ClassVar[type[BackendOptions]] = BackendOptions
 
-    def __init__(self, *, home: Path | None = None, progress: Progress | None = None, **options: Any):
+    def __init__(self, *, home: Path | None = None, progress: Progress | None = None,
+                 config: Mapping[str, Any] | None = None, **options: Any):
+        """options: as given (-o, or from Python); config: the backend's table in config.toml.
+        Both, the environment and the defaults are read in one order by `read_options`."""
         self.home = home  # the Inkborn home, for backends that keep files
         self.progress = progress  # called as progress(label, done, total) during long work
-        known = {f.name for f in dataclasses.fields(self.Options)}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise InvalidInput(
-                f"backend {self.name!r} has no option {', '.join(unknown)}; "
-                f"its options are: {', '.join(sorted(known)) or 'none'}"
-            )
-        self.options = self.Options(**options)
+        self.options: Any = read_options(self.Options, self.name, options, config)
 
     @property
     def model_name(self) -> str:

@@ -7,10 +7,10 @@ what `inkborn bench serve` uses to measure the server's own overhead.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Iterator
 
 from .base import Backend, Prompt, Usage
+from .options import BackendOptions
 
 
 class EchoBackend(Backend):
@@ -19,8 +19,7 @@ class EchoBackend(Backend):
     name = "echo"
     speaks_as_her = False
 
-    @dataclass
-    class Options:
+    class Options(BackendOptions):
         brief: bool = False  # one line about her context instead of all of it
 
     def stream(self, prompt: Prompt, usage: Usage) -> Iterator[str]:

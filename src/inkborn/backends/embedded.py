@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,6 +25,7 @@ from ..errors import BackendUnavailable, InvalidInput, ManuscriptTooLong, ModelF
 from ..home import home_dir
 from . import cpu, weights
 from .base import Backend, Prompt, Usage
+from .options import BackendOptions
 
 WARM_CHUNK = 64  # tokens evaluated between checks for a cancelled warm-up
 
@@ -46,8 +46,7 @@ class EmbeddedBackend(Backend):
     supports_prefill = True
     keeps_cache = True
 
-    @dataclass
-    class Options:
+    class Options(BackendOptions):
         model_path: str = ""  # a GGUF file; empty means the default model
         n_ctx: int = 8192
         n_threads: int = 0  # 0: every core

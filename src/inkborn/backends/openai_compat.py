@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 import httpx
 
-from ..errors import BackendError, BackendTimeout, BackendUnavailable, InvalidInput, ManuscriptTooLong
+from ..errors import (
+    BackendError,
+    BackendTimeout,
+    BackendUnavailable,
+    InvalidInput,
+    ManuscriptTooLong,
+)
 from .base import Backend, Prompt, Usage, as_text
+from .options import BackendOptions
 
 # how servers refuse a request for its length: llama.cpp's ("exceed context window"), OpenAI's and vLLM's
 # ("maximum context length"), others' ("too long", "too many tokens")
@@ -23,8 +29,7 @@ class OpenAIBackend(Backend):
 
     name = "openai"
 
-    @dataclass
-    class Options:
+    class Options(BackendOptions):
         base_url: str = ""
         model: str = "default"
         api_key: str = ""
@@ -34,13 +39,14 @@ class OpenAIBackend(Backend):
     def __init__(self, *, transport: httpx.BaseTransport | None = None, **options):
         super().__init__(**options)  # transport: injectable, so tests can stand in for the network
         opts = self.options
-        base = opts.base_url or os.environ.get("INKBORN_OPENAI_BASE_URL") or os.environ.get("OPENAI_BASE_URL", "")
+        # $INKBORN_OPENAI_BASE_URL is read with every option (options.py); OpenAI's own variables come last
+        base = opts.base_url or os.environ.get("OPENAI_BASE_URL", "")
         if not base:
             raise InvalidInput(
                 "the openai backend needs a server: pass -o base_url=http://127.0.0.1:8080/v1 "
                 "or set INKBORN_OPENAI_BASE_URL"
             )
-        key = opts.api_key or os.environ.get("INKBORN_OPENAI_API_KEY") or os.environ.get("OPENAI_API_KEY", "")
+        key = opts.api_key or os.environ.get("OPENAI_API_KEY", "")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.base_url = base.rstrip("/")
         self._client = httpx.Client(
