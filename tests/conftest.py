@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from postgres import postgres_server, postgres_url  # noqa: F401  (fixtures: a real PostgreSQL, started here)
+
 
 @pytest.fixture(autouse=True)
 def inkborn_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -14,7 +16,8 @@ def inkborn_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("INKBORN_HOME", str(home))
-    for name in ("INKBORN_BACKEND", "INKBORN_OPENAI_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
+    for name in ("INKBORN_BACKEND", "INKBORN_OPENAI_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY",
+                 "INKBORN_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     # the author's name as a configured machine has it: never the account's (CI runs as root, which names no one)
     monkeypatch.setenv("INKBORN_AUTHOR", "the author")

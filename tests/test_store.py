@@ -1,20 +1,35 @@
-"""The SQLite store: migrations, WAL, revisions that are never overwritten, and crash safety."""
+"""The store, on SQLite and on a real PostgreSQL: migrations, revisions that are never overwritten,
+crash safety, several connections at once. Tests of SQLite's own file (WAL, pragmas, permissions) run on it alone."""
 
 import sqlite3
 
 import pytest
 
-from inkborn.errors import InvalidInput, NotFound
+from inkborn.errors import InvalidInput, NotFound, StaleRevision
 from inkborn.manuscript import content_hash
 from inkborn.store import Store
-from inkborn.store.migrations import MIGRATIONS, migrate
+from inkborn.store.migrations import SQLITE as MIGRATIONS
+from inkborn.store.migrations import migrate_sqlite as migrate
 
 TABLES = {"characters", "revisions", "people", "conversations", "turns"}
 RUBY = "# Ruby\n\nRuby is twenty-six and she paints.\n"
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def where(request, tmp_path):
+    """Where a store is kept: a SQLite file, or a new database on the tests' PostgreSQL server."""
+    return tmp_path / "inkborn.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture
-def store(tmp_path):
+def store(where):
+    s = Store(where)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
     s = Store(tmp_path / "inkborn.db")
     yield s
     s.close()
@@ -43,20 +58,24 @@ def test_migrations_from_an_empty_database_reach_the_latest_version(tmp_path):
         db.close()
 
 
-def test_store_migrates_a_new_file(store):
-    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert TABLES <= set(store.iter_tables())
+def test_store_migrates_a_new_file(sqlite_store):
+    assert sqlite_store.database.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert TABLES <= set(sqlite_store.iter_tables())
+
+
+def test_a_new_database_has_every_table(store):
+    assert TABLES | {"invites"} <= set(store.iter_tables())
 
 
 def test_migrating_twice_is_harmless(tmp_path):
     path = tmp_path / "inkborn.db"
     first = Store(path)
     first.create_character("ruby", "Ruby", RUBY, "Calvin")
-    assert migrate(first._db) == len(MIGRATIONS)  # again, on the same connection
+    assert migrate(first.database.db) == len(MIGRATIONS)  # again, on the same connection
     first.close()
     again = Store(path)  # and again, as a new process would
     try:
-        assert again._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert again.database.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert [c.slug for c in again.characters()] == ["ruby"]
         assert again.head(again.character("ruby").id).text == RUBY
     finally:
@@ -67,7 +86,7 @@ def test_turns_stored_before_fresh_from_existed_get_it_by_the_engines_rule(tmp_p
     """Migration 6: her turns say what revision her words to that person were spoken under before them."""
     db = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
     try:
-        for number, script in enumerate(MIGRATIONS[:5], start=1):
+        for number, (_, script) in enumerate(MIGRATIONS[:5], start=1):
             db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
         t = "2026-01-01T00:00:00+00:00"
         db.executescript(f"""
@@ -91,8 +110,8 @@ def test_turns_stored_before_fresh_from_existed_get_it_by_the_engines_rule(tmp_p
         db.close()
 
 
-def test_wal_journal_mode(store, tmp_path):
-    assert store._db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+def test_wal_journal_mode(sqlite_store, tmp_path):
+    assert sqlite_store.database.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
     # WAL is a property of the file: a plain connection sees it too
     db = sqlite3.connect(tmp_path / "inkborn.db")
     try:
@@ -101,8 +120,8 @@ def test_wal_journal_mode(store, tmp_path):
         db.close()
 
 
-def test_foreign_keys_are_on(store):
-    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+def test_foreign_keys_are_on(sqlite_store):
+    assert sqlite_store.database.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 # characters -----------------------------------------------------------------------
@@ -187,7 +206,7 @@ def test_unknown_revision_is_not_found_with_the_range(store, ruby):
 
 
 def _count(store, text):
-    return store._db.execute("SELECT COUNT(*) FROM revisions WHERE text = ?", (text,)).fetchone()[0]
+    return store._rows("SELECT COUNT(*) AS n FROM revisions WHERE text = ?", text)[0]["n"]
 
 
 def test_crash_inside_insert_leaves_previous_revision_intact(store, ruby, monkeypatch):
@@ -222,9 +241,8 @@ def test_crash_inside_a_transaction_rolls_back(store, ruby):
     assert _count(store, "Never saved.\n") == 0
 
 
-def test_crash_is_invisible_to_another_connection(tmp_path):
-    path = tmp_path / "inkborn.db"
-    a, b = Store(path), Store(path)
+def test_crash_is_invisible_to_another_connection(where):
+    a, b = Store(where), Store(where)
     try:
         cid = a.create_character("ruby", "Ruby", RUBY, "Calvin").id
         with pytest.raises(RuntimeError):
@@ -247,15 +265,14 @@ def test_failed_character_creation_leaves_nothing(store, monkeypatch):
         store.create_character("ruby", "Ruby", RUBY, "Calvin")
     monkeypatch.undo()
     assert store.characters() == []
-    assert store._db.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 0
+    assert store._rows("SELECT COUNT(*) AS n FROM people")[0]["n"] == 0
 
 
 # two terminals --------------------------------------------------------------------
 
 
-def test_two_stores_on_one_file_see_each_others_saves(tmp_path):
-    path = tmp_path / "inkborn.db"
-    writer, talker = Store(path), Store(path)
+def test_two_stores_on_one_database_see_each_others_saves(where):
+    writer, talker = Store(where), Store(where)
     try:
         cid = writer.create_character("ruby", "Ruby", RUBY, "Calvin").id
         assert talker.character("ruby").id == cid
@@ -272,9 +289,8 @@ def test_two_stores_on_one_file_see_each_others_saves(tmp_path):
         talker.close()
 
 
-def test_turns_written_in_one_store_are_read_in_another(tmp_path):
-    path = tmp_path / "inkborn.db"
-    a, b = Store(path), Store(path)
+def test_turns_written_in_one_store_are_read_in_another(where):
+    a, b = Store(where), Store(where)
     try:
         cid = a.create_character("ruby", "Ruby", RUBY, "Calvin").id
         author = a.author(cid)
@@ -370,7 +386,7 @@ def test_an_existing_database_made_readable_by_others_is_made_private(tmp_path) 
 
 def test_turns_stored_before_migration_5_are_her_words(tmp_path):
     db = sqlite3.connect(tmp_path / "inkborn.db", isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:4], start=1):
+    for number, (_, script) in enumerate(MIGRATIONS[:4], start=1):
         db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
     db.executescript(
         "INSERT INTO characters VALUES (1, 'ruby', 'Ruby', '2026-01-01T00:00:00+00:00');"
@@ -400,8 +416,6 @@ def test_diagnostic_turns_are_listed_but_never_count_as_her_speaking(store, ruby
     assert [t.diagnostic for t in store.turns(conv)] == [False, True]
     assert [t.text for t in store.turns(conv, diagnostic=False)] == ["Hi."]
     assert store.last_spoken_revision(ruby.id) is None
-    assert store.first_reply_under(ruby.id, head.id) is None
-    assert store.revision_before_turn(ruby.id, echo + 1) is None
 
 
 # she may be deleted at any moment --------------------------------------------------------
@@ -450,7 +464,6 @@ def test_numbers_too_large_for_sqlite(store, ruby):
         with pytest.raises(NotFound, match=f"no turn {number}"):
             store.turn(number)
         assert store.last_spoken_revision(number) is None
-        assert store.first_reply_under(ruby.id, number) is None
     assert [t.text for t in store.turns(conv, before=HUGE)] == ["message 0", "message 1", "message 2"]
     assert store.turns(conv, before=-HUGE) == []
     assert [t.text for t in store.turns(conv, limit=HUGE)] == ["message 0", "message 1", "message 2"]
@@ -463,3 +476,48 @@ def test_text_sqlite_cannot_hold_finds_nothing(store, ruby):
         store.character("ruby\udc00")
     with pytest.raises(NotFound, match="has never talked with her"):
         store.person(ruby.id, "Harry\udc00")
+
+
+def test_two_stores_saving_from_one_head_at_once_one_is_refused_as_stale(where):
+    """Two servers on one database: the compare-and-swap on the base revision holds across connections."""
+    import threading
+
+    first = Store(where)
+    cid = first.create_character("ruby", "Ruby", RUBY, "Calvin").id
+    stores = [first, *(Store(where) for _ in range(3))]
+    outcomes: list[str] = []
+    start = threading.Barrier(len(stores))
+
+    def save(store: Store, n: int) -> None:
+        start.wait()
+        try:
+            store.save_revision(cid, RUBY + f"\nRuby has {n} brothers.\n", "Calvin", base=1)
+            outcomes.append("saved")
+        except StaleRevision:
+            outcomes.append("stale")
+
+    try:
+        threads = [threading.Thread(target=save, args=(s, n)) for n, s in enumerate(stores)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["saved", "stale", "stale", "stale"]
+        assert [r.number for r in first.revisions(cid)] == [1, 2]
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_text_with_a_nul_is_kept_or_refused_whole_never_half(store, ruby):
+    """SQLite holds a NUL; PostgreSQL cannot, and says so: nothing is saved, nothing is lost."""
+    conv = store.conversation(ruby.id, store.author(ruby.id).id)
+    if store.kind == "sqlite":
+        turn = store.add_turn(conv, "person", "a\x00b")
+        assert store.turn(turn).text == "a\x00b"
+    else:
+        with pytest.raises(InvalidInput, match="cannot store"):
+            store.add_turn(conv, "person", "a\x00b")
+        assert store.turns(conv) == []
+        with pytest.raises(NotFound):
+            store.person(ruby.id, "Ha\x00rry")  # asked for, it names no one

@@ -57,16 +57,18 @@ def _options(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--backend", "-b", metavar="NAME", help="Model backend: embedded (default), openai, echo. See `inkborn backends`.")
 @click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE",
               help="A backend option, e.g. -o model_path=other.gguf or -o base_url=http://127.0.0.1:8080/v1.")
+@click.option("--database", metavar="URL", help="Where she is kept: a postgresql:// URL, or a SQLite file "
+              "(default: $INKBORN_DATABASE_URL, else `database` in config.toml, else inkborn.db in the home).")
 @click.version_option(package_name="inkborn")
 @click.pass_context
-def cli(ctx: click.Context, backend: str | None, options: tuple[str, ...]) -> None:
+def cli(ctx: click.Context, backend: str | None, options: tuple[str, ...], database: str | None) -> None:
     """Inkborn: write a person in prose, then talk with her. Your edits are true from her next sentence.
 
     State lives in ~/.inkborn (or $INKBORN_HOME). Start with `inkborn try`.
     """
     if backend is not None:
         backend_class(backend)  # an unknown name is an error now, not at the first reply
-    studio = Studio(backend=backend, options=_options(options), progress=Progress())
+    studio = Studio(backend=backend, options=_options(options), progress=Progress(), database=database)
     ctx.obj = studio
     ctx.call_on_close(studio.close)
 

@@ -18,7 +18,7 @@ from .idle import Idle
 from .listeners import Listeners
 from .manuscript import normalize
 from .people import account_name, check_name
-from .store import Store
+from .store import Store, database_url
 
 __all__ = ["Studio"]
 
@@ -40,10 +40,13 @@ class Studio:
         backend: Backend | str | None = None,
         options: dict[str, Any] | None = None,
         progress: Callable[[str, int, int], None] | None = None,
+        database: str | None = None,
     ):
+        """database: a SQLite file or a postgresql:// URL; else $INKBORN_DATABASE_URL, else `database` in
+        config.toml, else inkborn.db in the home."""
         self.home = private_dir(Path(home)) if home else home_dir()
         self.config = config(self.home)
-        self.store = Store(self.home / "inkborn.db")
+        self.store = Store(database_url(self.home, database, self.config.get("database")))
         self.model_lock = threading.RLock()
         self.listeners = Listeners()
         self.idle = Idle()  # work while she is not speaking; paused by every reply

@@ -303,7 +303,7 @@ class ConversationBench:
                 replies: list[dict[str, Any]] = []
                 edits: dict[str, list[dict[str, Any]]] = {}
                 for index, script in enumerate(self.scripts):
-                    studio = Studio(home, backend=backend)
+                    studio = Studio(home, database=str(home / "inkborn.db"), backend=backend)
                     try:
                         edits[script["id"]] = self._play(studio, script, index, replies)
                     finally:

@@ -88,7 +88,7 @@ class LatencyBench:
             return self._run(home, text)
 
     def _run(self, home: Path, text: str) -> dict[str, Any]:
-        studio = Studio(home, backend=self.backend, options=self.options)
+        studio = Studio(home, database=str(home / "inkborn.db"), backend=self.backend, options=self.options)
         began = time.perf_counter()
         studio.backend.load()
         load_s = time.perf_counter() - began
@@ -142,7 +142,7 @@ class LatencyBench:
         began = time.perf_counter()
         studio.close()
         save_s = time.perf_counter() - began
-        again = Studio(home, backend=self.backend, options=self.options)
+        again = Studio(home, database=str(home / "inkborn.db"), backend=self.backend, options=self.options)
         began = time.perf_counter()
         again.backend.load()
         load_s = time.perf_counter() - began

@@ -72,7 +72,7 @@ class ServeBench:
         with tempfile.TemporaryDirectory(prefix="inkborn-bench-serve-") as scratch:
             home = Path(scratch)
             self._share_models(home)
-            with Studio(home, backend="fake") as studio:
+            with Studio(home, database=str(home / "inkborn.db"), backend="fake") as studio:
                 text = files("inkborn").joinpath("samples/mira.md").read_text("utf-8")
                 studio.create("mira", text, author="Theo")
                 keys = Keys(home, studio.store)
@@ -104,7 +104,7 @@ class ServeBench:
         for key, value in options.items():
             args += ["-o", f"{key}={value}"]
         args += ["serve", "--port", str(port)]
-        env = {**os.environ, "INKBORN_HOME": str(home)}
+        env = {**os.environ, "INKBORN_HOME": str(home), "INKBORN_DATABASE_URL": str(home / "inkborn.db")}
         self.say(f"starting inkborn serve -b {self.backend} on 127.0.0.1:{port}")
         return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 

@@ -315,7 +315,7 @@ def open_backend(home: Path, backend: str | Backend, options: Mapping[str, Any])
     """The backend instance a run speaks through: the one given (tests), or one loaded by name with options."""
     if isinstance(backend, Backend):
         return backend
-    loader = Studio(home, backend=backend, options=dict(options))
+    loader = Studio(home, database=str(home / "inkborn.db"), backend=backend, options=dict(options))
     try:
         return loader.backend
     finally:
@@ -386,7 +386,7 @@ class TypewriterBench:
         samples: list[dict[str, Any]] = []
         try:
             for index, case in enumerate(self.cases):
-                studio = Studio(home, backend=backend)
+                studio = Studio(home, database=str(home / "inkborn.db"), backend=backend)
                 try:
                     for seed in range(self.seeds):
                         samples.append(self._engine(studio, case, index, seed))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InvalidInput
+from ..home import write_private
 from ..people import check_visitor_name
 from ..store import Store
 
@@ -55,12 +56,20 @@ class Keys:
             token = path.read_text().strip()
         except FileNotFoundError:
             token = ""
-        if not token:
+        if not token:  # made whole beside it, then linked in: two servers starting at once agree on one
             token = "ink_a_" + secrets.token_urlsafe(32)
             self.home.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(token + "\n")
+            made = path.with_name(f".{AUTHOR_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+            write_private(made, (token + "\n").encode())
+            try:
+                if path.exists():  # there but empty: replaced
+                    os.replace(made, path)
+                else:
+                    os.link(made, path)
+            except FileExistsError:  # another process made it first: theirs
+                token = path.read_text().strip()
+            finally:
+                made.unlink(missing_ok=True)
         if path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)
         return token

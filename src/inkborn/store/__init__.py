@@ -1,16 +1,17 @@
-"""The store: characters, revisions, people, conversations and turns in SQLite.
+"""The store: characters, revisions, people, conversations and turns.
 
-One SQLite file in the Inkborn home, in WAL mode so that a `talk` in one
-terminal reads what a `write` in another just saved. Every save is one
-transaction: a crash in the middle leaves the previous revision as it was.
-A character deleted while someone still talks with her is NotFound from then on,
-whatever was under way.
+One interface, two databases: SQLite (sqlite.py, the embedded default: one file in the
+Inkborn home) and PostgreSQL (postgres.py: `INKBORN_DATABASE_URL=postgresql://...`, for
+servers on more than one machine). The SQL here is written once for both (`?` for each
+value). Every save is one transaction: a crash in the middle leaves the previous revision as
+it was, and a save based on a revision that is no longer the head is refused on both.
+A character deleted while someone still talks with her is NotFound from then on, whatever
+was under way. The store keeps what it is given; what it means is decided elsewhere.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,20 +20,29 @@ from typing import Any, Iterator
 
 from ..conversation import Turn
 from ..errors import InvalidInput, NotFound, StaleRevision
-from ..home import private_file
 from ..manuscript import Revision, content_hash
 from ..people import Person
-from .migrations import migrate
+from .postgres import PostgresDatabase
+from .sqlite import SQLiteDatabase
 
-__all__ = ["CharacterRecord", "Store"]
+__all__ = ["CharacterRecord", "Store", "database_url"]
 
 GONE = "she was deleted; nothing more can be said to her or kept of her"
-_INT = 2**63 - 1  # SQLite's largest integer: a larger number can name nothing stored
+_INT = 2**63 - 1  # the largest integer either database holds: a larger number can name nothing stored
+_POSTGRES = ("postgresql://", "postgres://")
+
+
+def database_url(home: Path, given: str | None = None, configured: str | None = None) -> str:
+    """Where her store is: given (--database) > $INKBORN_DATABASE_URL > config.toml's `database` > the home's file."""
+    return given or os.environ.get("INKBORN_DATABASE_URL") or configured or str(home / "inkborn.db")
 
 
 def _bounded(value: Any) -> Any:
-    """An argument SQLite can take: an int beyond its range compares as the nearest bound, which no id reaches."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    """An argument the database can take: an int beyond its range compares as the nearest bound, which no id
+    reaches; a flag is 0 or 1 (PostgreSQL's integer column takes no boolean)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
         return max(-_INT - 1, min(value, _INT))
     return value
 
@@ -57,79 +67,72 @@ def _time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-class Store:
-    """SQLite-backed storage for everything Inkborn keeps."""
+def _revision(row: Any) -> Revision | None:
+    if row is None:
+        return None
+    return Revision(row["id"], row["character_id"], row["number"], row["parent_id"], row["text"],
+                    row["content_hash"], row["author"], _time(row["created_at"]), row["summary"])
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.touch(mode=0o600, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA busy_timeout = 30000")
-        with self._lock:
-            migrate(self._db)
-        # her manuscript and every conversation: the author's alone, even in a file made looser before
-        for suffix in ("", "-wal", "-shm"):
-            private_file(self.path.with_name(self.path.name + suffix))
+
+class Store:
+    """Everything Inkborn keeps, in SQLite or PostgreSQL."""
+
+    def __init__(self, where: Path | str):
+        """where: a SQLite file, or a postgresql:// URL."""
+        where = str(where)
+        self.database: SQLiteDatabase | PostgresDatabase = (
+            PostgresDatabase(where) if where.startswith(_POSTGRES) else SQLiteDatabase(where))
+        self.path = getattr(self.database, "path", None)  # the SQLite file, for another connection to it
+        self.where = where
+
+    @property
+    def kind(self) -> str:
+        return self.database.kind
 
     def close(self) -> None:
-        self._db.close()
+        self.database.close()
 
-    def _rows(self, sql: str, *args: Any) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                return self._db.execute(sql, tuple(map(_bounded, args))).fetchall()
-            except UnicodeEncodeError:  # text SQLite cannot hold (a lone surrogate) matches nothing it holds
+    def _rows(self, sql: str, *args: Any) -> list[Any]:
+        try:
+            return self.database.rows(sql, tuple(map(_bounded, args)))
+        except Exception as exc:  # text the database cannot hold (a lone surrogate, a NUL) matches nothing it holds
+            if self.database.unstorable(exc):
                 return []
+            raise
 
-    def _row(self, sql: str, *args: Any) -> sqlite3.Row | None:
+    def _row(self, sql: str, *args: Any) -> Any | None:
         rows = self._rows(sql, *args)
         return rows[0] if rows else None
 
-    class _Tx:
-        def __init__(self, store: "Store", durable: bool):
-            self.store, self.durable = store, durable
-
-        def __enter__(self) -> sqlite3.Connection:
-            self.store._lock.acquire()
-            self.store._db.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
-            self.store._db.execute("BEGIN IMMEDIATE")
-            return self.store._db
-
-        def __exit__(self, exc_type, exc, tb) -> None:
-            try:
-                self.store._db.execute("ROLLBACK" if exc_type else "COMMIT")
-            finally:
-                self.store._lock.release()
-
-    def transaction(self, *, durable: bool = False) -> "Store._Tx":
-        """`with store.transaction() as db:` — all or nothing.
+    def transaction(self, *, durable: bool = False) -> Any:
+        """`with store.transaction() as db:` — all or nothing; `db.execute(sql, args)`.
 
         Every transaction survives the process crashing. A durable one (the author's words: a
-        character, a revision) is also on the disk before it returns, with all before it; the
-        others (turns, people) reach the disk with the next durable one or WAL checkpoint.
+        character, a revision) is also on the disk before it returns, with all before it; on
+        SQLite the others (turns, people) reach the disk with the next durable one or WAL checkpoint.
         """
-        return Store._Tx(self, durable)
+        return self.database.transaction(durable=durable)
 
     # characters -----------------------------------------------------------
 
     def create_character(self, slug: str, name: str, text: str, author: str, *, summary: str = "") -> CharacterRecord:
-        with self.transaction(durable=True) as db:
-            if db.execute("SELECT 1 FROM characters WHERE slug = ?", (slug,)).fetchone():
-                raise InvalidInput(f"there is already a character called {slug!r}; `inkborn write {slug}` edits her")
-            now = _now()
-            cid = db.execute(
-                "INSERT INTO characters (slug, name, created_at) VALUES (?, ?, ?)", (slug, name, now)
-            ).lastrowid
-            db.execute(
-                "INSERT INTO people (character_id, name, role, created_at) VALUES (?, ?, 'author', ?)",
-                (cid, author, now),
-            )
-            self._insert_revision(db, cid, text, author, None, summary)
+        taken = InvalidInput(f"there is already a character called {slug!r}; `inkborn write {slug}` edits her")
+        try:
+            with self._stored(), self.transaction(durable=True) as db:
+                if db.execute("SELECT 1 FROM characters WHERE slug = ?", (slug,)).fetchone():
+                    raise taken
+                now = _now()
+                cid = db.execute("INSERT INTO characters (slug, name, created_at) VALUES (?, ?, ?) RETURNING id",
+                                 (slug, name, now)).fetchall()[0]["id"]
+                db.execute(
+                    "INSERT INTO people (character_id, name, role, created_at) VALUES (?, ?, 'author', ?)",
+                    (cid, author, now),
+                )
+                self._insert_revision(db, cid, text, author, None, summary)
+        except Exception as exc:
+            if self.database.duplicate(exc):  # created by another process in the same moment
+                raise taken from None
+            raise
         return self.character(slug)
 
     def character(self, slug: str) -> CharacterRecord:
@@ -152,23 +155,24 @@ class Store:
 
     # revisions ------------------------------------------------------------
 
-    def _insert_revision(self, db: sqlite3.Connection, cid: int, text: str, author: str, parent: Revision | None,
+    def _insert_revision(self, db: Any, cid: int, text: str, author: str, parent: Revision | None,
                          summary: str) -> int:
         number = db.execute(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE character_id = ?", (cid,)
-        ).fetchone()[0]
+            "SELECT COALESCE(MAX(number), 0) + 1 AS next FROM revisions WHERE character_id = ?", (cid,)
+        ).fetchone()["next"]
         return db.execute(
             "INSERT INTO revisions (character_id, number, parent_id, text, content_hash, author, created_at, summary)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (cid, number, parent.id if parent else None, text, content_hash(text), author, _now(), summary),
-        ).lastrowid
+        ).fetchall()[0]["id"]
 
     def save_revision(self, cid: int, text: str, author: str, *, summary: str = "", base: int | None = None) -> Revision | None:
         """Save text as the new head revision; None when it equals the head already.
 
         With `base`, the save is refused (StaleRevision) unless revision `base` is still the head.
         """
-        with self.transaction(durable=True) as db:
+        with self._stored(), self.transaction(durable=True) as db:
+            self.database.hold(db, cid)
             head = self._revision_where(db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
             if base is not None and head is not None and head.number != base:
                 raise StaleRevision(base, head.number)
@@ -178,33 +182,28 @@ class Store:
             return self._revision_where(db, "id = ?", rid)
 
     @staticmethod
-    def _revision_where(db: sqlite3.Connection, where: str, *args: Any) -> Revision | None:
-        row = db.execute(f"SELECT * FROM revisions WHERE {where}", tuple(map(_bounded, args))).fetchone()
-        if row is None:
-            return None
-        return Revision(
-            row["id"], row["character_id"], row["number"], row["parent_id"], row["text"],
-            row["content_hash"], row["author"], _time(row["created_at"]), row["summary"],
-        )
+    def _revision_where(db: Any, where: str, *args: Any) -> Revision | None:
+        """A revision read inside a transaction."""
+        return _revision(db.execute(f"SELECT * FROM revisions WHERE {where}", tuple(map(_bounded, args))).fetchone())
+
+    def _revision(self, where: str, *args: Any) -> Revision | None:
+        return _revision(self._row(f"SELECT * FROM revisions WHERE {where}", *args))
 
     def head(self, cid: int) -> Revision:
-        with self._lock:
-            rev = self._revision_where(self._db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
+        rev = self._revision("character_id = ? ORDER BY number DESC LIMIT 1", cid)
         if rev is None:  # every character is created with a first revision: she is gone
             raise NotFound(GONE)
         return rev
 
     def revision(self, cid: int, number: int) -> Revision:
-        with self._lock:
-            rev = self._revision_where(self._db, "character_id = ? AND number = ?", cid, number)
+        rev = self._revision("character_id = ? AND number = ?", cid, number)
         if rev is None:
             last = self.head(cid).number
             raise NotFound(f"no revision {number}; revisions run from 1 to {last} (`inkborn history` lists them)")
         return rev
 
     def revision_by_id(self, rid: int) -> Revision:
-        with self._lock:
-            rev = self._revision_where(self._db, "id = ?", rid)
+        rev = self._revision("id = ?", rid)
         if rev is None:
             raise NotFound(f"no revision with id {rid}")
         return rev
@@ -218,7 +217,7 @@ class Store:
     # people ---------------------------------------------------------------
 
     @staticmethod
-    def _person(row: sqlite3.Row) -> Person:
+    def _person(row: Any) -> Person:
         return Person(row["id"], row["character_id"], row["name"], row["role"])
 
     def author(self, cid: int) -> Person:
@@ -230,9 +229,10 @@ class Store:
     def person(self, cid: int, name: str, *, create: bool = False) -> Person:
         row = self._row("SELECT * FROM people WHERE character_id = ? AND name = ?", cid, name)
         if row is None and create:
-            with self._gone_if_orphaned(), self.transaction() as db:
+            with self._stored(), self.transaction() as db:
                 db.execute(
-                    "INSERT OR IGNORE INTO people (character_id, name, role, created_at) VALUES (?, ?, 'visitor', ?)",
+                    "INSERT INTO people (character_id, name, role, created_at) VALUES (?, ?, 'visitor', ?)"
+                    " ON CONFLICT DO NOTHING",
                     (cid, name, _now()),
                 )
             row = self._row("SELECT * FROM people WHERE character_id = ? AND name = ?", cid, name)
@@ -251,28 +251,31 @@ class Store:
         row = self._row(sql, cid, person_id)
         if row is not None:
             return row["id"]
-        with self._gone_if_orphaned(), self.transaction() as db:
+        with self._stored(), self.transaction() as db:
+            self.database.hold(db, cid)
             row = db.execute(sql, (cid, person_id)).fetchone()
             if row is not None:
                 return row["id"]
             return db.execute(
-                "INSERT INTO conversations (character_id, person_id, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO conversations (character_id, person_id, created_at) VALUES (?, ?, ?) RETURNING id",
                 (cid, person_id, _now()),
-            ).lastrowid
+            ).fetchall()[0]["id"]
 
     def add_turn(self, conversation_id: int, speaker: str, text: str, *, status: str = "ok", **fields: Any) -> int:
         columns = ["conversation_id", "speaker", "text", "status", "created_at", *fields]
-        values = [conversation_id, speaker, text, status, _now(), *fields.values()]
-        with self._gone_if_orphaned(), self.transaction() as db:
+        values = [conversation_id, speaker, text, status, _now(), *map(_bounded, fields.values())]
+        with self._stored(), self.transaction() as db:
             return db.execute(
-                f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
-            ).lastrowid
+                f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id",
+                values,
+            ).fetchall()[0]["id"]
 
     def update_turn(self, turn_id: int, **fields: Any) -> None:
         """Change a stored turn's fields (her reply as it grows, then as it ended)."""
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self.transaction() as db:
-            changed = db.execute(f"UPDATE turns SET {assignments} WHERE id = ?", (*fields.values(), turn_id)).rowcount
+        with self._stored(), self.transaction() as db:
+            changed = db.execute(f"UPDATE turns SET {assignments} WHERE id = ?",
+                                 (*map(_bounded, fields.values()), _bounded(turn_id))).rowcount
         if not changed:  # deleted with her conversation
             raise NotFound(GONE)
 
@@ -283,14 +286,14 @@ class Store:
         `diagnostic=False` leaves out replies from a diagnostic backend (echo): they were never her words.
         """
         sql = "SELECT * FROM turns WHERE conversation_id = ?" + (" AND id < ?" if before else "")
-        sql += ("" if diagnostic else " AND NOT diagnostic") + " ORDER BY id DESC"
+        sql += ("" if diagnostic else " AND diagnostic = 0") + " ORDER BY id DESC"
         args = (conversation_id, before) if before else (conversation_id,)
         rows = self._rows(sql + _limit(limit), *args)
         return [Turn.from_row(r) for r in reversed(rows)]
 
     def turn_count(self, conversation_id: int, *, diagnostic: bool = True) -> int:
         """How many turns the conversation holds (`diagnostic=False`: not counting a diagnostic backend's)."""
-        sql = "SELECT COUNT(*) AS n FROM turns WHERE conversation_id = ?" + ("" if diagnostic else " AND NOT diagnostic")
+        sql = "SELECT COUNT(*) AS n FROM turns WHERE conversation_id = ?" + ("" if diagnostic else " AND diagnostic = 0")
         row = self._row(sql, conversation_id)
         return int(row["n"]) if row is not None else 0
 
@@ -304,7 +307,7 @@ class Store:
         """The revision id of her latest reply, to this person or to anyone."""
         sql = (
             "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
-            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND NOT t.diagnostic"
+            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND t.diagnostic = 0"
         )
         args: list[Any] = [cid]
         if person_id is not None:
@@ -313,40 +316,24 @@ class Store:
         row = self._row(sql + " ORDER BY t.id DESC LIMIT 1", *args)
         return row["revision_id"] if row else None
 
-    def first_reply_under(self, cid: int, revision_id: int) -> int | None:
-        """The id of her first finished reply to anyone under this revision."""
-        row = self._row(
-            "SELECT MIN(t.id) AS id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
-            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND NOT t.diagnostic"
-            " AND t.revision_id = ?",
-            cid, revision_id,
-        )
-        return row["id"] if row else None
-
-    def revision_before_turn(self, cid: int, turn_id: int) -> int | None:
-        """The revision id of her last finished reply to anyone before this turn."""
-        row = self._row(
-            "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
-            " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND NOT t.diagnostic AND t.id < ?"
-            " ORDER BY t.id DESC LIMIT 1",
-            cid, turn_id,
-        )
-        return row["revision_id"] if row else None
-
     @contextmanager
-    def _gone_if_orphaned(self) -> Iterator[None]:
-        """A row for a character (or conversation) deleted meanwhile: NotFound, not an IntegrityError."""
+    def _stored(self) -> Iterator[None]:
+        """A save's failures as Inkborn's errors: a row for a character (or conversation) deleted
+        meanwhile is NotFound; text the database cannot hold is InvalidInput; nothing is saved."""
         try:
             yield
-        except sqlite3.IntegrityError as exc:
-            if "FOREIGN KEY" not in str(exc):
-                raise
-            raise NotFound(GONE) from None
+        except Exception as exc:
+            if self.database.orphaned(exc):
+                raise NotFound(GONE) from None
+            if self.database.unstorable(exc):
+                raise InvalidInput("the text holds a character the database cannot store (a NUL, or half of "
+                                   "a UTF-16 pair); nothing was saved") from None
+            raise
 
     # invitations ------------------------------------------------------------
 
     def add_invite(self, cid: int, person_id: int, token_hash: str) -> None:
-        with self._gone_if_orphaned(), self.transaction() as db:
+        with self._stored(), self.transaction() as db:
             db.execute(
                 "INSERT INTO invites (character_id, person_id, token_hash, created_at) VALUES (?, ?, ?, ?)",
                 (cid, person_id, token_hash, _now()),
@@ -374,5 +361,4 @@ class Store:
             ).rowcount
 
     def iter_tables(self) -> Iterator[str]:
-        for row in self._rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-            yield row["name"]
+        yield from self.database.tables()
