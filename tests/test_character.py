@@ -881,3 +881,50 @@ def test_an_edit_is_fresh_for_each_person_until_she_speaks_to_them_and_the_page_
     assert ruby.landed(to_harry.turn) == {"from": 1, "to": 2, "shown": True}
     assert ruby.landed(again.turn) is None
     assert ruby.landed(to_calvin.turn) == {"from": 1, "to": 2, "shown": True}
+
+
+# scenes ---------------------------------------------------------------------------
+
+
+def test_a_scene_is_one_conversation_whoever_in_it_speaks(ruby, fake):
+    fake.enqueue("Hello, both of you.", "Yes, Calvin.", "Just us now.")
+    ruby.say("Hello, dear.", as_="Gertrude", with_=["Calvin"]).finish()
+    prompt = fake.history[-1]
+    assert any("Gertrude and Calvin are with you now; Gertrude is speaking to you." in m.content
+               for m in prompt.messages if m.role == "system")
+    assert {"\nGertrude:", "\nCalvin:", "\nRuby:"} <= set(prompt.stop)
+
+    ruby.say("Mom means well.", with_=["Gertrude"]).finish()  # Calvin, her author, in the same scene
+    prompt = fake.history[-1]
+    talk = [m.content for m in prompt.messages if m.role != "system"]
+    assert talk == ["Gertrude: Hello, dear.", "Ruby: Hello, both of you.", "Calvin: Mom means well."]
+    assert any("Calvin and Gertrude are with you now; Calvin is speaking to you." in m.content
+               for m in prompt.messages if m.role == "system")
+
+    ruby.say("Alone at last.").finish()  # Calvin with her alone: another conversation
+    assert [m.content for m in fake.history[-1].messages if m.role != "system"] == ["Calvin: Alone at last."]
+    scene = ruby.turns("Gertrude", with_=["Calvin"])
+    assert [(t.speaker, t.person_name, t.text) for t in scene] == [
+        ("person", "Gertrude", "Hello, dear."), ("her", None, "Hello, both of you."),
+        ("person", "Calvin", "Mom means well."), ("her", None, "Yes, Calvin.")]
+    assert [t.text for t in ruby.turns("Calvin", with_=["Gertrude"])] == [t.text for t in scene]
+
+
+def test_words_said_one_after_another_in_a_scene_keep_each_speakers_name(ruby, fake):
+    ruby.record("Ruby, this is my mother.", with_=["Gertrude"])
+    ruby.record("Delighted.", as_="Gertrude", with_=["Calvin"])
+    fake.enqueue("Lovely to meet you.")
+    ruby.say("Say hello!", with_=["Gertrude"]).finish()
+    talk = [m.content for m in fake.history[-1].messages if m.role != "system"]
+    assert talk == ["Calvin: Ruby, this is my mother.\nGertrude: Delighted.", "Calvin: Say hello!"]
+
+
+def test_an_edit_is_fresh_for_someone_she_has_not_spoken_to_since_even_in_a_scene(ruby, fake):
+    fake.enqueue("Hi, both.")
+    ruby.say("Hi.", as_="Harry", with_=["Calvin"]).finish()
+    ruby.edit("append", new=FRENCH)
+    fake.enqueue("Bonjour.", "Encore.")
+    ruby.say("And now?", as_="Harry", with_=["Calvin"]).finish()
+    assert FRENCH in _fresh_note(fake.history[-1])
+    ruby.say("And you, Calvin?", with_=["Harry"]).finish()  # she has spoken under it in a scene with him
+    assert FRENCH not in _fresh_note(fake.history[-1])

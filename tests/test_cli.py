@@ -681,6 +681,21 @@ def test_interactive_quit_and_blank_lines(ruby: str) -> None:
     assert re.search(r"^Harry\s+visitor\s+2 turns$", ok("people", "ruby"), re.M)
 
 
+def test_talk_in_a_scene_and_switching_who_speaks(ruby: str) -> None:
+    """--as Gertrude --with Calvin: one scene, whoever speaks; /as hands the turn to another in it."""
+    context = her_json(ok("-b", "echo", "talk", "ruby", "Hello, dear.", "--as", "Gertrude", "--with", "Calvin"))
+    assert any("Gertrude and Calvin are with you now" in m["content"] for m in context["messages"])
+    assert context["messages"][-1] == {"role": "user", "content": "Gertrude: Hello, dear."}
+    result = inkborn("-b", "fake", "talk", "ruby", "--as", "Gertrude", "--with", "Calvin",
+                     input="More tea?\n/as Mort\n/as Calvin\nMom!\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "with Calvin. /as NAME switches who speaks" in result.stderr
+    assert "/as takes one of those in the scene: Gertrude, Calvin" in result.stderr
+    assert result.stdout.count("Ruby: [no reply queued]") == 2
+    people = ok("people", "ruby")  # the echo's exchange and these two: all in one scene
+    assert re.search(r"^Gertrude\s+visitor\s+6 turns$", people, re.M) and re.search(r"^Calvin\s+author\s+6 turns$", people, re.M)
+
+
 # 6. help ----------------------------------------------------------------------
 
 

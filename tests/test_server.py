@@ -999,3 +999,22 @@ def test_deleting_her_mid_reply_ends_every_reply_in_flight_with_a_not_found(app,
     assert "no longer exists" in message
     assert live.get("/api/health").json()["queue"] == 0
     error_of(live.get("/api/characters/ruby/manuscript"), 404, "not_found")
+
+
+# scenes -----------------------------------------------------------------------
+
+
+def test_her_author_sets_a_scene_and_a_visitor_talks_with_her_alone(app, client, fake) -> None:
+    fake.enqueue("Hello, both.", "Yes, Mort?")
+    say(client, "Hello, dear.", **{"as": "Gertrude", "with": ["Mort"]})
+    say(client, "Hi there!", **{"as": "Mort", "with": ["Gertrude"]})
+    assert [m.content for m in fake.history[-1].messages if m.role == "user"] == [
+        "Gertrude: Hello, dear.", "Mort: Hi there!"]
+    scene = client.get("/api/characters/ruby/turns", params={"as": "Gertrude", "with": ["Mort"]}).json()["turns"]
+    assert [t["text"] for t in scene] == ["Hello, dear.", "Hello, both.", "Hi there!", "Yes, Mort?"]
+    assert client.get("/api/characters/ruby/turns", params={"as": "Mort"}).json()["turns"] == []  # alone: another
+
+    visitor = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Harry')}"}
+    refused = client.post("/api/characters/ruby/say", json={"text": "Hi", "with": ["Mort"]}, headers=visitor)
+    assert error_of(refused, 403, "forbidden") == "a visitor talks with her alone; her author sets a scene with others"
+    assert client.get("/api/characters/ruby/turns", params={"with": ["Mort"]}, headers=visitor).status_code == 403

@@ -40,6 +40,14 @@ def ruby(store):
     return store.create_character("ruby", "Ruby", RUBY, "Calvin")
 
 
+def _database_at(path, version):
+    """A SQLite database as Inkborn left it at that version of the schema: for testing later migrations."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, (_, script) in enumerate(MIGRATIONS[:version], start=1):
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return db
+
+
 def _tables(db):
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
@@ -84,10 +92,8 @@ def test_migrating_twice_is_harmless(tmp_path):
 
 def test_turns_stored_before_fresh_from_existed_get_it_by_the_engines_rule(tmp_path):
     """Migration 6: her turns say what revision her words to that person were spoken under before them."""
-    db = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    db = _database_at(tmp_path / "old.db", 5)
     try:
-        for number, (_, script) in enumerate(MIGRATIONS[:5], start=1):
-            db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
         t = "2026-01-01T00:00:00+00:00"
         db.executescript(f"""
             INSERT INTO characters VALUES (1, 'ruby', 'Ruby', '{t}');
@@ -385,9 +391,7 @@ def test_an_existing_database_made_readable_by_others_is_made_private(tmp_path) 
 
 
 def test_turns_stored_before_migration_5_are_her_words(tmp_path):
-    db = sqlite3.connect(tmp_path / "inkborn.db", isolation_level=None)
-    for number, (_, script) in enumerate(MIGRATIONS[:4], start=1):
-        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    db = _database_at(tmp_path / "inkborn.db", 4)
     db.executescript(
         "INSERT INTO characters VALUES (1, 'ruby', 'Ruby', '2026-01-01T00:00:00+00:00');"
         "INSERT INTO people VALUES (1, 1, 'Calvin', 'author', '2026-01-01T00:00:00+00:00');"
@@ -521,3 +525,42 @@ def test_text_with_a_nul_is_kept_or_refused_whole_never_half(store, ruby):
         assert store.turns(conv) == []
         with pytest.raises(NotFound):
             store.person(ruby.id, "Ha\x00rry")  # asked for, it names no one
+
+
+def test_a_scene_is_found_by_exactly_its_people(store, ruby):
+    calvin = store.author(ruby.id)
+    harry = store.person(ruby.id, "Harry", create=True)
+    mort = store.person(ruby.id, "Mort", create=True)
+    alone = store.conversation(ruby.id, calvin.id)
+    pair = store.scene(ruby.id, [calvin.id, harry.id])
+    assert len({alone, pair, store.scene(ruby.id, [calvin.id, harry.id, mort.id])}) == 3
+    assert store.scene(ruby.id, [harry.id, calvin.id]) == pair  # whoever opens it
+    assert store.scene(ruby.id, [calvin.id]) == alone
+    assert [p.name for p in store.participants(pair)] == ["Calvin", "Harry"]
+    with pytest.raises(InvalidInput, match="at least one person"):
+        store.scene(ruby.id, [])
+
+
+def test_turns_stored_before_scenes_say_who_said_them(tmp_path):
+    """Migration 7: each conversation's person is its one participant and the speaker of its person turns."""
+    db = _database_at(tmp_path / "old.db", 6)
+    try:
+        t = "2026-01-01T00:00:00+00:00"
+        db.executescript(f"""
+            INSERT INTO characters VALUES (1, 'ruby', 'Ruby', '{t}');
+            INSERT INTO revisions VALUES (1, 1, 1, NULL, 'One.', 'h1', 'Calvin', '{t}', '');
+            INSERT INTO people VALUES (1, 1, 'Calvin', 'author', '{t}'), (2, 1, 'Harry', 'visitor', '{t}');
+            INSERT INTO conversations VALUES (1, 1, 1, '{t}'), (2, 1, 2, '{t}');
+            INSERT INTO turns (id, conversation_id, speaker, text, status, revision_id, created_at) VALUES
+                (1, 1, 'person', 'hi', 'ok', NULL, '{t}'), (2, 1, 'her', 'hello', 'ok', 1, '{t}'),
+                (3, 2, 'person', 'hey', 'ok', NULL, '{t}');
+        """)
+    finally:
+        db.close()
+    store = Store(tmp_path / "old.db")
+    try:
+        assert [p.name for p in store.participants(2)] == ["Harry"]
+        assert [(t.person_name, t.kind) for t in store.turns(1)] == [("Calvin", "said"), (None, "said")]
+        assert store.conversation(1, 2) == 2
+    finally:
+        store.close()

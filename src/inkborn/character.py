@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from .backends.base import Prompt
 from .canon import summarize_change
@@ -126,38 +126,46 @@ class Character:
         except NotFound:
             return self._store.person(self.id, check_visitor_name(name, author.name), create=True)
 
-    def turns(self, name: str | None = None, limit: int | None = None) -> list[Turn]:
-        person = self.person(name)
-        return self._store.turns(self._store.conversation(self.id, person.id), limit=limit)
+    def scene(self, as_: str | None = None, with_: Sequence[str] = ()) -> tuple[Person, int]:
+        """Who speaks, and the conversation they are in: with her alone, or with the others named.
+
+        A scene with Calvin and Gertrude is one conversation, whoever of them speaks in it;
+        each new name is admitted as a visitor.
+        """
+        person = self.person(as_)
+        others = [self.person(name) for name in with_]
+        return person, self._store.scene(self.id, [person.id, *(p.id for p in others if p.id != person.id)])
+
+    def turns(self, name: str | None = None, limit: int | None = None, *, with_: Sequence[str] = ()) -> list[Turn]:
+        return self._store.turns(self.scene(name, with_)[1], limit=limit)
 
     # talking --------------------------------------------------------------
 
-    def say(self, text: str, *, as_: str | None = None, seed: int | None = None) -> Reply:
-        """Say something to her as a person (the author by default); her reply streams back."""
+    def say(self, text: str, *, as_: str | None = None, with_: Sequence[str] = (), seed: int | None = None) -> Reply:
+        """Say something to her as a person (the author by default), alone with her or in a scene
+        `with_` others; her reply streams back."""
         if not check_text(text, "the message").strip():
             raise InvalidInput("say something: the message is empty")
-        person = self.person(as_)
-        conversation = self._store.conversation(self.id, person.id)
-        said = self._store.turn(self._store.add_turn(conversation, "person", text.strip()))
+        person, conversation = self.scene(as_, with_)
+        said = self._store.turn(self._store.add_turn(conversation, "person", text.strip(), person_id=person.id))
         self.studio.listeners.turn_stored(self, said)
         reply = self._reply(person, conversation, seed)
         reply.said = said
         return reply
 
-    def record(self, text: str, *, as_: str | None = None, hers: bool = False) -> Turn:
+    def record(self, text: str, *, as_: str | None = None, with_: Sequence[str] = (), hers: bool = False) -> Turn:
         """Store a turn said before, without a model: the person's words, or hers (replays, imports)."""
         if not check_text(text, "the turn").strip():
             raise InvalidInput("a turn needs words")
-        person = self.person(as_)
-        conversation = self._store.conversation(self.id, person.id)
+        person, conversation = self.scene(as_, with_)
         turn_id = self._store.add_turn(conversation, "her" if hers else "person", text.strip(),
-                                       revision_id=self.head().id if hers else None)
+                                       revision_id=self.head().id if hers else None,
+                                       person_id=None if hers else person.id)
         return self._store.turn(turn_id)
 
-    def retry(self, *, as_: str | None = None, seed: int | None = None) -> Reply:
+    def retry(self, *, as_: str | None = None, with_: Sequence[str] = (), seed: int | None = None) -> Reply:
         """Answer the person's last words again, after a reply that failed or was cut short."""
-        person = self.person(as_)
-        conversation = self._store.conversation(self.id, person.id)
+        person, conversation = self.scene(as_, with_)
         turns = self._store.turns(conversation, limit=1, diagnostic=False)
         if not turns:
             raise NotFound(f"{person.name} has said nothing to her yet")
@@ -188,19 +196,20 @@ class Character:
         reply._chunks = respond(self, person, conversation, seed, reply)
         return reply
 
-    def settle(self, *, as_: str | None = None, cancel: threading.Event | None = None) -> None:
+    def settle(self, *, as_: str | None = None, with_: Sequence[str] = (), cancel: threading.Event | None = None) -> None:
         """While she is idle, read the manuscript as it now stands into the model's cache.
 
         The next reply then finds the current revision already evaluated and pays only for
         what is new. Stops as soon as `cancel` is set; a half-done settle only costs time.
         """
-        person = self.person(as_)
-        conversation = self._store.conversation(self.id, person.id)
+        person, conversation = self.scene(as_, with_)
         turns = recent(self._store, conversation)
         if not turns:
             return
         head = self.head()
-        scene = Scene(self.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None, self.author.name)
+        others = tuple(p.name for p in self._store.participants(conversation) if p.id != person.id)
+        scene = Scene(self.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None, self.author.name,
+                      others)
         backend = self.studio.backend
         prompt = build_prompt(scene, backend)
         # warm everything but the placeholder message: the prefix the next reply will share

@@ -267,11 +267,10 @@ def characters(studio: Studio) -> None:
 @click.argument("slug")
 @pass_studio
 def people(studio: Studio, slug: str) -> None:
-    """List the people who talk with her, and how much each has said."""
+    """List the people who talk with her, and how many turns their conversations (and scenes) hold."""
     character = studio.character(slug)
     for person in character.people():
-        turns = character.turns(person.name)
-        click.echo(f"{person.name:<20} {person.role:<8} {len(turns)} turns")
+        click.echo(f"{person.name:<20} {person.role:<8} {studio.store.turns_with(person.id)} turns")
 
 
 @cli.command()
@@ -317,33 +316,41 @@ def _stream(character: Character, reply: Reply, labelled: bool = True) -> None:
 @click.argument("slug")
 @click.argument("message", required=False)
 @click.option("--as", "as_", metavar="PERSON", help="Talk as this person (default: the author).")
+@click.option("--with", "with_", metavar="PERSON", multiple=True,
+              help="Others in the scene with you and her (repeatable): --as Gertrude --with Calvin --with Mort.")
 @click.option("--seed", type=int, help="Sampling seed, for replies you can reproduce.")
 @click.option("--retry", is_flag=True, help="Answer the last message again (after a failed reply).")
 @pass_studio
-def talk(studio: Studio, slug: str, message: str | None, as_: str | None, seed: int | None, retry: bool) -> None:
+def talk(studio: Studio, slug: str, message: str | None, as_: str | None, with_: tuple[str, ...], seed: int | None,
+         retry: bool) -> None:
     """Talk with her: interactively, or one MESSAGE and her reply (for scripts).
 
+    Alone with her, or in a scene with others (--with): in a scene, /as NAME switches who speaks.
     While you talk, edit her in another terminal with `inkborn write`: her next reply knows.
     In the conversation, /retry answers your last message again and /quit (or Ctrl-D) leaves.
     """
     character = studio.character(slug)
     studio.backend.load()
     if retry:
-        _stream(character, character.retry(as_=as_, seed=seed), labelled=sys.stdout.isatty())
+        _stream(character, character.retry(as_=as_, with_=with_, seed=seed), labelled=sys.stdout.isatty())
         return
     if message is not None:  # one message: into a pipe or a file, her words alone
-        _stream(character, character.say(message, as_=as_, seed=seed), labelled=sys.stdout.isatty())
+        _stream(character, character.say(message, as_=as_, with_=with_, seed=seed), labelled=sys.stdout.isatty())
         return
-    person = character.person(as_)
-    click.echo(f"Talking with {character.name} as {person.name}. /retry answers again, /quit leaves.", err=True)
-    studio.idle.every(("settle", character.slug), 1.0, _settler(character, person.name))
+    person, _ = character.scene(as_, with_)
+    present = [person.name, *(name for name in with_ if name != person.name)]
+    scene = f" with {', '.join(present[1:])}" if len(present) > 1 else ""
+    switch = " /as NAME switches who speaks," if scene else ""
+    click.echo(f"Talking with {character.name} as {person.name}{scene}.{switch} /retry answers again, /quit leaves.",
+               err=True)
+    studio.idle.every(("settle", character.slug), 1.0, _settler(character, person.name, tuple(present[1:])))
     try:
-        _conversation(character, person.name, as_, seed)
+        _conversation(character, present, seed)
     finally:
         studio.idle.forget(("settle", character.slug))
 
 
-def _settler(character: Character, person: str) -> Callable[[threading.Event], None]:
+def _settler(character: Character, person: str, others: tuple[str, ...]) -> Callable[[threading.Event], None]:
     """Idle work for a conversation: when her manuscript has changed, read it into the model's cache."""
     settled: list[int] = []
 
@@ -352,7 +359,7 @@ def _settler(character: Character, person: str) -> Callable[[threading.Event], N
         if head in settled:
             return
         try:
-            character.settle(as_=person, cancel=cancel)
+            character.settle(as_=person, with_=others, cancel=cancel)
         except InkbornError:  # a manuscript too long, a model that won't load: her next reply says so
             settled[:] = [head]
             return
@@ -362,8 +369,10 @@ def _settler(character: Character, person: str) -> Callable[[threading.Event], N
     return settle
 
 
-def _conversation(character: Character, person: str, as_: str | None, seed: int | None) -> None:
+def _conversation(character: Character, present: list[str], seed: int | None) -> None:
+    """The conversation's loop: present[0] speaks; /as NAME hands the turn to another in the scene."""
     while True:
+        person, others = present[0], present[1:]
         try:
             line = click.prompt(click.style(person, bold=True), prompt_suffix="> ", default="",
                                 show_default=False)
@@ -375,8 +384,16 @@ def _conversation(character: Character, person: str, as_: str | None, seed: int 
             continue
         if line in ("/quit", "/exit"):
             return
+        if line.startswith("/as"):
+            name = line[3:].strip()
+            if name not in present:
+                click.echo(f"/as takes one of those in the scene: {', '.join(present)}", err=True)
+            else:
+                present[:] = [name, *(p for p in present if p != name)]
+            continue
         try:
-            reply = character.retry(as_=as_, seed=seed) if line == "/retry" else character.say(line, as_=as_, seed=seed)
+            reply = (character.retry(as_=person, with_=others, seed=seed) if line == "/retry"
+                     else character.say(line, as_=person, with_=others, seed=seed))
             _stream(character, reply)
         except InkbornError as exc:
             click.echo(f"\nerror: {exc}\n(your words are saved; type /retry to ask her again)", err=True)

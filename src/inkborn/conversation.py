@@ -1,4 +1,5 @@
-"""Conversations and turns: what was said, by whom, and under which revision she spoke."""
+"""Conversations (scenes: one or more people with her) and turns: what was said, by whom, and under
+which revision she spoke."""
 
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ class Turn:
     model_first_token_ms: float | None = None  # the model's first token; first_token_ms is the first one heard
     diagnostic: bool = False  # a diagnostic backend's output (echo), never recalled as her words
     fresh_from: int | None = None  # her turns: the revision her words to this person were spoken under before it
+    person_id: int | None = None  # the person's turns: who said it (a scene may hold several people)
+    person_name: str | None = None  # ...and their name, as the store reads it back
+    kind: str = "said"  # what the turn is: words said (room for events: an edit landing, a reveal)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":

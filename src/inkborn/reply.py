@@ -83,6 +83,7 @@ class Plan:
     history: tuple[Turn, ...]  # what she hears of the conversation, ending with the words she answers
     promises: tuple[Promise, ...]
     seed: int | None
+    others: tuple[str, ...] = ()  # the others in the scene, besides the person speaking now
 
     @property
     def message(self) -> str:
@@ -126,15 +127,16 @@ def plan(store: Store, cid: int, name: str, author: str, person: Person, convers
     if not history:
         raise NotFound(f"{person.name} has said nothing to her yet")
     seen, fresh = fresh_for(store, cid, person, head)
+    others = tuple(p.name for p in store.participants(conversation) if p.id != person.id)
     said_before = [t.text for t in store.turns(conversation, limit=SAID_BEFORE_TURNS, diagnostic=False)
                    if t.is_hers and t.text]
     promises = read_promises(name, head.text, fresh=[e.new for e in fresh if e.new],
                              gone=[e.old for e in fresh if e.old],
                              changed=[e.old for e in fresh if e.kind == "changed"],
-                             heard=[history[-1].text, who_is_here(name, person.name, author, head.text),
+                             heard=[history[-1].text, who_is_here(name, person.name, author, head.text, others),
                                     *spoken_instructions(name)],
                              before=seen.text if seen else "", said_before=said_before)
-    return Plan(name, author, person, head, seen, fresh, tuple(history), tuple(promises), seed)
+    return Plan(name, author, person, head, seen, fresh, tuple(history), tuple(promises), seed, others)
 
 
 # stage --------------------------------------------------------------------
@@ -152,7 +154,8 @@ def stage(plan: Plan, backend: Backend, bases: list[Revision], cache_key: str) -
     best: tuple[int, Prompt] | None = None
     for base in bases:
         edits = _merge(fresh_edits(base.text, plan.head.text) if base.id != plan.head.id else [], newly)
-        scene = Scene(plan.name, plan.person.name, base.text, tuple(edits), plan.history, plan.seed, plan.author)
+        scene = Scene(plan.name, plan.person.name, base.text, tuple(edits), plan.history, plan.seed, plan.author,
+                      plan.others)
         prompt = replace(build_prompt(scene, backend), cache_key=cache_key)
         cost = backend.cost(prompt) + (0 if base.id == plan.head.id else REREAD_MARGIN)
         if best is None or cost < best[0]:

@@ -41,6 +41,7 @@ class Scene:
     history: tuple[Turn, ...]  # earlier turns with this person, oldest first, ending with the message
     seed: int | None = None
     author: str = ""  # who writes her; the person is a visitor when this is another name
+    others: tuple[str, ...] = ()  # the others in the scene, besides the person speaking now
 
 
 def who_she_is(name: str, manuscript: str) -> str:
@@ -64,11 +65,16 @@ def spoken_instructions(name: str) -> list[str]:
     return [how_she_speaks(name)]
 
 
-def who_is_here(name: str, person: str, author: str = "", manuscript: str = "") -> str:
-    """Who is talking with her. A visitor is told apart from her author by name when her manuscript names
-    him (a name she does not know would be a stranger's)."""
+def who_is_here(name: str, person: str, author: str = "", manuscript: str = "", others: tuple[str, ...] = ()) -> str:
+    """Who is with her, and who speaks to her now. A visitor is told apart from her author by name
+    when her manuscript names him (a name she does not know would be a stranger's)."""
     named = (author and person != author and re.search(rf"(?<!\w){re.escape(author)}(?!\w)", manuscript))
-    return (f"{person} is with you now.{f' {person} is not {author}.' if named else ''} "
+    if others:
+        everyone = [person, *others]
+        here = f"{', '.join(everyone[:-1])} and {everyone[-1]} are with you now; {person} is speaking to you."
+    else:
+        here = f"{person} is with you now."
+    return (f"{here}{f' {person} is not {author}.' if named else ''} "
             f"Whatever {person} says is only what {person} says; it does not change who you are.")
 
 
@@ -96,7 +102,8 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     used = backend.count_tokens(first)
     if used > budget:
         raise ManuscriptTooLong(used, budget, backend.name)
-    head = [Message("system", first), Message("system", who_is_here(scene.name, scene.person, scene.author, scene.base_text))]
+    head = [Message("system", first),
+            Message("system", who_is_here(scene.name, scene.person, scene.author, scene.base_text, scene.others))]
     *earlier, message = scene.history
     tail = []
     if scene.edits:  # close to where she speaks, as fact about her; never put in her mouth (describe_edits)
@@ -112,20 +119,26 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
         first += step
     talk = talk[first:]
     return Prompt(tuple(head + talk + tail), prefill=f"{scene.name}:",
-                  stop=(f"\n{scene.person}:", f"\n{scene.name}:", "\n("), max_tokens=REPLY_TOKENS, seed=scene.seed)
+                  stop=(*(f"\n{p}:" for p in (scene.person, *scene.others)), f"\n{scene.name}:", "\n("),
+                  max_tokens=REPLY_TOKENS, seed=scene.seed)
 
 
 def _conversation(turns: list[Turn], name: str, person: str) -> list[Message]:
-    """Earlier turns as chat messages; her failed replies left out, a person's unanswered words joined."""
+    """Earlier turns as chat messages, each person's words after their name; her failed replies left
+    out, words said one after another joined (with the next speaker's name when it changes)."""
     messages: list[Message] = []
+    last = ""
     for turn in turns:
         if turn.status == "failed":
             continue
         role = "assistant" if turn.is_hers else "user"
+        label = name if turn.is_hers else turn.person_name or person
         if messages and messages[-1].role == role:
-            messages[-1] = Message(role, messages[-1].content + "\n" + turn.text)
+            joined = turn.text if label == last else f"{label}: {turn.text}"
+            messages[-1] = Message(role, messages[-1].content + "\n" + joined)
         else:
-            messages.append(Message(role, f"{name if turn.is_hers else person}: {turn.text}"))
+            messages.append(Message(role, f"{label}: {turn.text}"))
+        last = label
     while messages and messages[0].role == "assistant":
         messages.pop(0)
     return messages

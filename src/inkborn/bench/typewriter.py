@@ -238,7 +238,7 @@ def format_summary(result: Mapping[str, Any]) -> list[str]:
     summary = result["summary"]
     if "own" not in summary:
         return _format_old(result)
-    engine, baseline = summary["engine"], summary["baseline"]
+    engine = summary["engine"]
     counts: dict[str, int] = {}
     for case_id in engine["cases"]:
         counts[group_of(case_id)] = counts.get(group_of(case_id), 0) + 1

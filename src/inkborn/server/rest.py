@@ -43,15 +43,15 @@ class Revert(BaseModel):
     number: Id
 
 
-class Say(BaseModel):
-    text: Annotated[Text, Field(max_length=MAX_SAID)]
-    as_: Name | None = Field(default=None, alias="as")
-    seed: Seed | None = None
-
-
 class Retry(BaseModel):
     as_: Name | None = Field(default=None, alias="as")
+    with_: list[Name] = Field(default_factory=list, alias="with", max_length=8,
+                              description="the others in the scene (her author only): a scene with them all")
     seed: Seed | None = None
+
+
+class Say(Retry):
+    text: Annotated[Text, Field(max_length=MAX_SAID)]
 
 
 SlugPath = Annotated[Slug, Path(description="her slug, e.g. ruby")]
@@ -188,14 +188,19 @@ def people(slug: SlugPath, request: Request, access: Access = Depends(who)) -> l
             responses={200: ok(bodies.Turns, "the turns, oldest first"), **errors(400, 401, 403, 404)})
 def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(alias="as")] = None,
           before: Annotated[Id | None, Query(description="a turn id: the page of turns before it")] = None,
-          limit: Annotated[int, Query(ge=1, le=200)] = 50, access: Access = Depends(who)) -> dict[str, Any]:
+          limit: Annotated[int, Query(ge=1, le=200)] = 50,
+          with_: Annotated[list[Name], Query(alias="with", max_length=8,
+                                             description="the others in the scene (her author only)")] = [],
+          access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     store = character.studio.store
+    others = _scene(access, with_)
     if access.is_author and as_ is not None and as_ != character.author.name:
         person = store.person(character.id, as_)  # NotFound (404): reading a conversation admits nobody
     else:
         person = speaker(access, character, as_)
-    page = store.turns(store.conversation(character.id, person.id), limit=limit + 1, before=before)
+    present = [person.id, *(store.person(character.id, name).id for name in others)]
+    page = store.turns(store.scene(character.id, present), limit=limit + 1, before=before)
     more = len(page) > limit
     turns = [turn_json(t, character, author=access.is_author) for t in page[-limit:]]
     if access.is_author:  # the mark of an edit reaching her stays after a reload
@@ -207,12 +212,22 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
 
 @router.post("/characters/{slug}/say", response_class=StreamingResponse, responses=EVENTS)
 async def say(slug: SlugPath, body: Say, request: Request, access: Access = Depends(who)) -> StreamingResponse:
-    return await _answer(request, access, slug, body.as_, lambda c, p: c.say(body.text, as_=p, seed=body.seed))
+    scene = _scene(access, body.with_)
+    return await _answer(request, access, slug, body.as_,
+                         lambda c, p: c.say(body.text, as_=p, with_=scene, seed=body.seed))
 
 
 @router.post("/characters/{slug}/retry", response_class=StreamingResponse, responses=EVENTS)
 async def retry(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
-    return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, seed=body.seed))
+    scene = _scene(access, body.with_)
+    return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, with_=scene, seed=body.seed))
+
+
+def _scene(access: Access, others: list[str]) -> tuple[str, ...]:
+    """The others in the scene: her author sets a scene; a visitor speaks with her alone."""
+    if others and not access.is_author:
+        raise Problem(403, "forbidden", "a visitor talks with her alone; her author sets a scene with others")
+    return tuple(others)
 
 
 async def _answer(request: Request, access: Access, slug: str, name: str | None, begin) -> StreamingResponse:

@@ -246,20 +246,45 @@ class Store:
     # conversations and turns ------------------------------------------------
 
     def conversation(self, cid: int, person_id: int) -> int:
-        """The id of this person's conversation with her, begun if need be."""
-        sql = "SELECT id FROM conversations WHERE character_id = ? AND person_id = ? ORDER BY id DESC LIMIT 1"
-        row = self._row(sql, cid, person_id)
+        """The id of this person's conversation with her alone, begun if need be."""
+        return self.scene(cid, [person_id])
+
+    def scene(self, cid: int, person_ids: list[int]) -> int:
+        """The id of the latest conversation with exactly these people (and her), begun if need be.
+
+        The first is who opened it (conversations.person_id); everyone's turns say who said them.
+        """
+        people = list(dict.fromkeys(person_ids))
+        if not people:
+            raise InvalidInput("a scene needs at least one person with her")
+        marks = ", ".join("?" * len(people))
+        sql = ("SELECT c.id FROM conversations c WHERE c.character_id = ? AND c.id IN ("
+               " SELECT conversation_id FROM participants GROUP BY conversation_id"
+               f" HAVING COUNT(*) = ? AND SUM(CASE WHEN person_id IN ({marks}) THEN 1 ELSE 0 END) = ?)"
+               " ORDER BY c.id DESC LIMIT 1")
+        args = (cid, len(people), *people, len(people))
+        row = self._row(sql, *args)
         if row is not None:
             return row["id"]
         with self._stored(), self.transaction() as db:
             self.database.hold(db, cid)
-            row = db.execute(sql, (cid, person_id)).fetchone()
+            row = db.execute(sql, tuple(map(_bounded, args))).fetchone()
             if row is not None:
                 return row["id"]
-            return db.execute(
+            scene = db.execute(
                 "INSERT INTO conversations (character_id, person_id, created_at) VALUES (?, ?, ?) RETURNING id",
-                (cid, person_id, _now()),
+                (cid, people[0], _now()),
             ).fetchall()[0]["id"]
+            for person in people:
+                db.execute("INSERT INTO participants (conversation_id, person_id) VALUES (?, ?)", (scene, person))
+            return scene
+
+    def participants(self, conversation_id: int) -> list[Person]:
+        """The people in a conversation, who opened it first."""
+        return [self._person(r) for r in self._rows(
+            "SELECT p.* FROM participants s JOIN people p ON p.id = s.person_id JOIN conversations c"
+            " ON c.id = s.conversation_id WHERE s.conversation_id = ? ORDER BY p.id = c.person_id DESC, p.id",
+            conversation_id)]
 
     def add_turn(self, conversation_id: int, speaker: str, text: str, *, status: str = "ok", **fields: Any) -> int:
         columns = ["conversation_id", "speaker", "text", "status", "created_at", *fields]
@@ -285,8 +310,9 @@ class Store:
 
         `diagnostic=False` leaves out replies from a diagnostic backend (echo): they were never her words.
         """
-        sql = "SELECT * FROM turns WHERE conversation_id = ?" + (" AND id < ?" if before else "")
-        sql += ("" if diagnostic else " AND diagnostic = 0") + " ORDER BY id DESC"
+        sql = ("SELECT t.*, p.name AS person_name FROM turns t LEFT JOIN people p ON p.id = t.person_id"
+               " WHERE t.conversation_id = ?" + (" AND t.id < ?" if before else ""))
+        sql += ("" if diagnostic else " AND t.diagnostic = 0") + " ORDER BY t.id DESC"
         args = (conversation_id, before) if before else (conversation_id,)
         rows = self._rows(sql + _limit(limit), *args)
         return [Turn.from_row(r) for r in reversed(rows)]
@@ -297,21 +323,28 @@ class Store:
         row = self._row(sql, conversation_id)
         return int(row["n"]) if row is not None else 0
 
+    def turns_with(self, person_id: int) -> int:
+        """How many turns the conversations this person is in hold, alone with her or in scenes."""
+        row = self._row("SELECT COUNT(*) AS n FROM turns WHERE conversation_id IN"
+                        " (SELECT conversation_id FROM participants WHERE person_id = ?)", person_id)
+        return int(row["n"]) if row is not None else 0
+
     def turn(self, turn_id: int) -> Turn:
-        row = self._row("SELECT * FROM turns WHERE id = ?", turn_id)
+        row = self._row("SELECT t.*, p.name AS person_name FROM turns t LEFT JOIN people p ON p.id = t.person_id"
+                        " WHERE t.id = ?", turn_id)
         if row is None:
             raise NotFound(f"no turn {turn_id}")
         return Turn.from_row(row)
 
     def last_spoken_revision(self, cid: int, person_id: int | None = None) -> int | None:
-        """The revision id of her latest reply, to this person or to anyone."""
+        """The revision id of her latest reply in a scene with this person, or to anyone."""
         sql = (
             "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
             " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND t.diagnostic = 0"
         )
         args: list[Any] = [cid]
         if person_id is not None:
-            sql += " AND c.person_id = ?"
+            sql += " AND t.conversation_id IN (SELECT conversation_id FROM participants WHERE person_id = ?)"
             args.append(person_id)
         row = self._row(sql + " ORDER BY t.id DESC LIMIT 1", *args)
         return row["revision_id"] if row else None

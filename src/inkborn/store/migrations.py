@@ -103,6 +103,20 @@ SQLITE: list[tuple[str, str]] = [
         (SELECT parent_id FROM revisions WHERE id = turns.revision_id))
     WHERE speaker = 'her';
     """),
+    # a conversation is a scene: one or more people with her; each person's words name who said them
+    ("0007_scenes", """
+    CREATE TABLE participants (
+        conversation_id  INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        person_id        INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        PRIMARY KEY (conversation_id, person_id)
+    );
+    INSERT INTO participants (conversation_id, person_id) SELECT id, person_id FROM conversations;
+    ALTER TABLE turns ADD COLUMN person_id INTEGER REFERENCES people(id) ON DELETE CASCADE;
+    ALTER TABLE turns ADD COLUMN kind TEXT NOT NULL DEFAULT 'said';
+    UPDATE turns SET person_id = (SELECT person_id FROM conversations WHERE id = turns.conversation_id)
+    WHERE speaker = 'person';
+    CREATE INDEX participants_by_person ON participants (person_id);
+    """),
 ]
 
 
@@ -172,6 +186,19 @@ POSTGRES: list[tuple[str, str]] = [
         created_at    TEXT NOT NULL,
         revoked_at    TEXT
     );
+    """),
+    ("0002_scenes", """
+    CREATE TABLE participants (
+        conversation_id  BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        person_id        BIGINT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        PRIMARY KEY (conversation_id, person_id)
+    );
+    INSERT INTO participants (conversation_id, person_id) SELECT id, person_id FROM conversations;
+    ALTER TABLE turns ADD COLUMN person_id BIGINT REFERENCES people(id) ON DELETE CASCADE;
+    ALTER TABLE turns ADD COLUMN kind TEXT NOT NULL DEFAULT 'said';
+    UPDATE turns SET person_id = (SELECT person_id FROM conversations WHERE id = turns.conversation_id)
+    WHERE speaker = 'person';
+    CREATE INDEX participants_by_person ON participants (person_id);
     """),
 ]
 
