@@ -928,3 +928,74 @@ def test_an_edit_is_fresh_for_someone_she_has_not_spoken_to_since_even_in_a_scen
     assert FRENCH in _fresh_note(fake.history[-1])
     ruby.say("And you, Calvin?", with_=["Harry"]).finish()  # she has spoken under it in a scene with him
     assert FRENCH not in _fresh_note(fake.history[-1])
+
+
+# her author's hand on the conversation ------------------------------------------------
+
+
+def test_again_keeps_the_reply_she_gave_as_an_alternative_and_choose_goes_back(ruby, fake):
+    fake.enqueue("First answer.", "Second answer.")
+    ruby.say("How are you?").finish()
+    first = ruby.turns()[-1]
+    again = ruby.regenerate().finish()
+    assert again.text == "Second answer."
+    assert [t.text for t in ruby.turns()] == ["How are you?", "Second answer."]
+    assert "Ruby: First answer." not in _all_text(fake.history[-1])  # asked again, she does not hear her first
+    everything = ruby.turns(everything=True)
+    assert [(t.text, t.replaced_by) for t in everything] == [
+        ("How are you?", None), ("First answer.", again.turn.id), ("Second answer.", None)]
+
+    ruby.choose(first.id)
+    assert [t.text for t in ruby.turns()] == ["How are you?", "First answer."]
+    assert ruby.studio.store.turn_changes(first.id)[0]["change"] == "chosen"
+    fake.enqueue("Fine.")
+    ruby.say("Good.").finish()
+    assert "Ruby: First answer." in _all_text(fake.history[-1])  # what she said is what was chosen
+
+
+def test_again_needs_a_finished_reply(ruby, fake):
+    with pytest.raises(InvalidInput, match="no finished reply of hers"):
+        ruby.regenerate()
+    fake.enqueue(RuntimeError("the model stopped"))
+    with pytest.raises(BackendError):
+        ruby.say("Hi.").finish()
+    with pytest.raises(InvalidInput, match="retry a failed one"):
+        ruby.regenerate()
+
+
+def test_a_corrected_or_deleted_turn_is_recorded_and_her_context_follows(ruby, fake):
+    fake.enqueue("I hate the sea.", "The sea, yes.", "Yes.")
+    ruby.say("Tell me about the beach.").finish()
+    said, hers = ruby.turns()
+    ruby.correct_turn(hers.id, "I love the sea.")
+    ruby.say("And the beach?").finish()
+    heard = [m.content for m in fake.history[-1].messages if m.role != "system"]
+    assert heard == ["Calvin: Tell me about the beach.", "Ruby: I love the sea.", "Calvin: And the beach?"]
+    ruby.delete_turn(said.id)
+    ruby.say("Really?").finish()
+    assert "Tell me about the beach." not in _all_text(fake.history[-1])
+    changes = {c["change"]: c["old_text"] for t in (said, hers) for c in ruby.studio.store.turn_changes(t.id)}
+    assert changes == {"deleted": "Tell me about the beach.", "corrected": "I hate the sea."}
+    assert [t.text for t in ruby.turns(everything=True)][:2] == ["Tell me about the beach.", "I love the sea."]
+    assert ruby.turns()[0].text == "I love the sea."
+    with pytest.raises(NotFound):
+        ruby.delete_turn(said.id)  # once
+    with pytest.raises(InvalidInput, match="needs words"):
+        ruby.correct_turn(hers.id, "   ")
+
+
+def test_a_new_conversation_begins_empty_and_the_old_one_is_kept(ruby, fake):
+    fake.enqueue("Hello.", "Hi again.")
+    ruby.say("Hi.").finish()
+    ruby.new_conversation()
+    ruby.say("Hello?").finish()
+    assert [m.content for m in fake.history[-1].messages if m.role != "system"] == ["Calvin: Hello?"]
+    assert ruby.studio.store.turns_with(ruby.author.id) == 4
+
+
+def test_a_turn_of_another_character_is_not_found(studio, ruby, fake):
+    mira = studio.create("mira", "# Mira\n\nMira sails.\n", author="Calvin")
+    fake.enqueue("Hello.")
+    ruby.say("Hi.").finish()
+    with pytest.raises(NotFound):
+        mira.delete_turn(ruby.turns()[0].id)

@@ -696,6 +696,34 @@ def test_talk_in_a_scene_and_switching_who_speaks(ruby: str) -> None:
     assert re.search(r"^Gertrude\s+visitor\s+6 turns$", people, re.M) and re.search(r"^Calvin\s+author\s+6 turns$", people, re.M)
 
 
+def test_again_new_and_the_authors_hand_on_turns(ruby: str) -> None:
+    """/again keeps the reply she gave; /new begins again; `turn` corrects, deletes, chooses, each recorded."""
+    result = inkborn("-b", "fake", "talk", "ruby", input="Hi\n/again\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    listed = ok("turns", "ruby", "--all")
+    ids = [int(line[1:].split()[0]) for line in listed.splitlines() if line.startswith("#")]
+    assert len(ids) == 3 and "was chosen)" in listed.splitlines()[1]
+    first_reply = ids[1]
+    ok("turn", "ruby", str(first_reply), "--choose")
+    line_of = {int(line[1:].split()[0]): line for line in ok("turns", "ruby", "--all").splitlines() if line.startswith("#")}
+    assert f"(another reply, #{first_reply}, was chosen)" in line_of[ids[2]] and "chosen" not in line_of[first_reply]
+    ok("turn", "ruby", str(ids[0]), "--correct", "Hello there")
+    ok("turn", "ruby", str(ids[2]), "--delete")
+    listed = ok("turns", "ruby", "--all")
+    assert "Hello there" in listed and "corrected by Calvin" in listed and "before: Hi" in listed
+    assert "(deleted)" in listed and "deleted by Calvin" in listed
+    assert [line.split(": ", 1)[1] for line in ok("turns", "ruby").splitlines()] == ["Hello there", "[no reply queued]"]
+    assert_error(inkborn("turn", "ruby", str(ids[2]), "--delete"), "no turn")
+    usage = inkborn("turn", "ruby", str(ids[0]))
+    assert usage.returncode == 2 and "give one of --correct TEXT, --delete or --choose" in usage.stderr
+
+    result = inkborn("-b", "fake", "talk", "ruby", input="/new\nA fresh start\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Calvin: Hello there\nRuby: [no reply queued]" in result.stdout  # where he left off, shown as talk opens
+    assert [line.split(": ", 1)[1] for line in ok("turns", "ruby").splitlines()] == [
+        "A fresh start", "[no reply queued]"]
+
+
 # 6. help ----------------------------------------------------------------------
 
 

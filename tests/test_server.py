@@ -408,7 +408,7 @@ def test_turns_carry_speaker_status_and_revision(client, ruby):
     ruby.record("Oh, hello there.", hers=True)
     listed = client.get("/api/characters/ruby/turns").json()["turns"]
     assert [(t["speaker"], t["status"], t["revision"]) for t in listed] == [("person", "ok", None), ("her", "ok", 1)]
-    assert set(listed[0]) == {"id", "speaker", "text", "status", "revision", "created_at", "error"}
+    assert set(listed[0]) == {"id", "speaker", "person", "text", "status", "revision", "created_at", "error"}
 
 
 def test_the_author_reads_another_persons_conversation(client, fake):
@@ -1018,3 +1018,35 @@ def test_her_author_sets_a_scene_and_a_visitor_talks_with_her_alone(app, client,
     refused = client.post("/api/characters/ruby/say", json={"text": "Hi", "with": ["Mort"]}, headers=visitor)
     assert error_of(refused, 403, "forbidden") == "a visitor talks with her alone; her author sets a scene with others"
     assert client.get("/api/characters/ruby/turns", params={"with": ["Mort"]}, headers=visitor).status_code == 403
+
+
+def test_her_author_regenerates_corrects_deletes_and_begins_again(app, client, fake) -> None:
+    fake.enqueue("First.", "Second.")
+    say(client, "Hi.")
+    events = sse(client.post("/api/characters/ruby/regenerate", json={}).text)
+    assert said_text(events) == "Second."
+    live = client.get("/api/characters/ruby/turns").json()["turns"]
+    assert [t["text"] for t in live] == ["Hi.", "Second."]
+    every = client.get("/api/characters/ruby/turns", params={"all": "true"}).json()["turns"]
+    first = next(t for t in every if t["text"] == "First.")
+    assert first["replaced_by"] == live[1]["id"]
+
+    chosen = client.post(f"/api/characters/ruby/turns/{first['id']}/choose")
+    assert chosen.status_code == 200 and chosen.json()["text"] == "First."
+    corrected = client.patch(f"/api/characters/ruby/turns/{live[0]['id']}", json={"text": "Hello."})
+    assert corrected.status_code == 200 and corrected.json()["text"] == "Hello."
+    assert client.delete(f"/api/characters/ruby/turns/{first['id']}").status_code == 204
+    assert [t["text"] for t in client.get("/api/characters/ruby/turns").json()["turns"]] == ["Hello."]
+    deleted = next(t for t in client.get("/api/characters/ruby/turns", params={"all": "true"}).json()["turns"]
+                   if t["id"] == first["id"])
+    assert deleted["deleted"] and [c["change"] for c in deleted["changes"]] == ["chosen", "deleted"]
+
+    begun = client.post("/api/characters/ruby/conversations", json={})
+    assert begun.status_code == 201
+    assert client.get("/api/characters/ruby/turns").json()["turns"] == []
+
+    visitor = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Harry')}"}
+    assert client.delete(f"/api/characters/ruby/turns/{live[0]['id']}", headers=visitor).status_code == 403
+    assert client.get("/api/characters/ruby/turns", params={"all": "true"}, headers=visitor).status_code == 403
+    assert client.post("/api/characters/ruby/conversations", json={}, headers=visitor).status_code == 403
+    assert client.patch("/api/characters/ruby/turns/999999", json={"text": "x"}).status_code == 404

@@ -132,6 +132,13 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/characters/{slug}/turns"): Rule("/api/characters/ruby/turns", visitor=200),
     ("POST", "/api/characters/{slug}/say"): Rule("/api/characters/ruby/say", {"text": "Hello again."}, visitor=200),
     ("POST", "/api/characters/{slug}/retry"): Rule("/api/characters/ruby/retry", {}, visitor=200),
+    # nothing of hers to say again yet: refused alike to her author and to her visitor
+    ("POST", "/api/characters/{slug}/regenerate"): Rule("/api/characters/ruby/regenerate", {}, author=400,
+                                                        visitor=400),
+    ("POST", "/api/characters/{slug}/conversations"): Rule("/api/characters/ruby/conversations", {}, author=201),
+    ("PATCH", "/api/characters/{slug}/turns/{turn_id}"): Rule("/api/characters/ruby/turns/1", {"text": "I wrote you."}),
+    ("DELETE", "/api/characters/{slug}/turns/{turn_id}"): Rule("/api/characters/ruby/turns/1", author=204),
+    ("POST", "/api/characters/{slug}/turns/{turn_id}/choose"): Rule("/api/characters/ruby/turns/1/choose"),
     ("GET", "/v1/models"): Rule("/v1/models", visitor=200, other=200),
     ("POST", "/v1/chat/completions"): Rule("/v1/chat/completions", CHAT, visitor=200),
 }
@@ -176,7 +183,7 @@ def test_who_may_use_each_route(world, route, role):
     expected = rule.expected(role)
     assert response.status_code == expected, response.text
     if expected >= 400:
-        kind = {401: "unauthorized", 403: "forbidden", 404: "not_found"}[expected]
+        kind = {400: "invalid_input", 401: "unauthorized", 403: "forbidden", 404: "not_found"}[expected]
         assert response.json()["error"] == {"message": response.json()["error"]["message"], "type": kind,
                                             "code": expected}
     if role != "author":

@@ -136,8 +136,11 @@ class Character:
         others = [self.person(name) for name in with_]
         return person, self._store.scene(self.id, [person.id, *(p.id for p in others if p.id != person.id)])
 
-    def turns(self, name: str | None = None, limit: int | None = None, *, with_: Sequence[str] = ()) -> list[Turn]:
-        return self._store.turns(self.scene(name, with_)[1], limit=limit)
+    def turns(self, name: str | None = None, limit: int | None = None, *, with_: Sequence[str] = (),
+              everything: bool = False) -> list[Turn]:
+        """What was said in this person's conversation (or scene); `everything`: with the replies another
+        was chosen over and the deleted turns."""
+        return self._store.turns(self.scene(name, with_)[1], limit=limit, everything=everything)
 
     # talking --------------------------------------------------------------
 
@@ -173,6 +176,46 @@ class Character:
             raise InvalidInput("her last reply finished; say something new instead")
         return self._reply(person, conversation, seed)
 
+    def regenerate(self, *, as_: str | None = None, with_: Sequence[str] = (), seed: int | None = None) -> Reply:
+        """Her last reply again, said another way: the one she gave is kept as an alternative (like a
+        swipe), and the new one is what she said once it has finished. `choose()` goes back."""
+        person, conversation = self.scene(as_, with_)
+        turns = self._store.turns(conversation, limit=1, diagnostic=False)
+        if not turns or not turns[0].is_hers or turns[0].status != "ok":
+            raise InvalidInput("there is no finished reply of hers to say again: say something, or retry a failed one")
+        return self._reply(person, conversation, seed, replacing=turns[0].id)
+
+    def new_conversation(self, *, as_: str | None = None, with_: Sequence[str] = ()) -> int:
+        """Begin again with these people: the conversation before is kept, no longer continued."""
+        person, _ = self.scene(as_, with_)
+        others = [self.person(name).id for name in with_]
+        return self._store.new_scene(self.id, [person.id, *(p for p in others if p != person.id)])
+
+    def choose(self, turn_id: int) -> Turn:
+        """Of her replies to the same words, this one is what she said (recorded)."""
+        self._own_turn(turn_id)
+        self._store.choose_turn(turn_id, self.author.name)
+        return self._store.turn(turn_id)
+
+    def correct_turn(self, turn_id: int, text: str) -> Turn:
+        """Her author corrects a turn's words (recorded: what they were, by whom, when)."""
+        if not check_text(text, "the turn").strip():
+            raise InvalidInput("a corrected turn needs words; delete it instead")
+        self._own_turn(turn_id)
+        self._store.correct_turn(turn_id, text.strip(), self.author.name)
+        return self._store.turn(turn_id)
+
+    def delete_turn(self, turn_id: int) -> None:
+        """Her author takes a turn out of what was said (recorded; listed to him, never part of her context)."""
+        self._own_turn(turn_id)
+        self._store.delete_turn(turn_id, self.author.name)
+
+    def _own_turn(self, turn_id: int) -> Turn:
+        turn = self._store.turn(turn_id)
+        if self._store.character_of(turn.conversation_id) != self.id:
+            raise NotFound(f"no turn {turn_id}")
+        return turn
+
     def context(self, person: Person, conversation: int, seed: int | None = None) -> Prompt:
         """Her context for her next reply to this person, as the engine would stage it now
         (benchmarks and debugging). NotFound when the person has said nothing yet."""
@@ -191,9 +234,9 @@ class Character:
         earlier = self._store.revisions(self.id, last=self.base_candidates)[:-1]
         return [head, *reversed(earlier)]
 
-    def _reply(self, person: Person, conversation: int, seed: int | None) -> Reply:
+    def _reply(self, person: Person, conversation: int, seed: int | None, replacing: int | None = None) -> Reply:
         reply = Reply()
-        reply._chunks = respond(self, person, conversation, seed, reply)
+        reply._chunks = respond(self, person, conversation, seed, reply, replacing)
         return reply
 
     def settle(self, *, as_: str | None = None, with_: Sequence[str] = (), cancel: threading.Event | None = None) -> None:

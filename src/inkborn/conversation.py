@@ -48,6 +48,8 @@ class Turn:
     person_id: int | None = None  # the person's turns: who said it (a scene may hold several people)
     person_name: str | None = None  # ...and their name, as the store reads it back
     kind: str = "said"  # what the turn is: words said (room for events: an edit landing, a reveal)
+    replaced_by: int | None = None  # her turns: another reply to the same words, chosen over this one
+    deleted_at: str | None = None  # deleted by her author: kept, listed to him, never part of her context
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":

@@ -177,12 +177,13 @@ def _merge(*groups: list[FreshEdit]) -> list[FreshEdit]:
 
 
 def respond(character: "Character", person: Person, conversation: int, seed: int | None,
-            reply: Reply) -> Iterator[str]:
+            reply: Reply, replacing: int | None = None) -> Iterator[str]:
     """Plan, stage, speak and record one reply; her words as she says them.
 
     Her turn exists from her first word (a process killed mid-reply leaves what she had said),
     is finished whatever happens (ok, partial or failed, with the reason), and once stored is
-    handed to the studio's listeners.
+    handed to the studio's listeners. `replacing`: her reply this one is said instead of, once
+    it has finished (kept as an alternative).
     """
     studio, store = character.studio, character.studio.store
     with studio.idle.paused(), studio.model_lock:
@@ -244,6 +245,8 @@ def respond(character: "Character", person: Person, conversation: int, seed: int
                                              diagnostic=bool(backend and not backend.speaks_as_her), **fields)
                 else:
                     store.update_turn(turn_id, **fields)
+                if replacing is not None and status == "ok":
+                    store.replace_turn(replacing, turn_id)
                 reply.turn = store.turn(turn_id)
                 studio.listeners.turn_stored(character, reply.turn)
 

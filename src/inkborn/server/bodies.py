@@ -74,7 +74,15 @@ class TurnOut(BaseModel):
     revision: int | None
     created_at: str
     error: str | None
+    person: str | None = None  # who said it (the person's turns), in a scene of several
     landed: dict[str, int | bool] | None = None  # her turns, to her author: the edit she was the first to speak under
+    replaced_by: int | None = None  # with all=true: her reply another was chosen over
+    deleted: bool | None = None  # with all=true: taken out of what was said by her author
+    changes: list[dict[str, str]] | None = None  # with all=true: what her author did to it, oldest first
+
+
+class Begun(BaseModel):
+    conversation: int  # the new conversation's id
 
 
 class Turns(BaseModel):

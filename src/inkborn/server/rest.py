@@ -56,6 +56,7 @@ class Say(Retry):
 
 SlugPath = Annotated[Slug, Path(description="her slug, e.g. ruby")]
 Number = Annotated[int, Path(ge=1, le=MAX_ID, description="a revision number")]
+TurnId = Annotated[int, Path(ge=1, le=MAX_ID, description="a turn's id, as the turns list gives it")]
 ANYONE = errors(401)  # a route for any token
 AUTHORS = errors(400, 401, 403, 404)  # a route about her, for her author only
 
@@ -69,8 +70,13 @@ def revision_json(rev: Revision, *, text: bool = False) -> dict[str, Any]:
 def turn_json(turn: Turn, character: Character, *, author: bool = True) -> dict[str, Any]:
     """A turn as the API shows it; why a reply failed is for her author's eyes only."""
     number = character.studio.store.revision_by_id(turn.revision_id).number if turn.revision_id else None
-    return {"id": turn.id, "speaker": turn.speaker, "text": turn.text, "status": turn.status, "revision": number,
-            "created_at": turn.created_at.isoformat(), "error": turn.error if author else None}
+    out = {"id": turn.id, "speaker": turn.speaker, "text": turn.text, "status": turn.status, "revision": number,
+           "created_at": turn.created_at.isoformat(), "error": turn.error if author else None,
+           "person": turn.person_name}
+    if author and (turn.replaced_by or turn.deleted_at):  # listed with `all`: what her author did to it
+        out.update(replaced_by=turn.replaced_by, deleted=turn.deleted_at is not None,
+                   changes=character.studio.store.turn_changes(turn.id))
+    return out
 
 
 # characters ---------------------------------------------------------------
@@ -191,7 +197,11 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
           limit: Annotated[int, Query(ge=1, le=200)] = 50,
           with_: Annotated[list[Name], Query(alias="with", max_length=8,
                                              description="the others in the scene (her author only)")] = [],
+          everything: Annotated[bool, Query(alias="all", description="her author only: also her replies another "
+                                            "was chosen over, and deleted turns, with what was done")] = False,
           access: Access = Depends(who)) -> dict[str, Any]:
+    if everything:
+        only_author(access, "see the turns taken out of what was said")
     character = her(request, access, slug)
     store = character.studio.store
     others = _scene(access, with_)
@@ -200,7 +210,7 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
     else:
         person = speaker(access, character, as_)
     present = [person.id, *(store.person(character.id, name).id for name in others)]
-    page = store.turns(store.scene(character.id, present), limit=limit + 1, before=before)
+    page = store.turns(store.scene(character.id, present), limit=limit + 1, before=before, everything=everything)
     more = len(page) > limit
     turns = [turn_json(t, character, author=access.is_author) for t in page[-limit:]]
     if access.is_author:  # the mark of an edit reaching her stays after a reload
@@ -221,6 +231,54 @@ async def say(slug: SlugPath, body: Say, request: Request, access: Access = Depe
 async def retry(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
     scene = _scene(access, body.with_)
     return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, with_=scene, seed=body.seed))
+
+
+@router.post("/characters/{slug}/regenerate", response_class=StreamingResponse, responses=EVENTS)
+async def regenerate(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
+    """Her last reply, said another way: the one she gave is kept as an alternative (`turns?all=true`)."""
+    scene = _scene(access, body.with_)
+    return await _answer(request, access, slug, body.as_,
+                         lambda c, p: c.regenerate(as_=p, with_=scene, seed=body.seed))
+
+
+@router.post("/characters/{slug}/conversations", status_code=201, response_model=None,
+             responses={201: ok(bodies.Begun), **AUTHORS})
+def begin(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    """A new conversation with these people (her author's choice); the one before is kept."""
+    character = her(request, access, slug)
+    only_author(access, "begin a new conversation")
+    return {"conversation": character.new_conversation(as_=body.as_, with_=_scene(access, body.with_))}
+
+
+class Correction(BaseModel):
+    text: Annotated[Text, Field(max_length=MAX_SAID)]
+
+
+@router.patch("/characters/{slug}/turns/{turn_id}", response_model=None, responses={200: ok(bodies.TurnOut), **AUTHORS})
+def correct(slug: SlugPath, turn_id: TurnId, body: Correction, request: Request,
+            access: Access = Depends(who)) -> dict[str, Any]:
+    """Correct a turn's words; what they were is recorded."""
+    character = her(request, access, slug)
+    only_author(access, "correct what was said")
+    return turn_json(character.correct_turn(turn_id, body.text), character)
+
+
+@router.delete("/characters/{slug}/turns/{turn_id}", status_code=204, responses=AUTHORS)
+def delete_turn(slug: SlugPath, turn_id: TurnId, request: Request, access: Access = Depends(who)) -> Response:
+    """Take a turn out of what was said: kept, recorded, listed with `all`, never part of her context."""
+    character = her(request, access, slug)
+    only_author(access, "delete what was said")
+    character.delete_turn(turn_id)
+    return Response(status_code=204)
+
+
+@router.post("/characters/{slug}/turns/{turn_id}/choose", response_model=None,
+             responses={200: ok(bodies.TurnOut), **AUTHORS})
+def choose(slug: SlugPath, turn_id: TurnId, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
+    """Of her replies to the same words, this one is what she said (recorded)."""
+    character = her(request, access, slug)
+    only_author(access, "choose what she said")
+    return turn_json(character.choose(turn_id), character)
 
 
 def _scene(access: Access, others: list[str]) -> tuple[str, ...]:

@@ -14,21 +14,23 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..conversation import Turn
 from ..errors import InvalidInput, NotFound, StaleRevision
 from ..manuscript import Revision, content_hash
 from ..people import Person
+from .conversations import Conversations
 from .postgres import PostgresDatabase
+from .rows import GONE
+from .rows import bounded as _bounded
+from .rows import limit as _limit
+from .rows import now as _now
 from .sqlite import SQLiteDatabase
 
 __all__ = ["CharacterRecord", "Store", "database_url"]
 
-GONE = "she was deleted; nothing more can be said to her or kept of her"
-_INT = 2**63 - 1  # the largest integer either database holds: a larger number can name nothing stored
 _POSTGRES = ("postgresql://", "postgres://")
 
 
@@ -37,30 +39,12 @@ def database_url(home: Path, given: str | None = None, configured: str | None = 
     return given or os.environ.get("INKBORN_DATABASE_URL") or configured or str(home / "inkborn.db")
 
 
-def _bounded(value: Any) -> Any:
-    """An argument the database can take: an int beyond its range compares as the nearest bound, which no id
-    reaches; a flag is 0 or 1 (PostgreSQL's integer column takes no boolean)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return max(-_INT - 1, min(value, _INT))
-    return value
-
-
-def _limit(n: int | None) -> str:
-    return f" LIMIT {_bounded(int(n))}" if n else ""
-
-
 @dataclass(frozen=True)
 class CharacterRecord:
     id: int
     slug: str
     name: str
     created_at: datetime
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _time(value: str) -> datetime:
@@ -74,7 +58,7 @@ def _revision(row: Any) -> Revision | None:
                     row["content_hash"], row["author"], _time(row["created_at"]), row["summary"])
 
 
-class Store:
+class Store(Conversations):
     """Everything Inkborn keeps, in SQLite or PostgreSQL."""
 
     def __init__(self, where: Path | str):
@@ -243,104 +227,12 @@ class Store:
     def people(self, cid: int) -> list[Person]:
         return [self._person(r) for r in self._rows("SELECT * FROM people WHERE character_id = ? ORDER BY id", cid)]
 
-    # conversations and turns ------------------------------------------------
-
-    def conversation(self, cid: int, person_id: int) -> int:
-        """The id of this person's conversation with her alone, begun if need be."""
-        return self.scene(cid, [person_id])
-
-    def scene(self, cid: int, person_ids: list[int]) -> int:
-        """The id of the latest conversation with exactly these people (and her), begun if need be.
-
-        The first is who opened it (conversations.person_id); everyone's turns say who said them.
-        """
-        people = list(dict.fromkeys(person_ids))
-        if not people:
-            raise InvalidInput("a scene needs at least one person with her")
-        marks = ", ".join("?" * len(people))
-        sql = ("SELECT c.id FROM conversations c WHERE c.character_id = ? AND c.id IN ("
-               " SELECT conversation_id FROM participants GROUP BY conversation_id"
-               f" HAVING COUNT(*) = ? AND SUM(CASE WHEN person_id IN ({marks}) THEN 1 ELSE 0 END) = ?)"
-               " ORDER BY c.id DESC LIMIT 1")
-        args = (cid, len(people), *people, len(people))
-        row = self._row(sql, *args)
-        if row is not None:
-            return row["id"]
-        with self._stored(), self.transaction() as db:
-            self.database.hold(db, cid)
-            row = db.execute(sql, tuple(map(_bounded, args))).fetchone()
-            if row is not None:
-                return row["id"]
-            scene = db.execute(
-                "INSERT INTO conversations (character_id, person_id, created_at) VALUES (?, ?, ?) RETURNING id",
-                (cid, people[0], _now()),
-            ).fetchall()[0]["id"]
-            for person in people:
-                db.execute("INSERT INTO participants (conversation_id, person_id) VALUES (?, ?)", (scene, person))
-            return scene
-
-    def participants(self, conversation_id: int) -> list[Person]:
-        """The people in a conversation, who opened it first."""
-        return [self._person(r) for r in self._rows(
-            "SELECT p.* FROM participants s JOIN people p ON p.id = s.person_id JOIN conversations c"
-            " ON c.id = s.conversation_id WHERE s.conversation_id = ? ORDER BY p.id = c.person_id DESC, p.id",
-            conversation_id)]
-
-    def add_turn(self, conversation_id: int, speaker: str, text: str, *, status: str = "ok", **fields: Any) -> int:
-        columns = ["conversation_id", "speaker", "text", "status", "created_at", *fields]
-        values = [conversation_id, speaker, text, status, _now(), *map(_bounded, fields.values())]
-        with self._stored(), self.transaction() as db:
-            return db.execute(
-                f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id",
-                values,
-            ).fetchall()[0]["id"]
-
-    def update_turn(self, turn_id: int, **fields: Any) -> None:
-        """Change a stored turn's fields (her reply as it grows, then as it ended)."""
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self._stored(), self.transaction() as db:
-            changed = db.execute(f"UPDATE turns SET {assignments} WHERE id = ?",
-                                 (*map(_bounded, fields.values()), _bounded(turn_id))).rowcount
-        if not changed:  # deleted with her conversation
-            raise NotFound(GONE)
-
-    def turns(self, conversation_id: int, *, limit: int | None = None, before: int | None = None,
-              diagnostic: bool = True) -> list[Turn]:
-        """The conversation's turns, oldest first (the newest `limit` of them, those before turn id `before`).
-
-        `diagnostic=False` leaves out replies from a diagnostic backend (echo): they were never her words.
-        """
-        sql = ("SELECT t.*, p.name AS person_name FROM turns t LEFT JOIN people p ON p.id = t.person_id"
-               " WHERE t.conversation_id = ?" + (" AND t.id < ?" if before else ""))
-        sql += ("" if diagnostic else " AND t.diagnostic = 0") + " ORDER BY t.id DESC"
-        args = (conversation_id, before) if before else (conversation_id,)
-        rows = self._rows(sql + _limit(limit), *args)
-        return [Turn.from_row(r) for r in reversed(rows)]
-
-    def turn_count(self, conversation_id: int, *, diagnostic: bool = True) -> int:
-        """How many turns the conversation holds (`diagnostic=False`: not counting a diagnostic backend's)."""
-        sql = "SELECT COUNT(*) AS n FROM turns WHERE conversation_id = ?" + ("" if diagnostic else " AND diagnostic = 0")
-        row = self._row(sql, conversation_id)
-        return int(row["n"]) if row is not None else 0
-
-    def turns_with(self, person_id: int) -> int:
-        """How many turns the conversations this person is in hold, alone with her or in scenes."""
-        row = self._row("SELECT COUNT(*) AS n FROM turns WHERE conversation_id IN"
-                        " (SELECT conversation_id FROM participants WHERE person_id = ?)", person_id)
-        return int(row["n"]) if row is not None else 0
-
-    def turn(self, turn_id: int) -> Turn:
-        row = self._row("SELECT t.*, p.name AS person_name FROM turns t LEFT JOIN people p ON p.id = t.person_id"
-                        " WHERE t.id = ?", turn_id)
-        if row is None:
-            raise NotFound(f"no turn {turn_id}")
-        return Turn.from_row(row)
-
     def last_spoken_revision(self, cid: int, person_id: int | None = None) -> int | None:
         """The revision id of her latest reply in a scene with this person, or to anyone."""
         sql = (
             "SELECT t.revision_id FROM turns t JOIN conversations c ON c.id = t.conversation_id"
             " WHERE c.character_id = ? AND t.speaker = 'her' AND t.status = 'ok' AND t.diagnostic = 0"
+            " AND t.replaced_by IS NULL AND t.deleted_at IS NULL"
         )
         args: list[Any] = [cid]
         if person_id is not None:
