@@ -215,6 +215,33 @@ def test_when_the_model_is_down_the_room_says_so_and_retry_needs_no_retyping(liv
     assert [t.text for t in turns if not t.is_hers] == ["Are you there?"]  # said once, answered on retry
 
 
+def test_again_says_her_last_reply_another_way_and_a_new_conversation_begins_empty(live: Live, fake: FakeBackend,
+                                                                                  page) -> None:
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#message")
+    assert not page.locator("#again").is_visible()  # nothing of hers to say again yet
+    fake.enqueue("The sea was grey all day.")
+    say(page, "How was the studio?")
+    page.wait_for_selector("#again", state="visible")
+    fake.enqueue("Grey, and I loved every minute of it.")
+    page.click("#again")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1 && "
+                           "document.querySelector('.turn.her').textContent.includes('loved every minute')")
+    shot(page, "author-again")
+    ruby = live.studio.character("ruby")
+    assert [t.text for t in ruby.turns()] == ["How was the studio?", "Grey, and I loved every minute of it."]
+    assert "The sea was grey all day." in [t.text for t in ruby.turns(everything=True)]  # kept, not lost
+
+    page.click("#new-conversation")
+    page.wait_for_selector("#room-empty", state="visible")
+    assert page.locator(".turn").count() == 0
+    fake.enqueue("Hello again.")
+    say(page, "Hello?")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1")
+    assert [t.text for t in ruby.turns()] == ["Hello?", "Hello again."]
+    assert live.studio.store.turns_with(ruby.author.id) == 4  # the first conversation is kept (what was said in it)
+
+
 @pytest.mark.model
 def test_a_scene_on_the_real_model(model_home: Path, chromium) -> None:
     studio = Studio(model_home)

@@ -86,6 +86,9 @@ def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
     learning to play the trumpet."). Measured on the 33 typewriter cases, seed 0, blind reader:
     with the edit opening her turn, good 0.30, obeys 0.55, natural 0.39; in this note alone,
     good 0.48, obeys 0.73, natural 0.52 (rule checks 0.85 on that seed); her promises catch the rest.
+    Tried since, and measured worse by the same reader: a fresh feeling alone as a stage direction
+    opening her turn ("Ruby (sadly):"): mood good 0.20 → 0.00, overall 0.48 → 0.45 (she recited
+    "I am ecstatically happy, about everything, all the time.").
     """
     true = [e.new for e in edits if e.new]
     false = [e.old for e in edits if e.old]

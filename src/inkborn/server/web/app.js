@@ -334,6 +334,29 @@ function renderTurns(more) {
   }));
   $('#earlier').hidden = !more;
   $('#room-empty').hidden = state.turns.length > 0;
+  offerAgain();
+}
+
+/** "Again" is offered when her last reply finished: she says it another way, the one she gave is kept. */
+function offerAgain() {
+  const last = state.turns.at(-1);
+  $('#again').hidden = !(last && last.speaker === 'her' && last.status === 'ok');
+  $('#new-conversation').hidden = !isAuthor() || state.turns.length === 0;
+}
+
+async function again() {
+  if (state.replying) return;
+  $('#again').hidden = true;
+  await converse('regenerate', asPerson());
+  await loadTurns(); // the reply she gave leaves the room (kept as an alternative, listed to her author)
+}
+
+async function newConversation() {
+  if (state.replying) return;
+  await api(`${base()}/conversations`, { method: 'POST', body: asPerson() });
+  state.landed = new Map();
+  await loadTurns();
+  $('#message').focus();
 }
 
 function turnNode(turn) {
@@ -457,6 +480,7 @@ function addText(her, text) {
 function finish(her, { turn, landed }) {
   fillTurn(her, turn);
   state.turns.push(turn);
+  offerAgain();
   if (landed && isAuthor()) {
     state.landed.set(turn.id, landed);
     her.before(landedNode(landed));
@@ -518,7 +542,7 @@ function hideProblem() {
 }
 
 function setBusy(busy) {
-  $('#send').disabled = $('#retry').disabled = busy;
+  $('#send').disabled = $('#retry').disabled = $('#again').disabled = busy;
   $('#turns').setAttribute('aria-busy', String(busy));
 }
 
@@ -583,6 +607,8 @@ const LISTENERS = [
   ['#say', 'submit', send],
   ['#message', 'keydown', onMessageKey],
   ['#retry', 'click', () => state.retryAction?.()],
+  ['#again', 'click', again],
+  ['#new-conversation', 'click', newConversation],
 ];
 
 for (const [selector, type, listener] of LISTENERS) {
