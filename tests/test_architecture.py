@@ -72,3 +72,8 @@ def test_no_import_loops(graph):
                                     "inkborn.reply", "inkborn.character", "inkborn.studio", "inkborn.server"])
 def test_the_store_holds_no_domain_logic(graph, domain):
     assert not graph.chain_exists(importer="inkborn.store", imported=domain, as_packages=True)
+
+
+def test_the_server_goes_through_the_python_api_never_the_store(graph):
+    """The server reaches what is kept only through Studio and Character (as the CLI does)."""
+    assert not graph.direct_import_exists(importer="inkborn.server", imported="inkborn.store", as_packages=True)

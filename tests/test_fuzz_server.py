@@ -102,7 +102,7 @@ def fuzz(url: str, token: str, studio: Studio) -> Tally:
 
 @pytest.mark.parametrize("role", ["author", "visitor"])
 def test_no_input_gives_a_server_error_or_an_answer_the_schema_does_not_state(studio, role, request):
-    keys = Keys(studio.home, studio.store)
+    keys = Keys(studio)
     token = keys.author_token() if role == "author" else keys.invite("ruby", "Harry")
     began = time.monotonic()
     with serving(create_app(studio, keys=keys)) as url:

@@ -68,7 +68,7 @@ def world(inkborn_home: Path) -> Iterator[World]:
     studio = Studio(inkborn_home, backend=FakeBackend())
     ruby = studio.create("ruby", RUBY)
     studio.create("bella", BELLA)
-    keys = Keys(studio.home, studio.store)
+    keys = Keys(studio)
     revoked = keys.invite("ruby", "Ron")
     keys.revoke("ruby", "Ron")
     tokens = {
@@ -322,7 +322,7 @@ def test_deleting_a_character_ends_her_visitors_invitations(world):
 def keys(inkborn_home: Path) -> Iterator[Keys]:
     studio = Studio(inkborn_home, backend=FakeBackend())
     studio.create("ruby", RUBY)
-    yield Keys(studio.home, studio.store)
+    yield Keys(studio)
     studio.close()
 
 

@@ -126,21 +126,56 @@ class Character:
         except NotFound:
             return self._store.person(self.id, check_visitor_name(name, author.name), create=True)
 
-    def scene(self, as_: str | None = None, with_: Sequence[str] = ()) -> tuple[Person, int]:
+    def scene(self, as_: str | None = None, with_: Sequence[str] = (), *, admit: bool = True) -> tuple[Person, int]:
         """Who speaks, and the conversation they are in: with her alone, or with the others named.
 
-        A scene with Calvin and Gertrude is one conversation, whoever of them speaks in it;
-        each new name is admitted as a visitor.
+        A scene with Calvin and Gertrude is one conversation, whoever of them speaks in it; each
+        new name is admitted as a visitor (`admit=False`: a name she has never met is NotFound).
         """
-        person = self.person(as_)
-        others = [self.person(name) for name in with_]
+        def known(name: str | None) -> Person:
+            return self.person(name) if admit or name is None else self._store.person(self.id, name)
+
+        person = known(as_)
+        others = [known(name) for name in with_]
         return person, self._store.scene(self.id, [person.id, *(p.id for p in others if p.id != person.id)])
 
     def turns(self, name: str | None = None, limit: int | None = None, *, with_: Sequence[str] = (),
-              everything: bool = False) -> list[Turn]:
-        """What was said in this person's conversation (or scene); `everything`: with the replies another
-        was chosen over and the deleted turns."""
-        return self._store.turns(self.scene(name, with_)[1], limit=limit, everything=everything)
+              everything: bool = False, before: int | None = None, admit: bool = True) -> list[Turn]:
+        """What was said in this person's conversation (or scene), oldest first; `before` a turn id pages
+        back; `everything`: with the replies another was chosen over and the deleted turns."""
+        conversation = self.scene(name, with_, admit=admit)[1]
+        return self._store.turns(conversation, limit=limit, before=before, everything=everything)
+
+    def spoken_under(self, turn: Turn) -> int | None:
+        """The number of the revision her turn was spoken under (None for the person's words)."""
+        return self._store.revision_by_id(turn.revision_id).number if turn.revision_id else None
+
+    def turn_changes(self, turn_id: int) -> list[dict[str, object]]:
+        """What her author did to a turn, oldest first."""
+        return self._store.turn_changes(self._own_turn(turn_id).id)
+
+    def invite(self, name: str, token_hash: str) -> Person:
+        """Admit `name` as a visitor, by the hash of the token that will let him in."""
+        name = " ".join(name.split())
+        if not name:
+            raise InvalidInput(f"an invitation needs the visitor's name, e.g. `inkborn invite {self.slug} Harry`")
+        author = self.author
+        if name.casefold() == author.name.casefold():
+            raise InvalidInput(f"{name} is her author; the author's token (`inkborn token`) already admits him")
+        person = self.person(name)
+        self._store.add_invite(self.id, person.id, token_hash)
+        return person
+
+    def revoke_invites(self, name: str) -> int:
+        """End every live invitation of this visitor; how many were ended."""
+        return self._store.revoke_invites(self.id, self._store.person(self.id, name).id)
+
+    def exists(self) -> bool:
+        """Whether she is still there (not deleted by her author meanwhile)."""
+        try:
+            return self._store.character(self.slug).id == self.id
+        except NotFound:
+            return False
 
     # talking --------------------------------------------------------------
 

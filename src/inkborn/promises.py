@@ -18,8 +18,20 @@ from functools import lru_cache
 from .canon import sentences
 from .feelings import mood_of
 from .first_person import in_her_words
-from .languages import NOT_HER_LANGUAGE, detect_language, language_confidence, language_names, named_languages
-from .voice import cut_at_other_voice, in_one_voice, is_new_line, own_words, speaks_as_herself
+from .languages import (
+    NOT_HER_LANGUAGE,
+    detect_language,
+    language_confidence,
+    language_names,
+    named_languages,
+)
+from .voice import (
+    cut_at_other_voice,
+    in_one_voice,
+    is_new_line,
+    own_words,
+    speaks_as_herself,
+)
 
 __all__ = ["JUDGED", "NOT_HER_LANGUAGE", "SAID_AGAIN", "WHOLE", "Promise", "broken", "cut_at_other_voice",
            "detect_language", "language_confidence", "language_names", "languages_spoken", "read_promises"]

@@ -115,6 +115,18 @@ class Studio:
         record = self.store.character(slug)
         return Character(self, record.id, record.slug, record.name)
 
+    def delete(self, slug: str) -> None:
+        """Her, her revisions, people, conversations and invitations: the author's explicit wish."""
+        self.store.delete_character(self.character(slug).id)
+
+    def invited(self, token_hash: str) -> tuple[Character, str, str] | None:
+        """The character and visitor a live invitation admits, with its stored hash; None if none."""
+        found = self.store.invite(token_hash)
+        if found is None:
+            return None
+        record, person, stored = found
+        return Character(self, record.id, record.slug, record.name), person.name, stored
+
     def characters(self) -> list[Character]:
         return [Character(self, r.id, r.slug, r.name) for r in self.store.characters()]
 

@@ -39,8 +39,8 @@ from ..manuscript import normalize
 from ..people import Person
 from ..studio import Studio
 from .reader import describe_edit
-from .serve import percentile
 from .scoring import STANDING, character_name, score_sample, standing, words
+from .serve import percentile
 from .typewriter import (
     checks_problem,
     edit_character,

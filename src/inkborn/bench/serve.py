@@ -75,7 +75,7 @@ class ServeBench:
             with Studio(home, database=str(home / "inkborn.db"), backend="fake") as studio:
                 text = files("inkborn").joinpath("samples/mira.md").read_text("utf-8")
                 studio.create("mira", text, author="Theo")
-                keys = Keys(home, studio.store)
+                keys = Keys(studio)
                 author = keys.author_token()
                 invites = [keys.invite("mira", f"Visitor {n + 1}") for n in range(self.visitors)]
             port = _free_port()

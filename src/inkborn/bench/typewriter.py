@@ -36,8 +36,15 @@ from ..errors import InvalidInput
 from ..home import home_dir
 from ..manuscript import apply_edit, normalize
 from ..studio import Studio
+from .scoring import (
+    KINDS,
+    STANDING,
+    baseline_messages,
+    character_name,
+    score_sample,
+    standing,
+)
 from .serve import percentile
-from .scoring import KINDS, STANDING, baseline_messages, character_name, score_sample, standing
 
 __all__ = ["MEASURES", "TypewriterBench", "checks_problem", "default_output", "edit_character", "edit_problem",
            "edited", "find_bench_dir", "format_summary", "group_of", "load_cases", "open_backend", "scratch_home",

@@ -15,7 +15,6 @@ from ..errors import InkbornError
 from ..studio import Studio
 from .group import cli, pass_studio
 
-
 SHOWN_ON_OPENING = 6  # turns of the conversation shown when `talk` opens
 
 

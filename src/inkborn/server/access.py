@@ -15,10 +15,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InvalidInput
 from ..home import write_private
-from ..people import check_visitor_name
-from ..store import Store
+from ..studio import Studio
 
 __all__ = ["Access", "Keys"]
 
@@ -45,8 +43,8 @@ def _hash(token: str) -> str:
 class Keys:
     """The tokens of one Inkborn home."""
 
-    def __init__(self, home: Path, store: Store):
-        self.home, self.store = Path(home), store
+    def __init__(self, studio: Studio):
+        self.studio, self.home = studio, Path(studio.home)
         self._author_hash = _hash(self.author_token())
 
     def author_token(self) -> str:
@@ -76,21 +74,12 @@ class Keys:
 
     def invite(self, slug: str, name: str) -> str:
         """A new token admitting `name` to the character `slug`, as a visitor."""
-        name = " ".join(name.split())
-        if not name:
-            raise InvalidInput("an invitation needs the visitor's name, e.g. `inkborn invite ruby Harry`")
-        record = self.store.character(slug)
-        author = self.store.author(record.id)
-        if name.casefold() == author.name.casefold():
-            raise InvalidInput(f"{name} is her author; the author's token (`inkborn token`) already admits him")
-        person = self.store.person(record.id, check_visitor_name(name, author.name), create=True)
         token = "ink_v_" + secrets.token_urlsafe(32)
-        self.store.add_invite(record.id, person.id, _hash(token))
+        self.studio.character(slug).invite(name, _hash(token))
         return token
 
     def revoke(self, slug: str, name: str) -> int:
-        record = self.store.character(slug)
-        return self.store.revoke_invites(record.id, self.store.person(record.id, name).id)
+        return self.studio.character(slug).revoke_invites(name)
 
     def access(self, token: str | None) -> Access | None:
         """What a presented token admits; None for no token or an unknown or revoked one."""
@@ -99,8 +88,8 @@ class Keys:
         presented = _hash(token)
         if hmac.compare_digest(presented, self._author_hash):
             return Access("author")
-        found = self.store.invite(presented)
+        found = self.studio.invited(presented)
         if found is None or not hmac.compare_digest(presented, found[2]):
             return None
-        record, person, _ = found
-        return Access("visitor", record.slug, person.name)
+        character, person, _ = found
+        return Access("visitor", character.slug, person)

@@ -51,7 +51,7 @@ def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None, openapi_url="/api/openapi.json")
     app.add_middleware(Guard)
     app.state.studio = studio
-    app.state.keys = keys or Keys(studio.home, studio.store)
+    app.state.keys = keys or Keys(studio)
     app.state.line = Line()
     app.state.worker = ThreadPoolExecutor(1, thread_name_prefix="inkborn-model")
 

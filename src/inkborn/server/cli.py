@@ -43,7 +43,7 @@ def serve(studio: Studio, host: str, port: int) -> None:
     # a shorter GIL switch interval than the 5 ms default makes each hand-off quicker (+15% replies/s)
     sys.setswitchinterval(0.001)
 
-    keys = Keys(studio.home, studio.store)
+    keys = Keys(studio)
     app = create_app(studio, keys=keys)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"warning: listening on {host}: anyone who can reach it and holds a token can use it", fg="yellow", err=True)
@@ -62,7 +62,7 @@ def serve(studio: Studio, host: str, port: int) -> None:
 @pass_studio
 def token(studio: Studio, link: bool, host: str, port: int) -> None:
     """Print the author's token (made on first use; kept readable only by you in the Inkborn home)."""
-    author = Keys(studio.home, studio.store).author_token()
+    author = Keys(studio).author_token()
     click.echo(_link(host, port, author) if link else author)
 
 
@@ -79,7 +79,7 @@ def invite(studio: Studio, slug: str, name: str, revoke: bool, host: str, port: 
     A visitor may talk with her as himself and read his own conversation; he can never read or
     change her manuscript, or speak as anyone else. `--revoke` ends his invitations.
     """
-    keys = Keys(studio.home, studio.store)
+    keys = Keys(studio)
     if revoke:
         ended = keys.revoke(slug, name)
         click.echo(f"{name}'s invitations to {slug}: {ended} ended" if ended else f"{name} has no live invitation to {slug}")

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..character import Character, Reply
 from .access import Access
-from .guards import studio, who
 from .bodies import ChatCompletion, Models, ok
+from .guards import studio, who
 from .inputs import Name, Seed, Slug, Text
 from .problems import WHEN, ErrorBody, Problem, as_problem, error_body, errors
 from .speaking import MAX_SAID, Speaking, answer
@@ -121,7 +121,7 @@ def _usage(reply: Reply) -> dict[str, int]:
 
 def _stored(character: Character, reply: Reply) -> dict[str, Any]:
     turn = reply.turn
-    number = character.studio.store.revision_by_id(turn.revision_id).number if turn.revision_id else None
+    number = character.spoken_under(turn)
     return {"turn": turn.id, "revision": number, "status": turn.status}
 
 

@@ -6,8 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import (BackendError, BackendTimeout, BackendUnavailable, InkbornError, InvalidInput,
-                      ManuscriptTooLong, NotFound, StaleRevision)
+from ..errors import (
+    BackendError,
+    BackendTimeout,
+    BackendUnavailable,
+    InkbornError,
+    InvalidInput,
+    ManuscriptTooLong,
+    NotFound,
+    StaleRevision,
+)
 
 __all__ = ["Conflict", "ErrorBody", "Problem", "as_problem", "error_body", "errors"]
 

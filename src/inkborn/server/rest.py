@@ -69,13 +69,13 @@ def revision_json(rev: Revision, *, text: bool = False) -> dict[str, Any]:
 
 def turn_json(turn: Turn, character: Character, *, author: bool = True) -> dict[str, Any]:
     """A turn as the API shows it; why a reply failed is for her author's eyes only."""
-    number = character.studio.store.revision_by_id(turn.revision_id).number if turn.revision_id else None
+    number = character.spoken_under(turn)
     out = {"id": turn.id, "speaker": turn.speaker, "text": turn.text, "status": turn.status, "revision": number,
            "created_at": turn.created_at.isoformat(), "error": turn.error if author else None,
            "person": turn.person_name}
     if author and (turn.replaced_by or turn.deleted_at):  # listed with `all`: what her author did to it
         out.update(replaced_by=turn.replaced_by, deleted=turn.deleted_at is not None,
-                   changes=character.studio.store.turn_changes(turn.id))
+                   changes=character.turn_changes(turn.id))
     return out
 
 
@@ -114,7 +114,7 @@ def create(body: NewCharacter, request: Request, access: Access = Depends(who)) 
 def delete(slug: SlugPath, request: Request, access: Access = Depends(who)) -> Response:
     character = her(request, access, slug)
     only_author(access, "delete her")
-    studio(request).store.delete_character(character.id)
+    studio(request).delete(character.slug)
     return Response(status_code=204)
 
 
@@ -203,21 +203,19 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
     if everything:
         only_author(access, "see the turns taken out of what was said")
     character = her(request, access, slug)
-    store = character.studio.store
     others = _scene(access, with_)
     if access.is_author and as_ is not None and as_ != character.author.name:
-        person = store.person(character.id, as_)  # NotFound (404): reading a conversation admits nobody
+        person = as_  # reading a conversation admits nobody: a name she never met is 404
     else:
-        person = speaker(access, character, as_)
-    present = [person.id, *(store.person(character.id, name).id for name in others)]
-    page = store.turns(store.scene(character.id, present), limit=limit + 1, before=before, everything=everything)
+        person = speaker(access, character, as_).name
+    page = character.turns(person, limit + 1, with_=others, before=before, everything=everything, admit=False)
     more = len(page) > limit
     turns = [turn_json(t, character, author=access.is_author) for t in page[-limit:]]
     if access.is_author:  # the mark of an edit reaching her stays after a reload
         for shown, turn in zip(turns, page[-limit:]):
             if turn.is_hers:
                 shown["landed"] = character.landed(turn)
-    return {"person": person.name, "turns": turns, "more": more}
+    return {"person": person, "turns": turns, "more": more}
 
 
 @router.post("/characters/{slug}/say", response_class=StreamingResponse, responses=EVENTS)

@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from ..character import Character, Reply
-from ..errors import InkbornError, NotFound
+from ..errors import InkbornError
 from ..people import Person
 from .access import Access
 from .guards import her, speaker
@@ -37,10 +37,8 @@ MAX_SAID = 20_000  # characters a person may say to her at once
 def deleted(character: Character) -> Problem | None:
     """If she has been deleted (her author's wish, perhaps while she spoke): the 404 that says so."""
     try:
-        if character.studio.store.character(character.slug).id == character.id:
+        if character.exists():
             return None
-    except NotFound:
-        pass
     except Exception:  # the store failing says nothing about her: the failure is told as it is
         return None
     return Problem(404, "not_found", f"{character.name} no longer exists: her author deleted her "
