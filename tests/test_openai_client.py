@@ -160,6 +160,18 @@ def test_a_reply_is_her_reply(author, fake):
     assert choice.finish_reason == "stop"
 
 
+def test_n_replies_to_choose_from_are_all_kept_and_the_first_is_what_she_said(author, fake, http):
+    fake.enqueue("The first way.", "The second way.", "The third way.")
+    completion = author.chat.completions.create(model="ruby", messages=conversation(), n=3)
+    assert [(c.index, c.message.content) for c in completion.choices] == [
+        (0, "The first way."), (1, "The second way."), (2, "The third way.")]
+    assert turns(http) == [("person", SAID, "ok"), ("her", "The first way.", "ok")]
+    kept = http.get("/api/characters/ruby/turns", params={"all": "true"}).json()["turns"]
+    assert [t["text"] for t in kept if t["speaker"] == "her"] == ["The first way.", "The second way.", "The third way."]
+    with pytest.raises(openai.BadRequestError, match="n > 1 is answered whole"):
+        author.chat.completions.create(model="ruby", messages=conversation(), n=2, stream=True)
+
+
 def test_the_reply_names_the_stored_turn_and_revision(author, fake, http):
     fake.enqueue(REPLY)
     completion = author.chat.completions.create(model="ruby", messages=conversation())

@@ -12,6 +12,7 @@ import time
 from typing import Annotated, Any, AsyncIterator
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +27,7 @@ from .speaking import MAX_SAID, Speaking, answer
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
+MAX_CHOICES = 4  # her replies to one message, at most, in one request
 
 
 class ContentPart(BaseModel):
@@ -47,6 +49,8 @@ class ChatRequest(BaseModel):
     stream: bool = False
     seed: Seed | None = None
     user: Annotated[Name | None, Field(description="the person who speaks (a visitor: only his own name)")] = None
+    n: Annotated[int, Field(ge=1, le=MAX_CHOICES, description="her replies to choose from (without stream): all are "
+                            "kept, like swipes, and the first is what she said")] = 1
 
 
 COMPLETION = {  # the 200 of /v1/chat/completions, for the published schema
@@ -84,6 +88,8 @@ def models(request: Request, access: Access = Depends(who)) -> dict[str, Any]:
 @router.post("/chat/completions", response_model=None, responses=COMPLETION)
 async def chat(body: ChatRequest, request: Request, access: Access = Depends(who)):
     text = _said(body.messages)
+    if body.n > 1 and body.stream:
+        raise Problem(400, "invalid_input", "n > 1 is answered whole: leave out stream, or ask for one reply")
     character, reply, news, hold = await answer(request, access, body.model, body.user,
                                                 lambda c, person: c.say(text, as_=person, seed=body.seed), _stored)
     created, cid = int(time.time()), f"chatcmpl-{reply.said.id if reply.said else 0}"
@@ -91,9 +97,33 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
         return Speaking(_chunks(news, reply, character, cid, created, access.is_author), hold=hold, media_type="text/event-stream",
                         headers={"Cache-Control": "no-cache"})
     try:
-        return await _complete(news, reply, character, cid, created, access.is_author)
+        first = await _complete(news, reply, character, cid, created, access.is_author)
     finally:
         hold.free()
+    if body.n == 1 or first.status_code != 200:
+        return first
+    return await _alternatives(request, access, body, first, reply, cid, created)
+
+
+async def _alternatives(request: Request, access: Access, body: ChatRequest, first: JSONResponse, reply: Reply,
+                        cid: str, created: int) -> JSONResponse:
+    """n - 1 more replies to the same words, each said another way (`Character.regenerate`); all are
+    kept, and the first stays what she said. A reply that fails ends the list with those before it."""
+    out = json.loads(first.body)
+    for index in range(1, body.n):
+        seed = None if body.seed is None else body.seed + index
+        character, again, news, hold = await answer(request, access, body.model, body.user,
+                                                    lambda c, person: c.regenerate(as_=person, seed=seed), _stored)
+        try:
+            more = await _complete(news, again, character, cid, created, access.is_author)
+        finally:
+            hold.free()
+        if more.status_code != 200:
+            break
+        out["choices"].append({**json.loads(more.body)["choices"][0], "index": index})
+    if reply.turn is not None:
+        await run_in_threadpool(character.choose, reply.turn.id)
+    return JSONResponse(out)
 
 
 async def _complete(news: AsyncIterator[tuple[str, Any]], reply: Reply, character: Character, cid: str,
