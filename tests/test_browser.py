@@ -242,6 +242,34 @@ def test_again_says_her_last_reply_another_way_and_a_new_conversation_begins_emp
     assert live.studio.store.turns_with(ruby.author.id) == 4  # the first conversation is kept (what was said in it)
 
 
+def test_her_author_corrects_and_deletes_a_turn_and_sets_a_scene(live: Live, fake: FakeBackend, page) -> None:
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#message")
+    fake.enqueue("I hate the sea.")
+    say(page, "Tell me about the beach.")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1")
+    page.once("dialog", lambda dialog: dialog.accept("I love the sea."))
+    page.locator(".turn.her .tools button", has_text="correct").click()
+    page.wait_for_function("() => document.querySelector('.turn.her').textContent.includes('I love the sea.')")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".turn.person .tools button", has_text="delete").click()
+    page.wait_for_function("() => document.querySelectorAll('.turn.person').length === 0")
+    ruby = live.studio.character("ruby")
+    assert [t.text for t in ruby.turns()] == ["I love the sea."]
+    assert [t.deleted_at is not None for t in ruby.turns(everything=True)] == [True, False]
+
+    page.fill("#with", "Gertrude, Mort")
+    page.locator("#with").press("Enter")
+    page.locator("#with").dispatch_event("change")
+    page.wait_for_selector("#room-empty", state="visible")  # a scene with them: another conversation
+    fake.enqueue("Hello, all of you.")
+    say(page, "Mother, Mort: this is Ruby.")
+    page.wait_for_function("() => document.querySelector('.turn.her.ok')?.textContent.includes('all of you')")
+    assert "Calvin, Gertrude and Mort are with you now" in str(fake.history[-1].as_dict())
+    assert [t.text for t in ruby.turns(with_=["Gertrude", "Mort"])] == ["Mother, Mort: this is Ruby.", "Hello, all of you."]
+    shot(page, "author-scene")
+
+
 @pytest.mark.model
 def test_a_scene_on_the_real_model(model_home: Path, chromium) -> None:
     studio = Studio(model_home)

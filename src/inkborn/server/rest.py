@@ -208,6 +208,9 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
         person = as_  # reading a conversation admits nobody: a name she never met is 404
     else:
         person = speaker(access, character, as_).name
+    met = {p.name for p in character.people()}
+    if any(name not in met for name in others):  # a scene with someone she never met has not happened yet
+        return {"person": person, "turns": [], "more": False}
     page = character.turns(person, limit + 1, with_=others, before=before, everything=everything, admit=False)
     more = len(page) > limit
     turns = [turn_json(t, character, author=access.is_author) for t in page[-limit:]]

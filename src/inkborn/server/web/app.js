@@ -18,13 +18,20 @@ const state = {
   conflict: null, revertTo: null, // {revision, text} saved elsewhere while the conflict panel is open
   people: [], person: null, turns: [], // whose conversation the room shows (null: the viewer's own), and its turns
   replying: null, retryAction: null, // the AbortController of the reply coming; what Retry does
+  with: [], // the others in the scene, besides the person speaking (her author's choice)
   landed: new Map(), // her turn id → {from, to}: the edit that reached her with this turn
 };
 
 const isAuthor = () => state.me?.role === 'author';
 const base = () => `/api/characters/${encodeURIComponent(state.slug)}`;
 const herName = () => state.characters.find((c) => c.slug === state.slug)?.name ?? state.slug;
-const asPerson = () => (state.person ? { as: state.person } : {}); // no `as`: the token's own person
+// who speaks (no `as`: the token's own person) and, for her author, the others in the room with them
+const asPerson = () => ({ ...(state.person ? { as: state.person } : {}), ...(state.with.length ? { with: state.with } : {}) });
+const query = (fields) => {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields)) for (const v of [value].flat()) q.append(key, v);
+  return q;
+};
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const UNITS = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60]];
@@ -65,7 +72,7 @@ async function boot() {
   state.me = await api('/api/me');
   document.body.classList.toggle('visitor', !isAuthor());
   $('#who').hidden = false;
-  $('#new-character-button').hidden = $('#person-picker').hidden = !isAuthor();
+  $('#new-character-button').hidden = $('#person-picker').hidden = $('#scene-picker').hidden = !isAuthor();
   $('#as-self').hidden = isAuthor();
   $('#as-self').textContent = `as ${state.me.name}`;
   await loadCharacters();
@@ -300,9 +307,9 @@ async function switchPerson(name) {
 }
 
 async function turnsPage(before) {
-  const query = new URLSearchParams({ limit: '50', ...asPerson() });
-  if (before != null) query.set('before', before);
-  const page = await api(`${base()}/turns?${query}`);
+  const q = query({ limit: '50', ...asPerson() });
+  if (before != null) q.set('before', before);
+  const page = await api(`${base()}/turns?${q}`);
   for (const turn of page.turns) if (turn.landed) state.landed.set(turn.id, turn.landed);
   return page;
 }
@@ -361,7 +368,7 @@ async function newConversation() {
 
 function turnNode(turn) {
   const hers = turn.speaker === 'her';
-  const who = hers ? herName() : state.person ?? 'You';
+  const who = hers ? herName() : turn.person ?? state.person ?? 'You';
   const li = el('li', { className: `turn ${hers ? 'her' : 'person'}` },
     el('span', { className: 'speaker', textContent: who }), el('div', { className: 'text' }));
   fillTurn(li, turn);
@@ -377,6 +384,7 @@ function fillTurn(li, turn) {
   li.querySelector('.text').textContent = turn.text;
   li.querySelector('.meta')?.remove();
   li.title = turn.created_at ? longDate(turn.created_at) : '';
+  turnTools(li, turn);
   if (turn.speaker !== 'her' || turn.status === 'streaming') return;
   const meta = el('div', { className: 'meta' });
   const note = { partial: 'cut off', failed: 'she could not answer' }[turn.status];
@@ -387,6 +395,40 @@ function fillTurn(li, turn) {
     meta.append(el('span', { className: 'rev', textContent: `rev ${turn.revision}` }));
   }
   if (meta.childNodes.length) li.append(meta);
+}
+
+/** Her author's hand on a turn: correct its words or take it out of what was said (both recorded). */
+function turnTools(li, turn) {
+  li.querySelector('.tools')?.remove();
+  if (!isAuthor() || turn.id == null || turn.status === 'streaming' || turn.status === 'sending') return;
+  const correct = el('button', { type: 'button', className: 'ghost small', textContent: 'correct',
+    title: 'Correct these words (what they were is kept)' });
+  const remove = el('button', { type: 'button', className: 'ghost small', textContent: 'delete',
+    title: 'Take this out of what was said (kept, and recorded)' });
+  correct.addEventListener('click', () => correctTurn(turn).catch(handle));
+  remove.addEventListener('click', () => deleteTurn(turn).catch(handle));
+  li.append(el('div', { className: 'tools' }, correct, remove));
+}
+
+async function correctTurn(turn) {
+  const text = window.prompt('Correct the words (what they were is kept):', turn.text);
+  if (text == null || !text.trim() || text.trim() === turn.text) return;
+  await api(`${base()}/turns/${turn.id}`, { method: 'PATCH', body: { text: text.trim() } });
+  await loadTurns();
+}
+
+async function deleteTurn(turn) {
+  if (!window.confirm('Take this out of what was said? It is kept, and the change is recorded.')) return;
+  await api(`${base()}/turns/${turn.id}`, { method: 'DELETE' });
+  await loadTurns();
+}
+
+async function onWithChange() {
+  const names = [...new Set($('#with').value.split(',').map((n) => n.trim()).filter(Boolean))];
+  if (names.join(',') === state.with.join(',')) return;
+  stopReply();
+  Object.assign(state, { with: names, turns: [] });
+  await loadTurns();
 }
 
 function landedNode(landed) {
@@ -609,6 +651,7 @@ const LISTENERS = [
   ['#retry', 'click', () => state.retryAction?.()],
   ['#again', 'click', again],
   ['#new-conversation', 'click', newConversation],
+  ['#with', 'change', onWithChange],
 ];
 
 for (const [selector, type, listener] of LISTENERS) {
