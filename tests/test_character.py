@@ -999,3 +999,27 @@ def test_a_turn_of_another_character_is_not_found(studio, ruby, fake):
     ruby.say("Hi.").finish()
     with pytest.raises(NotFound):
         mira.delete_turn(ruby.turns()[0].id)
+
+
+def test_again_cut_off_is_kept_as_an_alternative_never_beside_what_she_said(ruby, fake):
+    fake.enqueue("First answer here.", "Second answer that is cut off. And then more words.", "Third.")
+    ruby.say("Hello.").finish()
+    cut = ruby.regenerate()
+    chunks = iter(cut)
+    next(chunks), next(chunks)
+    cut._chunks.close()  # type: ignore[attr-defined]  # the reader went away mid-reply
+    assert [t.text for t in ruby.turns()] == ["Hello.", "First answer here."]  # the cut-off one is not live
+    assert ruby.regenerate().finish().text == "Third."
+    assert [t.text for t in ruby.turns()] == ["Hello.", "Third."]
+    fake.enqueue("Fine.")
+    ruby.say("And?").finish()
+    heard = [m.content for m in fake.history[-1].messages if m.role != "system"]
+    assert heard == ["Calvin: Hello.", "Ruby: Third.", "Calvin: And?"]
+
+
+def test_again_after_new_words_replaces_only_the_replies_to_those_words(ruby, fake):
+    fake.enqueue("A.", "B.", "C.")
+    ruby.say("One.").finish()
+    ruby.say("Two.").finish()
+    ruby.regenerate().finish()
+    assert [t.text for t in ruby.turns()] == ["One.", "A.", "Two.", "C."]

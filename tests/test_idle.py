@@ -107,3 +107,19 @@ def test_an_edit_through_the_server_is_folded_in_while_she_is_idle(tmp_path):
         fake.warm = lambda prompt, cancel: warmed.set()  # type: ignore[method-assign]
         ruby.edit("append", new="Ruby speaks French fluently.")
         assert warmed.wait(WAIT)
+
+
+def test_idle_work_cannot_pause_its_own_scheduler(idle):
+    done, raised = threading.Event(), []
+
+    def work(cancel: threading.Event) -> None:
+        try:
+            with idle.paused():
+                pass
+        except RuntimeError as exc:
+            raised.append(str(exc))
+        done.set()
+
+    idle.soon("selfish", work)
+    assert done.wait(WAIT)
+    assert raised == ["idle work cannot pause the idle scheduler it runs on"]

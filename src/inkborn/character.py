@@ -218,7 +218,7 @@ class Character:
         turns = self._store.turns(conversation, limit=1, diagnostic=False)
         if not turns or not turns[0].is_hers or turns[0].status != "ok":
             raise InvalidInput("there is no finished reply of hers to say again: say something, or retry a failed one")
-        return self._reply(person, conversation, seed, replacing=turns[0].id)
+        return self._reply(person, conversation, seed, again=True)
 
     def new_conversation(self, *, as_: str | None = None, with_: Sequence[str] = ()) -> int:
         """Begin again with these people: the conversation before is kept, no longer continued."""
@@ -226,10 +226,11 @@ class Character:
         others = [self.person(name).id for name in with_]
         return self._store.new_scene(self.id, [person.id, *(p for p in others if p != person.id)])
 
-    def choose(self, turn_id: int) -> Turn:
-        """Of her replies to the same words, this one is what she said (recorded)."""
+    def choose(self, turn_id: int, *, by: str | None = None) -> Turn:
+        """Of her replies to the same words, this one is what she said (recorded, with who chose: her
+        author unless `by` names the visitor whose conversation it is)."""
         self._own_turn(turn_id)
-        self._store.choose_turn(turn_id, self.author.name)
+        self._store.choose_turn(turn_id, by or self.author.name)
         return self._store.turn(turn_id)
 
     def correct_turn(self, turn_id: int, text: str) -> Turn:
@@ -269,9 +270,9 @@ class Character:
         earlier = self._store.revisions(self.id, last=self.base_candidates)[:-1]
         return [head, *reversed(earlier)]
 
-    def _reply(self, person: Person, conversation: int, seed: int | None, replacing: int | None = None) -> Reply:
+    def _reply(self, person: Person, conversation: int, seed: int | None, again: bool = False) -> Reply:
         reply = Reply()
-        reply._chunks = respond(self, person, conversation, seed, reply, replacing)
+        reply._chunks = respond(self, person, conversation, seed, reply, again)
         return reply
 
     def settle(self, *, as_: str | None = None, with_: Sequence[str] = (), cancel: threading.Event | None = None) -> None:

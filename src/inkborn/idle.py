@@ -62,13 +62,17 @@ class Idle:
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """No idle work while this block runs: work under way is cancelled and waited for."""
-        with self._lock:
-            self._paused += 1
-            self._cancel.set()
-            while self._running:
-                self._lock.wait()
+        """No idle work while this block runs: work under way is cancelled and waited for.
+
+        Never from idle work itself, which would wait for its own end."""
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("idle work cannot pause the idle scheduler it runs on")
         try:
+            with self._lock:
+                self._paused += 1
+                self._cancel.set()
+                while self._running:
+                    self._lock.wait()
             yield
         finally:
             with self._lock:

@@ -41,6 +41,7 @@ BASE_CANDIDATES = 4  # earlier revisions whose cached context may be cheaper to 
 REREAD_MARGIN = 48  # tokens worth paying to re-read the manuscript as it now stands
 FLUSH_EVERY = 1.0  # seconds: the most of her streamed words a killed process can lose (and a sentence's end)
 CUT_OFF = "the reply was cut off"
+SAID_AGAIN_LOOK = 50  # turns read back for her replies to the same words, when one is said again
 _SENTENCE_END = re.compile(r"[.!?\u2026]")  # anywhere in a chunk: she has finished a sentence
 
 
@@ -177,13 +178,14 @@ def _merge(*groups: list[FreshEdit]) -> list[FreshEdit]:
 
 
 def respond(character: "Character", person: Person, conversation: int, seed: int | None,
-            reply: Reply, replacing: int | None = None) -> Iterator[str]:
+            reply: Reply, again: bool = False) -> Iterator[str]:
     """Plan, stage, speak and record one reply; her words as she says them.
 
     Her turn exists from her first word (a process killed mid-reply leaves what she had said),
     is finished whatever happens (ok, partial or failed, with the reason), and once stored is
-    handed to the studio's listeners. `replacing`: her reply this one is said instead of, once
-    it has finished (kept as an alternative).
+    handed to the studio's listeners. `again`: this reply is said instead of her replies to the
+    same words (kept as alternatives) once it has finished; one that does not finish is kept as an
+    alternative to them instead, never beside them.
     """
     studio, store = character.studio, character.studio.store
     with studio.idle.paused(), studio.model_lock:
@@ -245,10 +247,24 @@ def respond(character: "Character", person: Person, conversation: int, seed: int
                                              diagnostic=bool(backend and not backend.speaks_as_her), **fields)
                 else:
                     store.update_turn(turn_id, **fields)
-                if replacing is not None and status == "ok":
-                    store.replace_turn(replacing, turn_id)
+                if again and planned is not None:
+                    _said_again(store, conversation, planned.history[-1].id, turn_id, status == "ok")
                 reply.turn = store.turn(turn_id)
                 studio.listeners.turn_stored(character, reply.turn)
+
+
+def _said_again(store: Store, conversation: int, answered: int, turn_id: int, finished: bool) -> None:
+    """Her replies to the same words (after turn `answered`), decided when the new one ends, not when
+    it was asked for: a finished reply is said instead of them; one cut off is an alternative to them."""
+    before = [t.id for t in store.turns(conversation, limit=SAID_AGAIN_LOOK, diagnostic=False)
+              if t.is_hers and answered < t.id != turn_id]
+    if not before:
+        return
+    if finished:
+        for old in before:
+            store.replace_turn(old, turn_id)
+    else:
+        store.update_turn(turn_id, replaced_by=before[-1])
 
 
 def landed(store: Store, turn: Turn) -> dict[str, int | bool] | None:

@@ -110,19 +110,23 @@ async def _alternatives(request: Request, access: Access, body: ChatRequest, fir
     """n - 1 more replies to the same words, each said another way (`Character.regenerate`); all are
     kept, and the first stays what she said. A reply that fails ends the list with those before it."""
     out = json.loads(first.body)
-    for index in range(1, body.n):
-        seed = None if body.seed is None else body.seed + index
-        character, again, news, hold = await answer(request, access, body.model, body.user,
-                                                    lambda c, person: c.regenerate(as_=person, seed=seed), _stored)
-        try:
-            more = await _complete(news, again, character, cid, created, access.is_author)
-        finally:
-            hold.free()
-        if more.status_code != 200:
-            break
-        out["choices"].append({**json.loads(more.body)["choices"][0], "index": index})
-    if reply.turn is not None:
-        await run_in_threadpool(character.choose, reply.turn.id)
+    chooser = None if access.is_author else access.person
+    character = None
+    try:
+        for index in range(1, body.n):
+            seed = None if body.seed is None else body.seed + index
+            character, again, news, hold = await answer(request, access, body.model, body.user,
+                                                        lambda c, person: c.regenerate(as_=person, seed=seed), _stored)
+            try:
+                more = await _complete(news, again, character, cid, created, access.is_author)
+            finally:
+                hold.free()
+            if more.status_code != 200:
+                break
+            out["choices"].append({**json.loads(more.body)["choices"][0], "index": index})
+    finally:  # however many came, the first is what she said
+        if character is not None and reply.turn is not None:
+            await run_in_threadpool(lambda: character.choose(reply.turn.id, by=chooser))
     return JSONResponse(out)
 
 

@@ -43,10 +43,11 @@ class Conversations:
             raise InvalidInput("a scene needs at least one person with her")
         marks = ", ".join("?" * len(people))
         sql = ("SELECT c.id FROM conversations c WHERE c.character_id = ? AND c.id IN ("
-               " SELECT conversation_id FROM participants GROUP BY conversation_id"
-               f" HAVING COUNT(*) = ? AND SUM(CASE WHEN person_id IN ({marks}) THEN 1 ELSE 0 END) = ?)"
+               " SELECT s.conversation_id FROM participants s JOIN conversations o ON o.id = s.conversation_id"
+               " WHERE o.character_id = ? GROUP BY s.conversation_id"
+               f" HAVING COUNT(*) = ? AND SUM(CASE WHEN s.person_id IN ({marks}) THEN 1 ELSE 0 END) = ?)"
                " ORDER BY c.id DESC LIMIT 1")
-        args = (cid, len(people), *people, len(people))
+        args = (cid, cid, len(people), *people, len(people))
         row = self._row(sql, *args)
         if row is not None:
             return row["id"]
