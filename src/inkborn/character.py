@@ -132,12 +132,16 @@ class Character:
         A scene with Calvin and Gertrude is one conversation, whoever of them speaks in it; each
         new name is admitted as a visitor (`admit=False`: a name she has never met is NotFound).
         """
+        person, present = self._present(as_, with_, admit)
+        return person, self._store.scene(self.id, present)
+
+    def _present(self, as_: str | None, with_: Sequence[str], admit: bool = True) -> tuple[Person, list[int]]:
+        """Who speaks, and the ids of everyone in the scene, the speaker first."""
         def known(name: str | None) -> Person:
             return self.person(name) if admit or name is None else self._store.person(self.id, name)
 
         person = known(as_)
-        others = [known(name) for name in with_]
-        return person, self._store.scene(self.id, [person.id, *(p.id for p in others if p.id != person.id)])
+        return person, [person.id, *(p.id for p in map(known, with_) if p.id != person.id)]
 
     def turns(self, name: str | None = None, limit: int | None = None, *, with_: Sequence[str] = (),
               everything: bool = False, before: int | None = None, admit: bool = True) -> list[Turn]:
@@ -222,9 +226,7 @@ class Character:
 
     def new_conversation(self, *, as_: str | None = None, with_: Sequence[str] = ()) -> int:
         """Begin again with these people: the conversation before is kept, no longer continued."""
-        person, _ = self.scene(as_, with_)
-        others = [self.person(name).id for name in with_]
-        return self._store.new_scene(self.id, [person.id, *(p for p in others if p != person.id)])
+        return self._store.new_scene(self.id, self._present(as_, with_)[1])
 
     def choose(self, turn_id: int, *, by: str | None = None) -> Turn:
         """Of her replies to the same words, this one is what she said (recorded, with who chose: her
