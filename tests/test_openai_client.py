@@ -172,6 +172,20 @@ def test_n_replies_to_choose_from_are_all_kept_and_the_first_is_what_she_said(au
         author.chat.completions.create(model="ruby", messages=conversation(), n=2, stream=True)
 
 
+def test_her_author_sets_a_scene_and_a_visitor_may_not(author, harry, fake, http):
+    fake.enqueue("Hello, both of you.", "Again, hello.")
+    author.chat.completions.create(model="ruby", messages=conversation(), user="Gertrude", extra_body={"with": ["Mort"]})
+    author.chat.completions.create(model="ruby", messages=conversation(last="And you?"), user="Gertrude", n=1,
+                                   extra_body={"with": ["Mort"]})
+    scene = http.get("/api/characters/ruby/turns", params={"as": "Gertrude", "with": ["Mort"]}).json()["turns"]
+    assert [(t["speaker"], t["text"]) for t in scene] == [
+        ("person", SAID), ("her", "Hello, both of you."), ("person", "And you?"), ("her", "Again, hello.")]
+    assert "Mort" in her_context(fake.history[-1])  # she knows who is in the room
+    assert turns(http, "Gertrude") == []  # Gertrude alone with her is another conversation
+    with pytest.raises(openai.PermissionDeniedError, match="a visitor talks with her alone"):
+        harry.chat.completions.create(model="ruby", messages=conversation(), extra_body={"with": ["Mort"]})
+
+
 def test_the_reply_names_the_stored_turn_and_revision(author, fake, http):
     fake.enqueue(REPLY)
     completion = author.chat.completions.create(model="ruby", messages=conversation())

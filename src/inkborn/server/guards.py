@@ -10,7 +10,7 @@ from ..studio import Studio
 from .access import Access
 from .problems import Problem
 
-__all__ = ["her", "only_author", "speaker", "studio", "who"]
+__all__ = ["her", "only_author", "scene", "speaker", "studio", "who"]
 
 
 def studio(request: Request) -> Studio:
@@ -46,3 +46,10 @@ def speaker(access: Access, character: Character, name: str | None) -> Person:
             raise Problem(403, "forbidden", f"this invitation is for {access.person}; it cannot speak as {name}")
         return character.person(access.person)
     return character.person(name or None)
+
+
+def scene(access: Access, others: list[str]) -> tuple[str, ...]:
+    """The others in the scene: her author sets a scene; a visitor speaks with her alone (403)."""
+    if others and not access.is_author:
+        raise Problem(403, "forbidden", "a visitor talks with her alone; her author sets a scene with others")
+    return tuple(others)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..character import Character, Reply
 from .access import Access
 from .bodies import ChatCompletion, Models, ok
-from .guards import studio, who
+from .guards import scene, studio, who
 from .inputs import Name, Seed, Slug, Text
 from .problems import WHEN, ErrorBody, Problem, as_problem, error_body, errors
 from .speaking import MAX_SAID, Speaking, answer
@@ -51,6 +51,9 @@ class ChatRequest(BaseModel):
     user: Annotated[Name | None, Field(description="the person who speaks (a visitor: only his own name)")] = None
     n: Annotated[int, Field(ge=1, le=MAX_CHOICES, description="her replies to choose from (without stream): all are "
                             "kept, like swipes, and the first is what she said")] = 1
+    with_: list[Name] = Field(default_factory=list, alias="with", max_length=8,
+                              description="the others in the scene (her author only; with the openai client, "
+                                          "`extra_body={\"with\": [...]}`)")
 
 
 COMPLETION = {  # the 200 of /v1/chat/completions, for the published schema
@@ -90,8 +93,10 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
     text = _said(body.messages)
     if body.n > 1 and body.stream:
         raise Problem(400, "invalid_input", "n > 1 is answered whole: leave out stream, or ask for one reply")
+    others = scene(access, body.with_)
     character, reply, news, hold = await answer(request, access, body.model, body.user,
-                                                lambda c, person: c.say(text, as_=person, seed=body.seed), _stored)
+                                                lambda c, person: c.say(text, as_=person, with_=others, seed=body.seed),
+                                                _stored)
     created, cid = int(time.time()), f"chatcmpl-{reply.said.id if reply.said else 0}"
     if body.stream:
         return Speaking(_chunks(news, reply, character, cid, created, access.is_author), hold=hold, media_type="text/event-stream",
@@ -111,12 +116,13 @@ async def _alternatives(request: Request, access: Access, body: ChatRequest, fir
     kept, and the first stays what she said. A reply that fails ends the list with those before it."""
     out = json.loads(first.body)
     chooser = None if access.is_author else access.person
-    character = None
+    character, others = None, scene(access, body.with_)
     try:
         for index in range(1, body.n):
             seed = None if body.seed is None else body.seed + index
             character, again, news, hold = await answer(request, access, body.model, body.user,
-                                                        lambda c, person: c.regenerate(as_=person, seed=seed), _stored)
+                                                        lambda c, person: c.regenerate(as_=person, with_=others, seed=seed),
+                                                        _stored)
             try:
                 more = await _complete(news, again, character, cid, created, access.is_author)
             finally:

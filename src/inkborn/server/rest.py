@@ -17,7 +17,7 @@ from ..people import account_name
 from . import bodies
 from .access import Access
 from .bodies import ok
-from .guards import her, only_author, speaker, studio, who
+from .guards import her, only_author, scene, speaker, studio, who
 from .inputs import MAX_ID, Id, Name, Seed, Slug, Text
 from .problems import Conflict, Problem, as_problem, error_body, errors
 from .speaking import EVENTS, MAX_SAID, Speaking, answer
@@ -203,7 +203,7 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
     if everything:
         only_author(access, "see the turns taken out of what was said")
     character = her(request, access, slug)
-    others = _scene(access, with_)
+    others = scene(access, with_)
     if access.is_author and as_ is not None and as_ != character.author.name:
         person = as_  # reading a conversation admits nobody: a name she never met is 404
     else:
@@ -223,23 +223,23 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
 
 @router.post("/characters/{slug}/say", response_class=StreamingResponse, responses=EVENTS)
 async def say(slug: SlugPath, body: Say, request: Request, access: Access = Depends(who)) -> StreamingResponse:
-    scene = _scene(access, body.with_)
+    others = scene(access, body.with_)
     return await _answer(request, access, slug, body.as_,
-                         lambda c, p: c.say(body.text, as_=p, with_=scene, seed=body.seed))
+                         lambda c, p: c.say(body.text, as_=p, with_=others, seed=body.seed))
 
 
 @router.post("/characters/{slug}/retry", response_class=StreamingResponse, responses=EVENTS)
 async def retry(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
-    scene = _scene(access, body.with_)
-    return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, with_=scene, seed=body.seed))
+    others = scene(access, body.with_)
+    return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, with_=others, seed=body.seed))
 
 
 @router.post("/characters/{slug}/regenerate", response_class=StreamingResponse, responses=EVENTS)
 async def regenerate(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
     """Her last reply, said another way: the one she gave is kept as an alternative (`turns?all=true`)."""
-    scene = _scene(access, body.with_)
+    others = scene(access, body.with_)
     return await _answer(request, access, slug, body.as_,
-                         lambda c, p: c.regenerate(as_=p, with_=scene, seed=body.seed))
+                         lambda c, p: c.regenerate(as_=p, with_=others, seed=body.seed))
 
 
 @router.post("/characters/{slug}/conversations", status_code=201, response_model=None,
@@ -248,7 +248,7 @@ def begin(slug: SlugPath, body: Retry, request: Request, access: Access = Depend
     """A new conversation with these people (her author's choice); the one before is kept."""
     character = her(request, access, slug)
     only_author(access, "begin a new conversation")
-    return {"conversation": character.new_conversation(as_=body.as_, with_=_scene(access, body.with_))}
+    return {"conversation": character.new_conversation(as_=body.as_, with_=scene(access, body.with_))}
 
 
 class Correction(BaseModel):
@@ -280,13 +280,6 @@ def choose(slug: SlugPath, turn_id: TurnId, request: Request, access: Access = D
     character = her(request, access, slug)
     only_author(access, "choose what she said")
     return turn_json(character.choose(turn_id), character)
-
-
-def _scene(access: Access, others: list[str]) -> tuple[str, ...]:
-    """The others in the scene: her author sets a scene; a visitor speaks with her alone."""
-    if others and not access.is_author:
-        raise Problem(403, "forbidden", "a visitor talks with her alone; her author sets a scene with others")
-    return tuple(others)
 
 
 async def _answer(request: Request, access: Access, slug: str, name: str | None, begin) -> StreamingResponse:
