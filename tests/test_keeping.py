@@ -11,7 +11,7 @@ from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, keep
 from inkborn.mending import within
 from inkborn.spoken import until_another_voice, whole_sentences
-from inkborn.promises import Promise
+from inkborn.promises import Promise, read_promises
 
 PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
 
@@ -129,8 +129,9 @@ def test_the_truth_is_given_to_the_rewrite_in_her_words_and_a_rewrite_not_in_her
     fake = FakeBackend()
     fake.enqueue("The garden is quiet.", "It rained all day.", "The hives are loud.",
                  "I understand the trumpet practice Juno is doing.")
-    promises = [Promise("herself", "Juno", ""), Promise("shows", "trumpet", "Juno is learning to play the trumpet.")]
-    text, record = run(fake, promises)
+    edit = "Juno is learning to play the trumpet."
+    read = read_promises("Juno", f"Juno keeps bees. {edit}", fresh=[edit], before="Juno keeps bees.")
+    text, record = run(fake, [p for p in read if p.kind in ("herself", "shows")])
     assert text == "The hives are loud." and "rewrite" not in record.repairs and record.shown is False
     assert "I am learning to play the trumpet." in fake.history[3].messages[-1].content
 

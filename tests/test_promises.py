@@ -637,3 +637,13 @@ def test_the_persons_words_turned_to_hers_are_said_back_not_her_own(reply: str, 
 )
 def test_an_answer_that_uses_a_few_of_the_persons_words_is_her_own(reply: str, heard: str) -> None:
     assert Promise("own_words", heard, "").kept_by(reply, "Juno")
+
+
+def test_an_edit_is_put_in_her_words_by_the_reader_of_her_manuscripts_language() -> None:
+    edit = "Juno is overjoyed today."
+    mood = next(p for p in read_promises("Juno", f"Juno keeps bees. {edit}", fresh=[edit]) if p.kind == "mood")
+    assert mood.opening == "I am overjoyed today."
+    french = "Juno garde des abeilles au fond du jardin. Juno est folle de joie aujourd'hui."
+    mood = next(p for p in read_promises("Juno", french, fresh=["Juno est folle de joie aujourd'hui."]) if p.kind == "mood")
+    assert mood.opening is None  # no French reader is installed: the truth goes to the model as written
+    assert in_her_words("Juno", edit, language="fr") is None and in_her_words("Juno", edit, language=None) is None

@@ -116,6 +116,15 @@ def test_turns_stored_before_fresh_from_existed_get_it_by_the_engines_rule(tmp_p
         db.close()
 
 
+def test_a_database_is_found_by_its_urls_scheme(tmp_path):
+    by_url = Store(f"sqlite:///{tmp_path / 'her.db'}")
+    assert by_url.kind == "sqlite" and (tmp_path / "her.db").is_file()
+    by_url.close()
+    with pytest.raises(InvalidInput, match=r"no store for mysql:// databases; installed: postgres://, postgresql://, "
+                                           r"sqlite://, or a SQLite file's path"):
+        Store("mysql://localhost/ruby")
+
+
 def test_wal_journal_mode(sqlite_store, tmp_path):
     assert sqlite_store.database.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
     # WAL is a property of the file: a plain connection sees it too

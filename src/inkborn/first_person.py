@@ -1,15 +1,18 @@
 """Her words for a sentence about her: "Nadia also has a cat." said by Nadia is "I also have a cat."
 
-English grammar only: a sentence this cannot turn is left to the model (None). Used where a
-truth must reach her in her own voice: the fresh edits her promises check, and the rewrite
-that mends a reply which missed one.
+Readers are plugins (plugins.py), one per language, registered under `inkborn.readers` by
+language code; Inkborn's own reads English. A sentence no reader can turn, or in a language
+without one, is left to the model (None). Used where a truth must reach her in her own voice:
+the fresh edits her promises check, and the rewrite that mends a reply which missed one.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["in_her_words"]
+from . import plugins
+
+__all__ = ["english", "in_her_words"]
 
 _ADVERBS = {"also", "still", "now", "often", "always", "never", "once", "sometimes", "usually", "only", "really",
             "even", "already", "actually", "secretly", "recently", "just"}
@@ -20,7 +23,14 @@ _AFTER_OBJECT = {"to", "and", "or", "with", "for", "in", "on", "at", "from", "th
                  "every", "each", "all", "some", "too", "very", "now", "today", "back", "like", "into", "over"}
 
 
-def in_her_words(name: str, sentence: str, *, she: bool = True, about: tuple[str, ...] = ()) -> str | None:
+def in_her_words(name: str, sentence: str, *, language: str | None = "en", she: bool = True,
+                 about: tuple[str, ...] = ()) -> str | None:
+    """A sentence about her in `language` (a code: her manuscript's), said by her; None when no reader can."""
+    reader = plugins.find("readers", language) if language else None
+    return reader(name, sentence, she=she, about=about) if reader else None
+
+
+def english(name: str, sentence: str, *, she: bool = True, about: tuple[str, ...] = ()) -> str | None:
     """A sentence about her, said by her: "Nadia also has a cat." → "I also have a cat."
 
     Only as much of the sentence as holds the words `about` (cut at a clause boundary), for

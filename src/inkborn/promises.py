@@ -50,7 +50,7 @@ class Promise:
     kind: str
     value: str | int
     source: str
-    opening: str | None = None  # "shows": the edit in her own words, to begin her last attempt with
+    opening: str | None = None  # "shows", "mood": the edit in her own words (first_person.py), None if none could
 
     def kept_by(self, reply: str, name: str) -> bool:
         return _CHECKS[self.kind](self, reply, name)
@@ -153,10 +153,11 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
     forgotten = _distinctive(changed, text) + _distinctive([g for g in gone if g not in changed], text, names_only=True)
     if forgotten:
         promises.append(Promise("forgotten", " ".join(forgotten), " / ".join(gone)))
+    language, she = _language_of(text), _called_she(text)
     for sentence in fresh:
         mood = _mood(name, sentence)
         if mood:
-            promises.append(Promise("mood", mood, sentence))
+            promises.append(Promise("mood", mood, sentence, in_her_words(name, sentence, language=language, she=she)))
         elif _language_promise(sentence) or _SHAPES.search(sentence):
             continue  # a standing promise (_standing) keeps it
         elif spoken := languages_spoken(sentence):  # "speaks Portuguese fluently" shows by speaking it
@@ -164,8 +165,14 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
         elif brought := _distinctive([sentence], before):
             # the first reply after an edit shows it: at least one of the words it brought
             promises.append(Promise("shows", " ".join(brought), sentence,
-                                    in_her_words(name, sentence, she=_called_she(text), about=brought)))
+                                    in_her_words(name, sentence, language=language, she=she, about=brought)))
     return promises + list(_standing(text, tuple(fresh)))
+
+
+@lru_cache(maxsize=64)
+def _language_of(text: str) -> str | None:
+    """Her manuscript's language: whose grammar turns a sentence about her into her words."""
+    return detect_language(text)
 
 
 @lru_cache(maxsize=256)

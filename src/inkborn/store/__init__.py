@@ -22,6 +22,7 @@ from ..errors import InvalidInput, NotFound, StaleRevision
 from ..manuscript import Revision, content_hash
 from ..people import Person
 from .conversations import Conversations
+from .. import plugins
 from .postgres import PostgresDatabase
 from .rows import GONE
 from .rows import bounded as _bounded
@@ -31,7 +32,6 @@ from .sqlite import SQLiteDatabase
 
 __all__ = ["CharacterRecord", "Store", "database_url"]
 
-_POSTGRES = ("postgresql://", "postgres://")
 
 
 def database_url(home: Path, given: str | None = None, configured: str | None = None) -> str:
@@ -62,10 +62,14 @@ class Store(Conversations):
     """Everything Inkborn keeps, in SQLite or PostgreSQL."""
 
     def __init__(self, where: Path | str):
-        """where: a SQLite file, or a postgresql:// URL."""
+        """where: a SQLite file, or a URL whose scheme names a store (`postgresql://`, `sqlite:///PATH`)."""
         where = str(where)
-        self.database: SQLiteDatabase | PostgresDatabase = (
-            PostgresDatabase(where) if where.startswith(_POSTGRES) else SQLiteDatabase(where))
+        scheme = where.split("://", 1)[0] if "://" in where else "sqlite"
+        database = plugins.find("stores", scheme)
+        if database is None:
+            raise InvalidInput(f"no store for {scheme}:// databases; installed: "
+                               f"{', '.join(s + '://' for s in plugins.registered('stores'))}, or a SQLite file's path")
+        self.database: SQLiteDatabase | PostgresDatabase = database(where)
         self.path = getattr(self.database, "path", None)  # the SQLite file, for another connection to it
         self.where = where
 

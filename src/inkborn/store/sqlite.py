@@ -25,7 +25,9 @@ class SQLiteDatabase:
     kind = "sqlite"
 
     def __init__(self, path: Path | str):
-        self.path = Path(path)
+        """path: the file, or `sqlite:///` and its path."""
+        path = str(path)
+        self.path = Path(path.removeprefix("sqlite://") if path.startswith("sqlite:///") else path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.touch(mode=0o600, exist_ok=True)
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
