@@ -195,15 +195,20 @@ class Character:
         reply.said = said
         return reply
 
-    def record(self, text: str, *, as_: str | None = None, with_: Sequence[str] = (), hers: bool = False) -> Turn:
-        """Store a turn said before, without a model: the person's words, or hers (replays, imports)."""
+    def record(self, text: str, *, as_: str | None = None, with_: Sequence[str] = (), hers: bool = False,
+               at: datetime | None = None) -> Turn:
+        """Store a turn said before, without a model: the person's words, or hers (replays, imports),
+        said now or `at` a time she lived it; she remembers it as she does what is said to her."""
         if not check_text(text, "the turn").strip():
             raise InvalidInput("a turn needs words")
         person, conversation = self.scene(as_, with_)
         turn_id = self._store.add_turn(conversation, "her" if hers else "person", text.strip(),
                                        revision_id=self.head().id if hers else None,
-                                       person_id=None if hers else person.id)
-        return self._store.turn(turn_id)
+                                       person_id=None if hers else person.id,
+                                       created_at=at.isoformat(timespec="milliseconds") if at else None)
+        turn = self._store.turn(turn_id)
+        self.studio.listeners.turn_stored(self, turn)
+        return turn
 
     def retry(self, *, as_: str | None = None, with_: Sequence[str] = (), seed: int | None = None) -> Reply:
         """Answer the person's last words again, after a reply that failed or was cut short."""
@@ -241,7 +246,9 @@ class Character:
             raise InvalidInput("a corrected turn needs words; delete it instead")
         self._own_turn(turn_id)
         self._store.correct_turn(turn_id, text.strip(), self.author.name)
-        return self._store.turn(turn_id)
+        turn = self._store.turn(turn_id)
+        self.studio.recall.rewrite(self, turn)
+        return turn
 
     def delete_turn(self, turn_id: int) -> None:
         """Her author takes a turn out of what was said (recorded; listed to him, never part of her context)."""
@@ -257,7 +264,7 @@ class Character:
     def context(self, person: Person, conversation: int, seed: int | None = None) -> Prompt:
         """Her context for her next reply to this person, as the engine would stage it now
         (benchmarks and debugging). NotFound when the person has said nothing yet."""
-        planned = plan(self._store, self.id, self.name, self.author.name, person, conversation, seed)
+        planned = plan(self._store, self.id, self.name, self.author.name, person, conversation, seed, self.studio.recall)
         return stage(planned, self.studio.backend, self.bases(planned.head), self.slug)
 
     def landed(self, turn: Turn) -> dict[str, int | bool] | None:

@@ -1,6 +1,7 @@
 """One reply, end to end: four named steps around explicit data.
 
-    plan    which revision she speaks under, what is fresh for this person, what she hears, her promises
+    plan    which revision she speaks under, what is fresh for this person, what she hears, what she
+            remembers (remembering.py), her promises
     stage   her context under one token budget (stage.py), from the base revision cheapest to extend
     speak   the model streams and her promises are kept before she is heard (keeping.py)
     record  her turn is stored from her first word and finished, then handed to the listeners
@@ -23,8 +24,10 @@ from .conversation import Turn
 from .errors import BackendError, NotFound
 from .keeping import Keeping, keep
 from .manuscript import Revision
+from .memory import Memory
 from .people import Person
 from .promises import Promise, read_promises
+from .remembering import Recall
 from .stage import Scene, build_prompt, spoken_instructions, who_is_here
 from .store import Store
 
@@ -41,6 +44,8 @@ BASE_CANDIDATES = 4  # earlier revisions whose cached context may be cheaper to 
 REREAD_MARGIN = 48  # tokens worth paying to re-read the manuscript as it now stands
 FLUSH_EVERY = 1.0  # seconds: the most of her streamed words a killed process can lose (and a sentence's end)
 CUT_OFF = "the reply was cut off"
+RECALLED = 4  # memories recalled for a reply, at most (the stage keeps those that fit its room)
+ACQUAINTED = 3  # a person's last moments with her, recalled when a conversation with them begins
 SAID_AGAIN_LOOK = 50  # turns read back for her replies to the same words, when one is said again
 _SENTENCE_END = re.compile(r"[.!?\u2026]")  # anywhere in a chunk: she has finished a sentence
 
@@ -53,6 +58,7 @@ class Reply:
         self.text = ""
         self.said: Turn | None = None  # the person's words this reply answers, when said just now
         self.turn: Turn | None = None
+        self.prompt: Prompt | None = None  # her context as the engine staged it, once it has
 
     def __iter__(self) -> Iterator[str]:
         try:
@@ -85,6 +91,7 @@ class Plan:
     promises: tuple[Promise, ...]
     seed: int | None
     others: tuple[str, ...] = ()  # the others in the scene, besides the person speaking now
+    remembered: tuple[Memory, ...] = ()  # what she recalls now, of what she does not hear in the conversation
 
     @property
     def message(self) -> str:
@@ -118,8 +125,23 @@ def recent(store: Store, conversation: int) -> list[Turn]:
     return store.turns(conversation, limit=max(1, count - start), diagnostic=False) if count else []
 
 
+def remembered(recall: Recall, store: Store, cid: int, name: str, person: Person, conversation: int,
+               history: list[Turn]) -> tuple[Memory, ...]:
+    """What she recalls for this reply, of all she does not hear in the conversation now: what bears
+    on the person's words, and, when a conversation is only beginning, her last moments with them
+    (a returning visitor is someone she knows). Only what everyone present may hear."""
+    present = {p.id for p in store.participants(conversation)} | {person.id}
+    hears = {t.id for t in history}
+    found = list(recall.recall(cid, history[-1].text, present, k=RECALLED, exclude=hears, her=name))
+    if len(history) <= 2:
+        known = [m for m in store.memories(cid, about=person.id, limit=ACQUAINTED + len(hears))
+                 if m.turn_id not in hears and m.may_be_heard_by(present) and m not in found]
+        found += known[:ACQUAINTED]
+    return tuple(found)
+
+
 def plan(store: Store, cid: int, name: str, author: str, person: Person, conversation: int,
-         seed: int | None = None) -> Plan:
+         seed: int | None = None, recall: Recall | None = None) -> Plan:
     """What the next reply to this person rests on. NotFound when the person has said nothing yet."""
     head = store.head(cid)
     history = recent(store, conversation)
@@ -137,7 +159,8 @@ def plan(store: Store, cid: int, name: str, author: str, person: Person, convers
                              heard=[history[-1].text, who_is_here(name, person.name, author, head.text, others),
                                     *spoken_instructions(name)],
                              before=seen.text if seen else "", said_before=said_before)
-    return Plan(name, author, person, head, seen, fresh, tuple(history), tuple(promises), seed, others)
+    memories = remembered(recall, store, cid, name, person, conversation, history) if recall else ()
+    return Plan(name, author, person, head, seen, fresh, tuple(history), tuple(promises), seed, others, memories)
 
 
 # stage --------------------------------------------------------------------
@@ -156,7 +179,7 @@ def stage(plan: Plan, backend: Backend, bases: list[Revision], cache_key: str) -
     for base in bases:
         edits = _merge(fresh_edits(base.text, plan.head.text) if base.id != plan.head.id else [], newly)
         scene = Scene(plan.name, plan.person.name, base.text, tuple(edits), plan.history, plan.seed, plan.author,
-                      plan.others)
+                      plan.others, plan.remembered)
         prompt = replace(build_prompt(scene, backend), cache_key=cache_key)
         cost = backend.cost(prompt) + (0 if base.id == plan.head.id else REREAD_MARGIN)
         if best is None or cost < best[0]:
@@ -195,8 +218,9 @@ def respond(character: "Character", person: Person, conversation: int, seed: int
         status, error, storable = "ok", None, True
         try:
             backend = studio.backend
-            planned = plan(store, character.id, character.name, character.author.name, person, conversation, seed)
-            prompt = stage(planned, backend, character.bases(planned.head), character.slug)
+            planned = plan(store, character.id, character.name, character.author.name, person, conversation, seed,
+                           studio.recall)
+            prompt = reply.prompt = stage(planned, backend, character.bases(planned.head), character.slug)
             turn_id = store.add_turn(conversation, "her", "", status="partial", error=CUT_OFF,
                                      revision_id=planned.head.id, fresh_from=planned.seen.id if planned.seen else None,
                                      backend=backend.name, diagnostic=not backend.speaks_as_her)

@@ -3,6 +3,7 @@
     system   who she is: the manuscript of the *base* revision      (stable prefix)
     system   who is talking with her                                 (per person)
     user / assistant ...  the recent conversation with this person   (grows at the end)
+    system   what she remembers of what she does not hear now             (recalled, per reply)
     system   what is true of her now that her recent words did not show   (fresh edits)
     user     what the person just said
     assistant  her reply
@@ -18,16 +19,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from .backends.base import Backend, Message, Prompt
 from .canon import FreshEdit
 from .conversation import Turn
 from .errors import ManuscriptTooLong
+from .memory import Memory
 
-__all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "spoken_instructions"]
+__all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "recollections", "spoken_instructions"]
 
 REPLY_TOKENS = 300
 MESSAGE_ROOM = 600  # the person's message and the fresh edits, kept free past the manuscript
+MEMORY_ROOM = 240  # the most her recalled memories take; the conversation makes room for them
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Scene:
     seed: int | None = None
     author: str = ""  # who writes her; the person is a visitor when this is another name
     others: tuple[str, ...] = ()  # the others in the scene, besides the person speaking now
+    remembered: tuple[Memory, ...] = ()  # what she recalls, best first
 
 
 def who_she_is(name: str, manuscript: str) -> str:
@@ -98,6 +103,26 @@ def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
     return "\n".join(lines)
 
 
+def recollections(name: str, memories: tuple[Memory, ...] | list[Memory]) -> str:
+    """What she recalls, oldest first, each with when and who was there: her memories, not words to say."""
+    if not memories:
+        return ""
+    lines = ["What you remember from before (not said now; yours to bring up or not):"]
+    for memory in sorted(memories, key=lambda m: m.lived_at):
+        who = f"with {', '.join(memory.people)}" if memory.people else "alone"
+        said = "you said" if memory.speaker == name else f"{memory.speaker} said"
+        lines.append(f"- {_day(memory.lived_at)}, {who}: {said} \"{' '.join(memory.text.split())}\"")
+    return "\n".join(lines)
+
+
+def _day(when: str) -> str:
+    try:
+        at = datetime.fromisoformat(when)
+    except ValueError:
+        return when
+    return f"{at.day} {at.strftime('%B %Y')}"
+
+
 def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     """Her context for this reply, fitted to the backend's context size."""
     first = who_she_is(scene.name, scene.base_text)
@@ -109,6 +134,11 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
             Message("system", who_is_here(scene.name, scene.person, scene.author, scene.base_text, scene.others))]
     *earlier, message = scene.history
     tail = []
+    remembered = list(scene.remembered)
+    while remembered and backend.count_tokens(recollections(scene.name, remembered)) > MEMORY_ROOM:
+        remembered.pop()  # the least worth recalling goes first
+    if remembered:
+        tail.append(Message("system", recollections(scene.name, remembered)))
     if scene.edits:  # close to where she speaks, as fact about her; never put in her mouth (describe_edits)
         tail.append(Message("system", describe_edits(scene.name, scene.edits)))
     tail.append(Message("user", f"{scene.person}: {message.text}"))

@@ -18,6 +18,7 @@ from .idle import Idle
 from .listeners import Listeners
 from .manuscript import normalize
 from .people import account_name, check_name
+from .remembering import Recall
 from .store import Store, database_url
 
 __all__ = ["Studio"]
@@ -50,6 +51,8 @@ class Studio:
         self.model_lock = threading.RLock()
         self.listeners = Listeners()
         self.idle = Idle()  # work while she is not speaking; paused by every reply
+        self.recall = Recall(self.store)  # her memories: made of every turn, recalled for every reply
+        self.listeners.on_turn(self.recall.remember_turn)
         self._backend = backend if isinstance(backend, Backend) else None
         self._backend_name = backend if isinstance(backend, str) else None
         self._options = options or {}

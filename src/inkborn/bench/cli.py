@@ -283,3 +283,62 @@ def reader(result: str, seed: int, items_out: str, key_out: str | None, judged: 
         click.echo(f"wrote {len(doc['items'])} items to {items_out} and their key to {key_out}")
     else:
         _reader_files(doc, key, Path(items_out), Path(result))
+
+
+def _recall_modes() -> list[str]:
+    from ..remembering import MODES
+
+    return [*MODES, "dense", "fused"]
+
+
+@bench.command()
+@click.option("--data", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="LoCoMo's locomo10.json. Default: shared/bench/external/locomo, found by walking up.")
+@click.option("--only", multiple=True, metavar="SAMPLE",
+              help="Only these conversations, by sample id (conv-26; repeatable or comma-separated).")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(sorted(_recall_modes())),
+              help="Ways of recalling to compare (repeatable). Default: all (dense and fused need "
+                   "`pip install inkborn[bench]`).")
+@click.option("--scale", "scales", multiple=True, type=click.IntRange(min=100),
+              help="Memories at which recall is timed (repeatable). Default: 1000, 10000, 100000; 0 skips.")
+@click.option("--no-scale", is_flag=True, help="Skip timing recall at scale.")
+@click.option("--database", default=None, help="Replay into this database (postgresql://...); default a scratch SQLite.")
+@click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
+              help="Where to write the figures. Default: bench/results/memory-<YYYYMMDD>-<commit>.json")
+def memory(data: str | None, only: tuple[str, ...], modes: tuple[str, ...], scales: tuple[int, ...], no_scale: bool,
+           database: str | None, out: str | None) -> None:
+    """What she recalls of a long life: LoCoMo replayed into her memory, no model.
+
+    Each conversation is recorded into a new character at its sessions' dates; for every
+    question, do her recalled memories hold its evidence turns (recall@5/10/25 by category)?
+    Also memories made per second and recall latency at 1k, 10k and 100k memories.
+    Takes a few minutes on a CPU.
+    """
+    from ..errors import InvalidInput
+    from .cases import find_bench_dir
+    from .memory import SCALES, run
+    from .typewriter import default_output
+
+    found = Path(data) if data else (find_bench_dir() or Path("-")) / "external" / "locomo" / "locomo10.json"
+    if not found.is_file():
+        raise InvalidInput("cannot find LoCoMo's locomo10.json from here; pass --data FILE")
+    chosen = [s.strip() for item in only for s in item.split(",") if s.strip()]
+    click.echo(f"inkborn bench memory — {found}")
+    from .memory import dense_modes
+
+    if set(modes) & {"dense", "fused"} and not dense_modes():
+        raise InvalidInput("dense and fused recall need WordLlama: pip install 'inkborn[bench]'")
+    result = run(found, samples=chosen, modes=modes or (*[m for m in _recall_modes() if m not in ("dense", "fused")],
+                                                        *dense_modes()),
+                 scales=() if no_scale else (scales or SCALES), database=database, say=click.echo)
+    click.echo("")
+    for mode, figures in result["modes"].items():
+        click.echo(f"{mode}:")
+        for label, row in figures["by_category"].items():
+            click.echo(f"  {label:<12} n={row['n']:<5} recall@5 {row['recall@5']:5.1f}  @10 {row['recall@10']:5.1f}  "
+                       f"@25 {row['recall@25']:5.1f}")
+    click.echo(f"anchor: {result['anchor']}")
+    path = Path(out) if out else default_output(bench="memory")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2))
+    click.echo(f"wrote {path}")

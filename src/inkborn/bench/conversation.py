@@ -32,10 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import Backend, Prompt
-from ..character import Character
-from ..errors import BackendError, InvalidInput, NotFound
+from ..character import Character, Reply
+from ..errors import BackendError, InvalidInput
 from ..manuscript import normalize
-from ..people import Person
 from ..studio import Studio
 from .counting import (
     RUN_WORDS,
@@ -273,17 +272,13 @@ class ConversationBench:
         speaker = entry["as"]
         as_ = None if speaker == script["author"] else speaker
         seed = self.seed * SEED_STRIDE + number
-        person = character.person(as_)
-        conversation = character.studio.store.conversation(character.id, person.id)
-        prompt = self._context(character, person, conversation, seed)
         reply = character.say(entry["say"], as_=as_, seed=seed)
         error = None
         try:
             reply.finish()
         except BackendError as exc:  # a failed reply is one of the things counted; the conversation goes on
             error = str(exc)
-        if prompt is None:  # the person's first words: nothing to build a context on before they were said
-            prompt = self._context(character, person, conversation, seed)
+        prompt = self._context(reply)
         turn = reply.turn
         text = reply.text.strip()
         system = [m.content for m in prompt.messages if m.role == "system"] if prompt else []
@@ -304,17 +299,9 @@ class ConversationBench:
             "edits_so_far": len(edits), "character": name, "manuscript": script["manuscript"],
         }
 
-    def _context(self, character: Character, person: Person, conversation: int, seed: int) -> Prompt | None:
-        """Her context for the reply about to be made, as the engine builds it; None before the person has spoken.
-
-        Asked before `say()`: afterwards her reply would count as spoken under the head revision,
-        and the context would no longer hold a fresh edit. Only the last message differs, and it
-        is not a system message.
-        """
-        try:
-            return character.context(person, conversation, seed)
-        except NotFound:
-            return None
+    def _context(self, reply: Reply) -> Prompt | None:
+        """Her context for the reply, as the engine staged it; None if it failed before."""
+        return reply.prompt
 
     def _progress(self, record: Mapping[str, Any]) -> None:
         self._done += 1

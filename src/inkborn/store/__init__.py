@@ -22,6 +22,7 @@ from ..errors import InvalidInput, NotFound, StaleRevision
 from ..manuscript import Revision, content_hash
 from ..people import Person
 from .conversations import Conversations
+from .memories import Memories
 from .. import plugins
 from .postgres import PostgresDatabase
 from .rows import GONE
@@ -58,7 +59,7 @@ def _revision(row: Any) -> Revision | None:
                     row["content_hash"], row["author"], _time(row["created_at"]), row["summary"])
 
 
-class Store(Conversations):
+class Store(Conversations, Memories):
     """Everything Inkborn keeps, in SQLite or PostgreSQL."""
 
     def __init__(self, where: Path | str):

@@ -63,9 +63,11 @@ class Conversations:
             " ON c.id = s.conversation_id WHERE s.conversation_id = ? ORDER BY p.id = c.person_id DESC, p.id",
             conversation_id)]
 
-    def add_turn(self, conversation_id: int, speaker: str, text: str, *, status: str = "ok", **fields: Any) -> int:
+    def add_turn(self, conversation_id: int, speaker: str, text: str, *, status: str = "ok", created_at: str | None = None,
+                 **fields: Any) -> int:
+        """A turn, said now (or at `created_at`, ISO time: a conversation she lived before, replayed)."""
         columns = ["conversation_id", "speaker", "text", "status", "created_at", *fields]
-        values = [conversation_id, speaker, text, status, _now(), *map(_bounded, fields.values())]
+        values = [conversation_id, speaker, text, status, created_at or _now(), *map(_bounded, fields.values())]
         with self._stored(), self.transaction() as db:
             return db.execute(
                 f"INSERT INTO turns ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id",

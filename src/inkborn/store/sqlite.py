@@ -78,6 +78,15 @@ class SQLiteDatabase:
         """Text the database cannot hold: a lone surrogate."""
         return isinstance(exc, UnicodeEncodeError)
 
+    def search(self, cid: int, words: Sequence[str], limit: int) -> list[Any]:
+        """Her memories holding any of the words, best first by BM25 (FTS5), what was said before each
+        weighing half as much as its own words: rows of (id, score)."""
+        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        return self.rows("SELECT m.id, -bm25(memories_fts, 1.0, 1.0, 0.5) AS score FROM memories_fts JOIN memories m"
+                         " ON m.id = memories_fts.rowid WHERE memories_fts MATCH ? AND m.character_id = ?"
+                         " AND m.deleted_at IS NULL AND m.superseded_by IS NULL"
+                         " ORDER BY bm25(memories_fts, 1.0, 1.0, 0.5) LIMIT ?", (match, cid, limit))
+
     def tables(self) -> list[str]:
         return [r["name"] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", ())]
 

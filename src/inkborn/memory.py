@@ -1,0 +1,41 @@
+"""A memory: something she lived (words said in a scene, by her or to her) or a passage of her
+manuscript, with who was there, when, and under which revision. What she remembers and how she
+recalls it is remembering.py; this is the record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+__all__ = ["Memory"]
+
+
+@dataclass(frozen=True)
+class Memory:
+    id: int
+    kind: str  # "lived" | "passage"
+    speaker: str  # who said it: a person's name, or hers
+    text: str
+    lived_at: str  # ISO time she lived it
+    people: tuple[str, ...] = ()  # who was there besides her (their names)...
+    people_ids: tuple[int, ...] = ()  # ...and who they are
+    turn_id: int | None = None
+    conversation_id: int | None = None
+    revision_id: int | None = None  # the revision she lived it under
+    importance: float | None = None  # 0..1, how much it mattered to her; None until judged
+    private: bool = False  # told in confidence: heard again only by those who were there
+    superseded_by: int | None = None  # the revision whose canon it contradicts (kept, never recalled as true)
+    deleted_at: str | None = None  # deleted by her author (recorded, never recalled)
+    deleted_by: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], people: list[tuple[int, str]] = ()) -> "Memory":
+        keys = set(row.keys())
+        fields = {name: row[name] for name in cls.__dataclass_fields__ if name in keys and not name.startswith("people")}
+        fields["private"] = bool(fields.get("private"))
+        return cls(people=tuple(n for _, n in people), people_ids=tuple(i for i, _ in people), **fields)
+
+    def may_be_heard_by(self, present: set[int]) -> bool:
+        """A confidence is recalled only where everyone present now was there when it was told;
+        anything else she lived she may tell anyone."""
+        return not self.private or present <= set(self.people_ids)

@@ -1,0 +1,147 @@
+"""Her memories in the store: what she lived and the passages of her manuscript, who was there,
+and their words indexed for search (SQLite FTS5 or PostgreSQL full-text, sqlite.py / postgres.py).
+Mixed into Store; the SQL is written once for both databases, the search by each."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from ..conversation import Turn
+from ..errors import NotFound
+from ..memory import Memory
+from .rows import bounded as _bounded
+from .rows import limit as _limit
+from .rows import now as _now
+
+__all__ = ["Memories"]
+
+_RECALLABLE = (" AND m.deleted_at IS NULL AND m.superseded_by IS NULL AND NOT EXISTS (SELECT 1 FROM turns t"
+               " WHERE t.id = m.turn_id AND (t.replaced_by IS NOT NULL OR t.deleted_at IS NOT NULL))")
+# recallable: not deleted, not superseded, and not of a turn that is no longer what was said
+
+
+class Memories:
+    """Store methods for memories (Store provides _row, _rows, _stored, transaction, database)."""
+
+    _row: Any
+    _rows: Any
+    _stored: Any
+    transaction: Any
+    database: Any
+
+    def unremembered(self, cid: int, limit: int = 500) -> list[tuple[Turn, list[int]]]:
+        """What was said to her and by her that is not yet a memory, oldest first, each with who was in
+        the scene: the person's words, and hers once over (finished, or cut off and followed by more)."""
+        rows = self._rows(
+            "SELECT t.*, p.name AS person_name FROM turns t JOIN conversations c ON c.id = t.conversation_id"
+            " LEFT JOIN people p ON p.id = t.person_id WHERE c.character_id = ? AND t.diagnostic = 0"
+            " AND t.kind = 'said' AND t.status != 'failed' AND t.text != '' AND t.deleted_at IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM memories m WHERE m.turn_id = t.id)"
+            " AND (t.speaker = 'person' OR t.status = 'ok'"
+            "      OR EXISTS (SELECT 1 FROM turns n WHERE n.conversation_id = t.conversation_id AND n.id > t.id))"
+            " ORDER BY t.id" + _limit(limit), cid)
+        present: dict[int, list[int]] = {}
+        for scene in {r["conversation_id"] for r in rows}:
+            present[scene] = [r["person_id"] for r in self._rows(
+                "SELECT person_id FROM participants WHERE conversation_id = ? ORDER BY person_id", scene)]
+        return [(Turn.from_row(r), present[r["conversation_id"]]) for r in rows]
+
+    def add_memories(self, cid: int, memories: Sequence[dict[str, Any]]) -> list[int]:
+        """Store memories ({kind, speaker, text, lived_at, turn_id?, conversation_id?, revision_id?,
+        context?, private?, importance?, people: [person id]}) in one transaction; their ids. A turn
+        already remembered (by another process meanwhile) is left as it is."""
+        ids: list[int] = []
+        with self._stored(), self.transaction() as db:
+            for memory in memories:
+                fields = {k: v for k, v in memory.items() if k != "people"}
+                if fields.get("turn_id") is not None and db.execute(
+                        "SELECT 1 FROM memories WHERE turn_id = ?", (fields["turn_id"],)).fetchone():
+                    continue
+                columns = ["character_id", *fields]
+                mid = db.execute(
+                    f"INSERT INTO memories ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id",
+                    (cid, *map(_bounded, fields.values()))).fetchall()[0]["id"]
+                for person in dict.fromkeys(memory.get("people", ())):
+                    db.execute("INSERT INTO memory_people (memory_id, person_id) VALUES (?, ?)", (mid, person))
+                ids.append(mid)
+        return ids
+
+    def search_memories(self, cid: int, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Her recallable memories holding any of the words, best first: (id, score)."""
+        if not words:
+            return []
+        return [(r["id"], float(r["score"])) for r in self.database.search(cid, list(words), limit)]
+
+    def memories_by_id(self, ids: Iterable[int], *, recallable: bool = True) -> list[Memory]:
+        """These memories (those still recallable, unless `recallable=False`), in the order asked."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(f"SELECT m.* FROM memories m WHERE m.id IN ({marks})"
+                          + (_RECALLABLE if recallable else ""), *wanted)
+        found = {r["id"]: r for r in rows}
+        people = self._people_of(list(found))
+        return [Memory.from_row(found[i], people.get(i, [])) for i in wanted if i in found]
+
+    def memories(self, cid: int, *, about: int | None = None, limit: int | None = 50, before: int | None = None,
+                 everything: bool = False) -> list[Memory]:
+        """Her memories, newest first: those lived with person `about` only, if given; with
+        `everything`, also those superseded or deleted."""
+        sql = "SELECT m.* FROM memories m WHERE m.character_id = ?"
+        args: list[Any] = [cid]
+        if about is not None:
+            sql += " AND EXISTS (SELECT 1 FROM memory_people w WHERE w.memory_id = m.id AND w.person_id = ?)"
+            args.append(about)
+        if before is not None:
+            sql += " AND m.id < ?"
+            args.append(before)
+        rows = self._rows(sql + ("" if everything else _RECALLABLE) + " ORDER BY m.id DESC" + _limit(limit), *args)
+        people = self._people_of([r["id"] for r in rows])
+        return [Memory.from_row(r, people.get(r["id"], [])) for r in rows]
+
+    def memory_count(self, cid: int) -> int:
+        row = self._row("SELECT COUNT(*) AS n FROM memories m WHERE m.character_id = ?" + _RECALLABLE, cid)
+        return int(row["n"]) if row else 0
+
+    def _people_of(self, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        out: dict[int, list[tuple[int, str]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for r in self._rows(
+                    "SELECT w.memory_id, p.id, p.name FROM memory_people w JOIN people p ON p.id = w.person_id"
+                    f" WHERE w.memory_id IN ({', '.join('?' * len(chunk))}) ORDER BY p.id", *chunk):
+                out.setdefault(r["memory_id"], []).append((r["id"], r["name"]))
+        return out
+
+    def kept_private(self, turn_id: int) -> bool:
+        """Whether the memory of that turn was told in confidence (False if it is not remembered)."""
+        row = self._row("SELECT private FROM memories WHERE turn_id = ?", turn_id)
+        return bool(row and row["private"])
+
+    def keep_private_turns(self, turn_ids: Iterable[int]) -> None:
+        """The memories of these turns were told in confidence: heard again only by those who were there."""
+        with self.transaction() as db:
+            for tid in turn_ids:
+                db.execute("UPDATE memories SET private = 1 WHERE turn_id = ?", (_bounded(tid),))
+
+    def supersede_memories(self, ids: Iterable[int], revision_id: int) -> None:
+        """These memories contradict the canon of that revision: kept, never recalled as true again."""
+        with self.transaction() as db:
+            for mid in ids:
+                db.execute("UPDATE memories SET superseded_by = ? WHERE id = ? AND superseded_by IS NULL",
+                           (revision_id, _bounded(mid)))
+
+    def delete_memory(self, mid: int, made_by: str) -> Memory:
+        """Out of what she recalls, by her author: kept and listed to him, with who deleted it and when."""
+        with self._stored(), self.transaction() as db:
+            changed = db.execute("UPDATE memories SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
+                                 (_now(), made_by, _bounded(mid))).rowcount
+        if not changed:
+            raise NotFound(f"no memory {mid} to delete")
+        return self.memories_by_id([mid], recallable=False)[0]
+
+    def rewrite_memory_of(self, turn_id: int, text: str) -> None:
+        """A corrected turn is remembered as corrected."""
+        with self.transaction() as db:
+            db.execute("UPDATE memories SET text = ? WHERE turn_id = ?", (text, turn_id))
