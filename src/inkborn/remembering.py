@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MODES", "Recall", "Weights", "asks_confidence", "search_words"]
 
-CANDIDATES = 100  # from the search, before they are weighed and filtered
+CANDIDATES = 4  # times k: memories found by the search, before they are weighed and filtered
 CONTEXT_TURNS = 2  # what was said just before a memory, searched with it
 RECENCY_DECAY = 0.995  # per hour since she lived it (Generative Agents)
 NEUTRAL_IMPORTANCE = 0.5  # a memory not yet judged
@@ -169,7 +169,7 @@ class Recall:
         present, skip = set(present), set(exclude)
         mine = set(search_words(her))
         words = [w for w in search_words(query) if w not in mine]
-        relevant = dict(self.store.search_memories(cid, words, CANDIDATES))
+        relevant = dict(self.store.search_memories(cid, words, CANDIDATES * k))
         found = [m for m in self.store.memories_by_id(relevant)
                  if m.turn_id not in skip and m.may_be_heard_by(present)]
         if not found:

@@ -157,19 +157,23 @@ SQLITE: list[tuple[str, str]] = [
         PRIMARY KEY (memory_id, person_id)
     );
     CREATE INDEX memory_people_by_person ON memory_people (person_id);
-    CREATE VIRTUAL TABLE memories_fts USING fts5(speaker, text, context, content='memories', content_rowid='id',
-                                                 tokenize='porter unicode61 remove_diacritics 2');
+    -- character_id is indexed as a word, so that a search looks among her memories alone
+    CREATE VIRTUAL TABLE memories_fts USING fts5(speaker, text, context, character_id, content='memories',
+                                                 content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE memories_vocab USING fts5vocab(memories_fts, 'row');  -- each word's count of memories
     CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
-        INSERT INTO memories_fts (rowid, speaker, text, context) VALUES (new.id, new.speaker, new.text, new.context);
+        INSERT INTO memories_fts (rowid, speaker, text, context, character_id)
+        VALUES (new.id, new.speaker, new.text, new.context, new.character_id);
     END;
     CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
-        INSERT INTO memories_fts (memories_fts, rowid, speaker, text, context)
-        VALUES ('delete', old.id, old.speaker, old.text, old.context);
+        INSERT INTO memories_fts (memories_fts, rowid, speaker, text, context, character_id)
+        VALUES ('delete', old.id, old.speaker, old.text, old.context, old.character_id);
     END;
     CREATE TRIGGER memories_fts_update AFTER UPDATE OF text, context ON memories BEGIN
-        INSERT INTO memories_fts (memories_fts, rowid, speaker, text, context)
-        VALUES ('delete', old.id, old.speaker, old.text, old.context);
-        INSERT INTO memories_fts (rowid, speaker, text, context) VALUES (new.id, new.speaker, new.text, new.context);
+        INSERT INTO memories_fts (memories_fts, rowid, speaker, text, context, character_id)
+        VALUES ('delete', old.id, old.speaker, old.text, old.context, old.character_id);
+        INSERT INTO memories_fts (rowid, speaker, text, context, character_id)
+        VALUES (new.id, new.speaker, new.text, new.context, new.character_id);
     END;
     """),
 ]

