@@ -158,3 +158,21 @@ def test_search_words_leave_out_function_words_and_survive_any_input(studio, rub
     ("Don't worry about dinner.", False)])
 def test_a_confidence_is_asked_in_words(words, asks):
     assert asks_confidence(words) is asks
+
+
+def test_after_an_edit_her_words_it_made_untrue_are_never_recalled_as_true(studio, ruby, fake):
+    ruby.write(MANUSCRIPT + "Ruby speaks only English.\n")
+    ruby.record("Do you speak any other language, Ruby?", as_="Harry")
+    ruby.record("No, I speak no other language, only English.", as_="Harry", hers=True)
+    ruby.record("I paint the sea every morning.", as_="Harry", hers=True)
+    edit = ruby.write(ruby.manuscript.replace("Ruby speaks only English.", "Ruby speaks French fluently."))
+    fake.enqueue("Oui, bien sûr.")
+    ruby.say("Do you speak any other language, or only English?", as_="Harry").finish()
+    context = "\n".join(m.content for m in fake.history[-1].messages[:-1])
+    assert "no other language" not in context  # her next reply: it always was so
+    superseded = [m for m in ruby.memories(everything=True) if m.superseded_by]
+    assert [(m.text, m.superseded_by) for m in superseded] == [
+        ("No, I speak no other language, only English.", edit.id)]  # kept, marked with the revision
+    assert "Do you speak any other language, Ruby?" in recalled(studio, ruby, "other language", "Harry")  # his words
+    assert "I paint the sea every morning." in recalled(studio, ruby, "paint the sea", "Harry")
+    assert studio.recall.review(ruby.id, ruby.head(), ruby.name) == 0  # reviewed once

@@ -1050,3 +1050,34 @@ def test_her_author_regenerates_corrects_deletes_and_begins_again(app, client, f
     assert client.get("/api/characters/ruby/turns", params={"all": "true"}, headers=visitor).status_code == 403
     assert client.post("/api/characters/ruby/conversations", json={}, headers=visitor).status_code == 403
     assert client.patch("/api/characters/ruby/turns/999999", json={"text": "x"}).status_code == 404
+
+
+# her memory -------------------------------------------------------------------
+
+
+def test_her_author_reads_and_deletes_her_memories_and_a_visitor_may_not(app, client, fake) -> None:
+    fake.enqueue("Your secret is safe.", "Hello, Harry.")
+    say(client, "Don't tell Calvin, but I'm moving to Lisbon.", **{"as": "Gertrude"})
+    visitor = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Harry')}"}
+    client.post("/api/characters/ruby/say", json={"text": "Hi Ruby"}, headers=visitor)
+    listed = client.get("/api/characters/ruby/memories").json()
+    assert [(m["speaker"], m["text"], m["people"], m["private"]) for m in listed] == [
+        ("Ruby", "Hello, Harry.", ["Harry"], False), ("Harry", "Hi Ruby", ["Harry"], False),
+        ("Ruby", "Your secret is safe.", ["Gertrude"], True),
+        ("Gertrude", "Don't tell Calvin, but I'm moving to Lisbon.", ["Gertrude"], True)]
+    assert [m["text"] for m in client.get("/api/characters/ruby/memories", params={"about": "Harry"}).json()] == [
+        "Hello, Harry.", "Hi Ruby"]
+    found = client.get("/api/characters/ruby/memories", params={"search": "Lisbon"}).json()
+    assert [m["text"] for m in found] == [  # best first; her reply is found by what was said just before it
+        "Don't tell Calvin, but I'm moving to Lisbon.", "Your secret is safe."]
+    error_of(client.get("/api/characters/ruby/memories", headers=visitor), 403, "forbidden")
+    error_of(client.delete(f"/api/characters/ruby/memories/{listed[0]['id']}", headers=visitor), 403, "forbidden")
+    error_of(client.get("/api/characters/ruby/memories", params={"about": "Nobody"}), 404, "not_found")
+
+    gone = client.delete(f"/api/characters/ruby/memories/{listed[0]['id']}")
+    assert gone.status_code == 200 and gone.json()["deleted_by"] == app.state.studio.character("ruby").author.name
+    assert [m["id"] for m in client.get("/api/characters/ruby/memories").json()] == [m["id"] for m in listed[1:]]
+    kept = client.get("/api/characters/ruby/memories", params={"all": "true"}).json()
+    assert kept[0]["id"] == listed[0]["id"] and kept[0]["deleted_at"]
+    error_of(client.delete(f"/api/characters/ruby/memories/{listed[0]['id']}"), 404, "not_found")
+    error_of(client.delete("/api/characters/ruby/memories/999999"), 404, "not_found")

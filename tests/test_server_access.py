@@ -139,6 +139,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/characters/{slug}/turns/{turn_id}"): Rule("/api/characters/ruby/turns/1", {"text": "I wrote you."}),
     ("DELETE", "/api/characters/{slug}/turns/{turn_id}"): Rule("/api/characters/ruby/turns/1", author=204),
     ("POST", "/api/characters/{slug}/turns/{turn_id}/choose"): Rule("/api/characters/ruby/turns/1/choose"),
+    ("GET", "/api/characters/{slug}/memories"): Rule("/api/characters/ruby/memories"),
+    ("DELETE", "/api/characters/{slug}/memories/{memory_id}"): Rule("/api/characters/ruby/memories/1"),
     ("GET", "/v1/models"): Rule("/v1/models", visitor=200, other=200),
     ("POST", "/v1/chat/completions"): Rule("/v1/chat/completions", CHAT, visitor=200),
 }

@@ -12,7 +12,9 @@ from .canon import summarize_change
 from .conversation import Turn, check_text
 from .errors import InvalidInput, NotFound, StaleRevision
 from .manuscript import Revision, apply_edit, diff, normalize
+from .memory import Memory
 from .people import Person, check_visitor_name
+from .remembering import search_words
 from .reply import BASE_CANDIDATES, Reply, landed, plan, recent, respond, stage
 from .stage import Scene, build_prompt
 
@@ -260,6 +262,28 @@ class Character:
         if self._store.character_of(turn.conversation_id) != self.id:
             raise NotFound(f"no turn {turn_id}")
         return turn
+
+    # her memory (remembering.py) -------------------------------------------------------------
+
+    def memories(self, *, about: str | None = None, search: str | None = None, limit: int | None = 50,
+                 everything: bool = False) -> list[Memory]:
+        """What she remembers, newest first (for her author, who sees it all, confidences too): lived
+        with the person `about`, holding the words `search` (best first); `everything` adds memories
+        superseded by an edit and those her author deleted."""
+        person = None
+        if about:  # a name she never met: NotFound, never a visitor admitted by reading
+            person = self.author.id if about == self.author.name else self._store.person(self.id, about).id
+        if search is None:
+            return self._store.memories(self.id, about=person, limit=limit, everything=everything)
+        found = self._store.memories_by_id([i for i, _ in self._store.search_memories(
+            self.id, search_words(search), limit or 50)])
+        return [m for m in found if person is None or person in m.people_ids]
+
+    def forget(self, memory_id: int) -> Memory:
+        """Her author deletes a memory: never recalled again; kept and listed, with who deleted it and when."""
+        if self._store.memory_owner(memory_id) != self.id:
+            raise NotFound(f"{self.name} has no memory {memory_id}; `inkborn memories {self.slug}` lists them")
+        return self._store.delete_memory(memory_id, self.author.name)
 
     def context(self, person: Person, conversation: int, seed: int | None = None) -> Prompt:
         """Her context for her next reply to this person, as the engine would stage it now

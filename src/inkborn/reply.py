@@ -144,7 +144,10 @@ def plan(store: Store, cid: int, name: str, author: str, person: Person, convers
          seed: int | None = None, recall: Recall | None = None) -> Plan:
     """What the next reply to this person rests on. NotFound when the person has said nothing yet."""
     head = store.head(cid)
-    history = recent(store, conversation)
+    if recall is not None:  # an edit since her last words: what it made untrue was never so (remembering.py)
+        recall.review(cid, head, name)
+    untrue = store.superseded_turns(conversation)
+    history = [t for t in recent(store, conversation) if t.id not in untrue]
     while history and history[-1].is_hers:  # answering again: drop her unfinished attempt
         history.pop()
     if not history:

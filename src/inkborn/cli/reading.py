@@ -87,3 +87,46 @@ def doctor(studio: Studio) -> None:
         f"joined at {joined}" if joined.exists() else "not joined yet (the first reply joins it, once)")
     for key, value in rows.items():
         click.echo(f"{key + ':':<15} {value}")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--about", metavar="PERSON", help="Only what she lived with this person.")
+@click.option("--search", metavar="TEXT", help="Only memories holding these words, best first.")
+@click.option("--last", type=click.IntRange(min=1), default=30, show_default=True, help="How many.")
+@click.option("--all", "everything", is_flag=True, help="Also memories an edit superseded and those you deleted.")
+@pass_studio
+def memories(studio: Studio, slug: str, about: str | None, search: str | None, last: int, everything: bool) -> None:
+    """What she remembers, newest first: when, who was there, who said it, and who may hear it again.
+
+    Every turn she lives becomes a memory; she recalls the ones that bear on what is said to her.
+    A memory told in confidence is recalled only when everyone present was there. `inkborn memory
+    SLUG ID --delete` deletes one (recorded).
+    """
+    character = studio.character(slug)
+    found = character.memories(about=about, search=search, limit=last, everything=everything)
+    if not found:
+        click.echo(f"{character.name} remembers nothing yet" + (" of that" if about or search else ""), err=True)
+    for memory in found:
+        when = memory.lived_at[:16].replace("T", " ")
+        who = f"with {', '.join(memory.people)}" if memory.people else "alone"
+        marks = [m for m in (
+            "only for those who were there" if memory.private else "",
+            f"superseded by an edit (revision id {memory.superseded_by})" if memory.superseded_by else "",
+            f"deleted by {memory.deleted_by}" if memory.deleted_at else "") if m]
+        click.echo(f"#{memory.id:<6} {when}  {who:<20} {memory.speaker}: {memory.text}")
+        if marks:
+            click.secho(f"        {'; '.join(marks)}", dim=True)
+
+
+@cli.command()
+@click.argument("slug")
+@click.argument("memory_id", metavar="ID", type=int)
+@click.option("--delete", is_flag=True, required=True, help="Delete it: never recalled again, kept and listed.")
+@pass_studio
+def memory(studio: Studio, slug: str, memory_id: int, delete: bool) -> None:
+    """Delete one of her memories (ids from `inkborn memories`). Recorded, never silent:
+    `inkborn memories SLUG --all` lists it, with who deleted it."""
+    forgotten = studio.character(slug).forget(memory_id)
+    click.echo(f"memory #{forgotten.id} deleted: she will not recall it (kept; `inkborn memories {slug} --all`)",
+               err=True)

@@ -23,7 +23,7 @@ from ..character import Character
 from ..errors import InkbornError
 from ..manuscript import Revision
 from ..studio import Studio
-from . import openai_api, rest
+from . import memories, openai_api, rest
 from .access import Keys
 from .guard import Guard
 from .problems import Problem, as_problem, error_body
@@ -98,6 +98,7 @@ def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
         return JSONResponse(error_body(problem), status_code=problem.status)
 
     app.include_router(rest.router)
+    app.include_router(memories.router)
     app.include_router(openai_api.router)
     app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
 

@@ -81,6 +81,21 @@ class TurnOut(BaseModel):
     changes: list[dict[str, str]] | None = None  # with all=true: what her author did to it, oldest first
 
 
+class MemoryOut(BaseModel):
+    id: int
+    kind: Literal["lived", "passage"]
+    speaker: str
+    text: str
+    lived_at: str
+    people: list[str]  # who was there besides her
+    turn: int | None  # the turn it was made of
+    revision_id: int | None  # the revision she lived it under
+    private: bool  # told in confidence: recalled only where everyone present was there
+    superseded_by: int | None  # the revision whose canon it contradicts (never recalled as true)
+    deleted_at: str | None
+    deleted_by: str | None
+
+
 class Begun(BaseModel):
     conversation: int  # the new conversation's id
 

@@ -100,6 +100,36 @@ class Memories:
         people = self._people_of([r["id"] for r in rows])
         return [Memory.from_row(r, people.get(r["id"], [])) for r in rows]
 
+    def revision_at(self, cid: int, when: str) -> int | None:
+        """The id of the revision she lived under at that time (her first, for a time before it)."""
+        row = self._row("SELECT id FROM revisions WHERE character_id = ? AND created_at <= ? ORDER BY number DESC"
+                        " LIMIT 1", cid, when) or self._row(
+            "SELECT id FROM revisions WHERE character_id = ? ORDER BY number LIMIT 1", cid)
+        return row["id"] if row else None
+
+    def reviewed_through(self, cid: int) -> int:
+        """The number of the last revision her memories were reviewed against (1: her first needs none)."""
+        row = self._row("SELECT MAX(r.number) AS n FROM memory_reviews v JOIN revisions r ON r.id = v.revision_id"
+                        " WHERE v.character_id = ?", cid)
+        return int(row["n"]) if row and row["n"] is not None else 1
+
+    def reviewed(self, cid: int, revision_id: int, superseded: int) -> None:
+        """Her memories have been reviewed against this revision; `superseded` of them contradicted it."""
+        with self._stored(), self.transaction() as db:
+            if not db.execute("SELECT 1 FROM memory_reviews WHERE revision_id = ?", (revision_id,)).fetchone():
+                db.execute("INSERT INTO memory_reviews (revision_id, character_id, superseded, done_at)"
+                           " VALUES (?, ?, ?, ?)", (revision_id, cid, superseded, _now()))
+
+    def superseded_turns(self, conversation_id: int) -> set[int]:
+        """The turns of a conversation whose memories an edit superseded."""
+        return {r["turn_id"] for r in self._rows("SELECT turn_id FROM memories WHERE conversation_id = ?"
+                                                 " AND superseded_by IS NOT NULL", conversation_id)}
+
+    def memory_owner(self, mid: int) -> int | None:
+        """Whose memory it is (her character id); None if there is no such memory."""
+        row = self._row("SELECT character_id FROM memories WHERE id = ?", mid)
+        return row["character_id"] if row else None
+
     def memory_count(self, cid: int) -> int:
         row = self._row("SELECT COUNT(*) AS n FROM memories m WHERE m.character_id = ?" + _RECALLABLE, cid)
         return int(row["n"]) if row else 0

@@ -157,6 +157,13 @@ SQLITE: list[tuple[str, str]] = [
         PRIMARY KEY (memory_id, person_id)
     );
     CREATE INDEX memory_people_by_person ON memory_people (person_id);
+    -- the revisions her memories have been reviewed against: memories an edit contradicts are superseded
+    CREATE TABLE memory_reviews (
+        revision_id   INTEGER PRIMARY KEY REFERENCES revisions(id) ON DELETE CASCADE,
+        character_id  INTEGER NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        superseded    INTEGER NOT NULL,
+        done_at       TEXT NOT NULL
+    );
     -- character_id is indexed as a word, so that a search looks among her memories alone
     CREATE VIRTUAL TABLE memories_fts USING fts5(speaker, text, context, character_id, content='memories',
                                                  content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
@@ -300,6 +307,12 @@ POSTGRES: list[tuple[str, str]] = [
         PRIMARY KEY (memory_id, person_id)
     );
     CREATE INDEX memory_people_by_person ON memory_people (person_id);
+    CREATE TABLE memory_reviews (
+        revision_id   BIGINT PRIMARY KEY REFERENCES revisions(id) ON DELETE CASCADE,
+        character_id  BIGINT NOT NULL REFERENCES characters(id) ON DELETE CASCADE,
+        superseded    BIGINT NOT NULL,
+        done_at       TEXT NOT NULL
+    );
     """),
 ]
 
