@@ -391,28 +391,41 @@ def test_a_failed_edit_saves_nothing(ruby):
     assert len(ruby.revisions()) == 1
 
 
-def test_a_manuscript_too_long_for_the_context_is_kept(studio, fake):
-    long_text = "# Tomas\n\n" + "Tomas walks along the river every morning and counts the boats. " * 500
-    assert len(long_text) > 30_000
-    tomas = studio.create("tomas", long_text, author="Calvin")
-    with pytest.raises(ManuscriptTooLong) as info:
-        tomas.say("Hello Tomas.").finish()
-    assert info.value.tokens > info.value.limit
-    assert "nothing is lost" in str(info.value)
-    assert "fake" in str(info.value)
-    assert fake.history == []  # nothing reached the model
-    again = studio.character("tomas")
-    assert again.manuscript == tomas.manuscript
-    assert again.manuscript.startswith("# Tomas\n\nTomas walks")
-    assert len(again.revisions()) == 1
-    # her turn says why she did not answer, for her author to see
-    turns = again.turns()
-    assert [(t.speaker, t.text, t.status) for t in turns] == [("person", "Hello Tomas.", "ok"), ("her", "", "failed")]
-    assert turns[-1].error == str(info.value) and turns[-1].revision_id == again.head().id
-    assert turns[-1].backend == "fake"
-    with pytest.raises(ManuscriptTooLong):  # asking again is allowed, and fails the same way until it is shorter
-        tomas.retry().finish()
-    assert [t.status for t in again.turns()] == ["ok", "failed", "failed"]
+def test_a_manuscript_three_times_her_context_answers_from_its_last_page(studio, fake):
+    days = [f"On day {n} Tomas walked along the river and counted {n + 3} boats, then mended a net." for n in range(900)]
+    pages = ["# Tomas", "Tomas is a fisherman on the Douro, sixty years old, and gentle with everyone."]
+    pages += [" ".join(days[i:i + 6]) for i in range(0, len(days), 6)]
+    pages.append("Tomas keeps his late wife's blue bicycle in the shed and oils its chain every Sunday.")
+    text = "\n\n".join(pages) + "\n"
+    assert fake.count_tokens(text) > 3 * fake.context_size
+    tomas = studio.create("tomas", text, author="Calvin")
+    fake.enqueue("It was hers.", "Sixty.")
+    tomas.say("What is in your shed? Tell me about the bicycle.").finish()
+    prompt = fake.history[-1]
+    context = "\n".join(m.content for m in prompt.messages)
+    assert "blue bicycle in the shed" in context  # the last page, recalled for the moment
+    assert context.startswith("You are Tomas.") and "a fisherman on the Douro" in prompt.messages[0].content
+    assert fake.cost(prompt) <= fake.context_size
+    tomas.say("How old are you?").finish()
+    assert fake.history[-1].messages[0] == prompt.messages[0]  # her portrait stays the same: the model's cache holds it
+    assert [t.status for t in tomas.turns()] == ["ok", "ok", "ok", "ok"]
+
+
+def test_a_manuscript_whose_opening_alone_overflows_a_tiny_context_is_kept(studio, monkeypatch):
+    class Tiny(FakeBackend):
+        context_size = 400  # room for less than her instructions
+
+    tiny = Tiny()
+    with Studio(home=studio.home, backend=tiny) as small:
+        tomas = small.create("tomas", "# Tomas\n\n" + "Tomas counts boats on the river. " * 200, author="Calvin")
+        with pytest.raises(ManuscriptTooLong) as info:
+            tomas.say("Hello Tomas.").finish()
+        assert info.value.tokens > info.value.limit and "nothing is lost" in str(info.value)
+        assert tiny.history == []  # nothing reached the model
+        assert small.character("tomas").manuscript == tomas.manuscript and len(tomas.revisions()) == 1
+        turns = tomas.turns()
+        assert [(t.speaker, t.status) for t in turns] == [("person", "ok"), ("her", "failed")]
+        assert turns[-1].error == str(info.value)
 
 
 def test_a_backend_that_fails_to_load_leaves_a_failed_turn(ruby, studio, monkeypatch):

@@ -1,8 +1,10 @@
 """The stage: her context for one reply, laid out so a model's cache can be reused.
 
-    system   who she is: the manuscript of the *base* revision      (stable prefix)
+    system   who she is: the manuscript of the *base* revision      (stable prefix; a manuscript
+             too long for her context: its opening, passages.py)
     system   who is talking with her                                 (per person)
     user / assistant ...  the recent conversation with this person   (grows at the end)
+    system   more of who she is: passages of a long manuscript that bear on the moment
     system   what she remembers of what she does not hear now             (recalled, per reply)
     system   what is true of her now that her recent words did not show   (fresh edits)
     user     what the person just said
@@ -26,12 +28,15 @@ from .canon import FreshEdit
 from .conversation import Turn
 from .errors import ManuscriptTooLong
 from .memory import Memory
+from .passages import passages_of
 
 __all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "recollections", "spoken_instructions"]
 
 REPLY_TOKENS = 300
 MESSAGE_ROOM = 600  # the person's message and the fresh edits, kept free past the manuscript
 MEMORY_ROOM = 240  # the most her recalled memories take; the conversation makes room for them
+PORTRAIT_SHARE = 0.5  # of a long manuscript: the share of her context its opening may take...
+PASSAGE_ROOM = 500  # ...and the most its passages recalled for the moment take
 
 
 @dataclass(frozen=True)
@@ -125,15 +130,20 @@ def _day(when: str) -> str:
 
 def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     """Her context for this reply, fitted to the backend's context size."""
-    first = who_she_is(scene.name, scene.base_text)
+    *earlier, message = scene.history
     budget = backend.context_size - REPLY_TOKENS - MESSAGE_ROOM
+    first = who_she_is(scene.name, scene.base_text)
     used = backend.count_tokens(first)
-    if used > budget:
-        raise ManuscriptTooLong(used, budget, backend.name)
+    tail = []
+    if used > budget:  # a long manuscript: its opening always, and what bears on the moment
+        first, more = _portrait(scene, backend, budget, " ".join(t.text for t in scene.history[-3:]))
+        used = backend.count_tokens(first)
+        if used > budget:
+            raise ManuscriptTooLong(used, budget, backend.name)
+        if more:
+            tail.append(Message("system", f"More of who you are, as written:\n\n{more}"))
     head = [Message("system", first),
             Message("system", who_is_here(scene.name, scene.person, scene.author, scene.base_text, scene.others))]
-    *earlier, message = scene.history
-    tail = []
     remembered = list(scene.remembered)
     while remembered and backend.count_tokens(recollections(scene.name, remembered)) > MEMORY_ROOM:
         remembered.pop()  # the least worth recalling goes first
@@ -154,6 +164,17 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     return Prompt(tuple(head + talk + tail), prefill=f"{scene.name}:",
                   stop=(*(f"\n{p}:" for p in (scene.person, *scene.others)), f"\n{scene.name}:", "\n("),
                   max_tokens=REPLY_TOKENS, seed=scene.seed)
+
+
+def _portrait(scene: Scene, backend: Backend, budget: int, moment: str) -> tuple[str, str]:
+    """Who she is, from a manuscript too long for her context: its opening passages (the same for
+    every reply, so the model's cache holds them), and the later passages that bear on the moment."""
+    passages = passages_of(scene.base_text)
+    instructions = backend.count_tokens(who_she_is(scene.name, ""))
+    opening = passages.opening(backend.count_tokens, int(budget * PORTRAIT_SHARE) - instructions)
+    first = who_she_is(scene.name, "\n\n".join(passages.parts[:opening]))
+    chosen = passages.relevant(moment, after=opening, count=backend.count_tokens, room=PASSAGE_ROOM)
+    return first, "\n\n".join(passages.parts[i] for i in chosen)
 
 
 def _conversation(turns: list[Turn], name: str, person: str) -> list[Message]:
