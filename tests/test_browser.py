@@ -270,6 +270,39 @@ def test_her_author_corrects_and_deletes_a_turn_and_sets_a_scene(live: Live, fak
     shot(page, "author-scene")
 
 
+def test_her_author_sees_what_she_remembers_and_deletes_a_memory(live: Live, fake: FakeBackend, page) -> None:
+    ruby = live.studio.character("ruby")
+    ruby.record("Please don't tell Calvin, but I'm moving to Lisbon.", as_="Gertrude")
+    ruby.record("Your secret is safe with me.", as_="Gertrude", hers=True)
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#message")
+    fake.enqueue("The sea was grey this morning.")
+    say(page, "How was the beach?")
+    page.wait_for_function("() => document.querySelector('.turn.her.ok')")
+    page.click("#memories-button")
+    page.wait_for_function("() => document.querySelectorAll('#memory-list .memory').length === 4")
+    listed = page.locator("#memory-list .memory").all_inner_texts()
+    assert "Ruby: The sea was grey this morning." in listed[0] and "with Gertrude" in listed[-1]
+    assert "told in confidence" in listed[-1]
+    page.fill("#memories-query", "Lisbon")
+    page.locator("#memories-query").press("Enter")
+    page.wait_for_function("() => document.querySelector('#memory-list .memory')?.textContent.includes('Lisbon') && "
+                           "document.querySelectorAll('#memory-list .memory').length === 2")
+    shot(page, "author-memories")
+    page.locator("#memory-list .memory", has_text="Lisbon").locator("button", has_text="Delete").click()
+    page.wait_for_function("() => !document.querySelector('#memory-list').textContent.includes('Lisbon')")
+    assert [m.text for m in ruby.memories(everything=True) if m.deleted_at] == [
+        "Please don't tell Calvin, but I'm moving to Lisbon."]
+    page.check("#memories-all")
+    page.wait_for_function("() => document.querySelector('#memory-list .memory.gone')?.textContent.includes('deleted by')")
+
+
+def test_a_visitor_has_no_memories_button(live: Live, fake: FakeBackend, page) -> None:
+    page.goto(live.url(live.invite("ruby", "Harry")))
+    page.wait_for_selector("#message")
+    assert page.locator("#memories-button").is_hidden()
+
+
 @pytest.mark.model
 def test_a_scene_on_the_real_model(model_home: Path, chromium) -> None:
     studio = Studio(model_home)

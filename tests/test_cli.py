@@ -724,6 +724,29 @@ def test_again_new_and_the_authors_hand_on_turns(ruby: str) -> None:
         "A fresh start", "[no reply queued]"]
 
 
+def test_what_she_remembers_is_listed_searched_and_a_memory_deleted(ruby: str) -> None:
+    result = inkborn("-b", "fake", "talk", "ruby", "--as", "Gertrude", input="Don't tell Calvin, I'm moving to Lisbon.\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    ok("-b", "fake", "talk", "ruby", "How was the beach?")
+    listed = ok("memories", "ruby")
+    lines = [line for line in listed.splitlines() if line.startswith("#")]
+    assert len(lines) == 4 and "Calvin: How was the beach?" in lines[1]
+    assert "with Gertrude" in lines[3] and "Gertrude: Don't tell Calvin, I'm moving to Lisbon." in lines[3]
+    assert "only for those who were there" in listed
+    assert [line for line in ok("memories", "ruby", "--about", "Gertrude").splitlines() if line.startswith("#")] == \
+        lines[2:]
+    found = ok("memories", "ruby", "--search", "Lisbon").splitlines()
+    assert "Lisbon" in found[0]
+    secret = found[0][1:].split()[0]
+    result = inkborn("memory", "ruby", secret, "--delete")
+    assert result.returncode == 0 and "deleted" in result.stderr
+    assert "Lisbon" not in ok("memories", "ruby")
+    assert "deleted by Calvin" in ok("memories", "ruby", "--all")
+    assert_error(inkborn("memory", "ruby", secret, "--delete"), "no memory")
+    assert_error(inkborn("memories", "ruby", "--about", "Nobody"), "Nobody")
+    assert "Nobody" not in ok("people", "ruby")  # reading admits no one
+
+
 # 6. help ----------------------------------------------------------------------
 
 

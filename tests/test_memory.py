@@ -119,9 +119,9 @@ def test_memories_are_made_of_what_was_stored_before_she_had_a_memory(studio, ru
     studio.store.add_turn(conversation, "person", "Do you remember the lighthouse at Point Reyes?",
                           person_id=ruby.author.id)  # as a store from before memories holds it: no listener heard it
     assert recalled(studio, ruby, "lighthouse", "Calvin") == []
-    assert studio.recall.catch_up(ruby) == 1
+    assert studio.recall.catch_up(ruby.id, ruby.name) == 1
     assert recalled(studio, ruby, "lighthouse", "Calvin") == ["Do you remember the lighthouse at Point Reyes?"]
-    assert studio.recall.catch_up(ruby) == 0
+    assert studio.recall.catch_up(ruby.id, ruby.name) == 0
 
 
 def test_recall_ranks_what_bears_on_the_words_first(studio, ruby):
@@ -166,13 +166,53 @@ def test_after_an_edit_her_words_it_made_untrue_are_never_recalled_as_true(studi
     ruby.record("No, I speak no other language, only English.", as_="Harry", hers=True)
     ruby.record("I paint the sea every morning.", as_="Harry", hers=True)
     edit = ruby.write(ruby.manuscript.replace("Ruby speaks only English.", "Ruby speaks French fluently."))
+    ruby.new_conversation(as_="Harry")  # he comes back another day
     fake.enqueue("Oui, bien sûr.")
     ruby.say("Do you speak any other language, or only English?", as_="Harry").finish()
     context = "\n".join(m.content for m in fake.history[-1].messages[:-1])
-    assert "no other language" not in context  # her next reply: it always was so
+    assert "What you remember" in context and "no other language" not in context  # it always was so
     superseded = [m for m in ruby.memories(everything=True) if m.superseded_by]
     assert [(m.text, m.superseded_by) for m in superseded] == [
         ("No, I speak no other language, only English.", edit.id)]  # kept, marked with the revision
     assert "Do you speak any other language, Ruby?" in recalled(studio, ruby, "other language", "Harry")  # his words
     assert "I paint the sea every morning." in recalled(studio, ruby, "paint the sea", "Harry")
-    assert studio.recall.review(ruby.id, ruby.head(), ruby.name) == 0  # reviewed once
+    assert studio.recall.review(ruby.id, ruby.head()) == 0  # reviewed once
+
+
+def test_a_confidence_asked_first_keeps_the_secret_that_follows_and_her_replies_to_it(studio, ruby):
+    ruby.record("Can you keep a secret?", as_="Gertrude", with_=["Mort"])
+    ruby.record("Of course I can.", as_="Gertrude", with_=["Mort"], hers=True)
+    ruby.record("I'm pregnant, with twins.", as_="Gertrude", with_=["Mort"])
+    ruby.record("Wow, that's huge news.", as_="Mort", with_=["Gertrude"])  # someone else speaks between
+    ruby.record("Twins! Congratulations to you both.", as_="Gertrude", with_=["Mort"], hers=True)
+    ruby.record("Due in June, and it's a boy and a girl.", as_="Gertrude", with_=["Mort"])  # the secret goes on
+    ruby.record("How wonderful.", as_="Gertrude", with_=["Mort"], hers=True)
+    ruby.record("The weather is lovely for a walk.", as_="Gertrude", with_=["Mort"])  # her next words: not it
+    private = {m.text for m in ruby.memories() if m.private}
+    assert {"Can you keep a secret?", "I'm pregnant, with twins.", "Twins! Congratulations to you both.",
+            "Due in June, and it's a boy and a girl."} <= private
+    assert "The weather is lovely for a walk." not in private
+    asked = "Is anyone expecting a baby? Twins?"
+    assert not any("twins" in t.lower() for t in recalled(studio, ruby, asked, "Calvin"))
+    assert not any("twins" in t.lower() for t in recalled(studio, ruby, asked, "Gertrude", "Calvin"))
+    assert any("twins" in t.lower() for t in recalled(studio, ruby, asked, "Gertrude"))  # she was there
+    assert any("twins" in t.lower() for t in recalled(studio, ruby, asked, "Gertrude", "Mort"))
+    assert not [m for m in studio.recall.recall(ruby.id, asked, set(), k=10) if m.private]  # nobody is not everybody
+
+
+def test_an_edit_that_takes_nothing_away_supersedes_nothing(studio, ruby):
+    ruby.write(MANUSCRIPT.replace("Los Angeles", "Los Angelas"))
+    ruby.record("I have lived here in Los Angeles with Calvin for six years.", hers=True)
+    ruby.write(MANUSCRIPT)  # a typo mended
+    ruby.write(MANUSCRIPT + "Ruby has a sister, Lucy.\n")  # a sentence added
+    ruby.record("My sister Lucy visited me yesterday.", hers=True)
+    ruby.write(MANUSCRIPT + "Ruby has a sister, Lucy, who lives in Ohio.\n")
+    assert studio.recall.review(ruby.id, ruby.head()) == 0
+    assert not [m for m in ruby.memories(everything=True) if m.superseded_by]
+
+
+def test_a_number_said_to_her_recalls_only_what_holds_it(studio, ruby):
+    assert ruby.id == 1  # her id is a word of each memory in the index: never what is searched for
+    ruby.record("The bakery on Fifth sells rye bread.", hers=True)
+    ruby.record("I bought 1 loaf there.", hers=True)
+    assert recalled(studio, ruby, "1", "Calvin") == ["I bought 1 loaf there."]

@@ -88,3 +88,18 @@ def test_after_speaks_only_italian_three_seeded_replies_are_italian_first_person
         assert FIRST_PERSON_IT.search(reply), reply
         assert re.search(r"[.!?…][\"'»”)]*$", reply), f"cut off: {reply!r}"
         assert message.lower().rstrip("?") not in reply.lower() and reply.lower() != message.lower(), reply
+
+
+def test_a_visitor_returns_after_she_has_talked_with_others_and_she_remembers_his_news(studio: Studio) -> None:
+    mira = studio.create("mira", MIRA, author="Theo")
+    mira.say("Big news, Mira: my sister Lucy just had twins, a girl and a boy called Ada and Otto!",
+             as_="Harry", seed=1).finish()
+    for n, (words, hers) in enumerate([
+            ("Morning, Mira. Did the storm keep you up?", False), ("A little; the shutters rattled all night.", True),
+            ("Are you finishing the commission for the bakery?", False), ("Yes, the sign is nearly done.", True),
+            ("What colour did you choose for the letters?", False), ("A deep green, with gold at the edges.", True),
+            ("Shall we walk to the harbour later?", False), ("If the rain stops, yes.", True)] * 3):
+        mira.record(words, hers=hers)  # a long while with Theo, as lived
+    mira.new_conversation(as_="Harry")
+    reply = mira.say("Do you remember what my sister's twins are called?", as_="Harry", seed=2).finish().text
+    assert re.search(r"\b(Ada|Otto)\b", reply), reply

@@ -275,9 +275,10 @@ class Character:
             person = self.author.id if about == self.author.name else self._store.person(self.id, about).id
         if search is None:
             return self._store.memories(self.id, about=person, limit=limit, everything=everything)
+        wanted = (limit or 50) * (4 if person is not None else 1)
         found = self._store.memories_by_id([i for i, _ in self._store.search_memories(
-            self.id, search_words(search), limit or 50)])
-        return [m for m in found if person is None or person in m.people_ids]
+            self.id, search_words(search), wanted, everything=everything)], recallable=not everything)
+        return [m for m in found if person is None or person in m.people_ids][:limit]
 
     def forget(self, memory_id: int) -> Memory:
         """Her author deletes a memory: never recalled again; kept and listed, with who deleted it and when."""

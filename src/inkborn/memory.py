@@ -1,6 +1,6 @@
-"""A memory: something she lived (words said in a scene, by her or to her) or a passage of her
-manuscript, with who was there, when, and under which revision. What she remembers and how she
-recalls it is remembering.py; this is the record."""
+"""A memory: something she lived (words said in a scene, by her or to her), with who was there,
+when, and under which revision. What she remembers and how she recalls it is remembering.py;
+this is the record."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ __all__ = ["Memory"]
 @dataclass(frozen=True)
 class Memory:
     id: int
-    kind: str  # "lived" | "passage"
+    kind: str  # "lived" (what she draws from it, in time: beliefs, wishes)
     speaker: str  # who said it: a person's name, or hers
     text: str
     lived_at: str  # ISO time she lived it
+    hers: bool = False  # her own words (told by a flag, never by a name: a visitor may share hers)
     people: tuple[str, ...] = ()  # who was there besides her (their names)...
     people_ids: tuple[int, ...] = ()  # ...and who they are
     turn_id: int | None = None
@@ -33,9 +34,11 @@ class Memory:
         keys = set(row.keys())
         fields = {name: row[name] for name in cls.__dataclass_fields__ if name in keys and not name.startswith("people")}
         fields["private"] = bool(fields.get("private"))
+        fields["hers"] = bool(fields.get("hers"))
         return cls(people=tuple(n for _, n in people), people_ids=tuple(i for i, _ in people), **fields)
 
     def may_be_heard_by(self, present: set[int]) -> bool:
-        """A confidence is recalled only where everyone present now was there when it was told;
-        anything else she lived she may tell anyone."""
-        return not self.private or present <= set(self.people_ids)
+        """A confidence is recalled only where everyone present now was there when it was told (and
+        never where no one is named: nobody present is not everyone allowed); anything else she
+        lived she may tell anyone."""
+        return not self.private or (bool(present) and present <= set(self.people_ids))

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
+from .first_person import in_her_words
 from .promises import Promise, broken, language_names
 from .spoken import unlabelled, unquoted, until_another_voice, whole_sentences
 
@@ -46,7 +47,8 @@ def rewrite(backend: Backend, draft: str, name: str, person: str, message: str, 
     Elias is experiencing". None if nothing came, or if the rewrite breaks a promise of her voice
     (held_to) or still does not show a fact it was asked to: then her draft stands.
     """
-    said = dict.fromkeys(p.opening or " ".join(p.source.split()) for p in truths if p.source)
+    said = dict.fromkeys(p.opening or in_her_words(name, " ".join(p.source.split())) or " ".join(p.source.split())
+                         for p in truths if p.source)
     truth = " ".join(said)
     if not truth:
         return None

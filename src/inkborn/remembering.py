@@ -11,10 +11,12 @@
               are about what it changed are superseded (kept, listed, never recalled as true):
               it always was so
 
-Chosen on LoCoMo by `inkborn bench memory` (evidence recall@10, four conversations): BM25 over
-the words alone 66.0; with what was said before 77.4; dense similarity (WordLlama) alone 43.0,
-and fused with BM25 by reciprocal rank it only lowered BM25's figure (72.6 to 74.5). Generative
-Agents' recency and importance weights are measured there too (`MODES`).
+Chosen on LoCoMo by evidence recall@10 (`inkborn bench memory`). On four conversations: BM25
+over each memory's words alone 66.0, with what was said before it 77.4, dense similarity
+(WordLlama) over the same 43.0, and dense fused with BM25 by reciprocal rank 72.6 to 74.5,
+below BM25 alone. On all ten: 75.2 for the engine, dense 48.5, fused 63.0
+(bench/results/memory-recall-full.json). Generative Agents' weights of recency and importance
+are measured there too (`MODES`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import snowballstemmer
 
 from .canon import fresh_edits
 from .conversation import Turn
+from .feelings import strong_feeling
 from .manuscript import Revision
 from .memory import Memory
 from .store import Store
@@ -40,9 +43,11 @@ __all__ = ["MODES", "Recall", "Weights", "asks_confidence", "search_words"]
 CANDIDATES = 4  # times k: memories found by the search, before they are weighed and filtered
 CONTEXT_TURNS = 2  # what was said just before a memory, searched with it
 RECENCY_DECAY = 0.995  # per hour since she lived it (Generative Agents)
-NEUTRAL_IMPORTANCE = 0.5  # a memory not yet judged
+NEUTRAL_IMPORTANCE = 0.5  # how much a memory matters to her, when nothing says it mattered more
 CATCH_UP = 2000  # memories made at once when catching up
 TOUCHED = 20  # memories an edited sentence can touch: the ones most relevant to it
+LOOK_BACK = 8  # turns read back to decide whether words were told in confidence
+CONFIDED = 2  # after "can you keep a secret?", the next turns of theirs that are the secret
 
 
 @dataclass(frozen=True)
@@ -67,13 +72,20 @@ _CONFIDENCE = re.compile(
     r"(?:ever\s+)?(?:tell|mention|say (?:a word|anything)|breathe a word|let on)\b"
     r"|\bbetween (?:you and me|us|ourselves)\b|\bkeep (?:it|this|that) (?:a )?(?:secret|quiet|to yourself|between us)\b"
     r"|\b(?:it['’]s|this is) (?:a|our) secret\b|\b(?:my|a) secret is\b|\bin confidence\b|\boff the record\b"
-    r"|\bour little secret\b",
+    r"|\bour little secret\b|\bkeep a secret\b|\bpromise (?:me )?(?:you )?(?:will not|won['’]t) tell\b",
     re.IGNORECASE)
 
 
 def asks_confidence(text: str) -> bool:
     """Whether the words ask her to keep what is told to herself."""
     return bool(_CONFIDENCE.search(text))
+
+
+def importance(text: str, private: bool) -> float:
+    """How much a memory matters to her, 0..1: more when strong feeling is in it (feelings.py, six
+    languages) and when it was told in confidence. A first measure, by words: Generative Agents asks
+    the model, which the default model cannot be trusted to answer (see `Recall.review`)."""
+    return min(1.0, NEUTRAL_IMPORTANCE + (0.3 if strong_feeling(text) else 0.0) + (0.2 if private else 0.0))
 
 
 # words that carry no memory of their own, left out of a search (English; BM25 alone weighs them
@@ -113,6 +125,7 @@ class Recall:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._caught_up: set[int] = set()  # her id, once what she lived before this process is remembered
 
     # remember -----------------------------------------------------------------------------
 
@@ -121,53 +134,72 @@ class Recall:
         if turn.kind != "said" or turn.diagnostic or turn.status == "failed" or not turn.text.strip():
             return
         present = [p.id for p in self.store.participants(turn.conversation_id)]
-        self._remember(character, [(turn, present)])
+        self._remember(character.id, character.name, [(turn, present)])
 
-    def catch_up(self, character: "Character", *, limit: int = CATCH_UP) -> int:
+    def catch_up(self, cid: int, name: str, *, limit: int = CATCH_UP) -> int:
         """Make memories of what she lived that is not yet remembered (a store from before she had a
-        memory, a listener that failed); how many were made."""
+        memory, a listener that failed); how many were made. Once per process for each of her, at her
+        first reply, unless asked again."""
+        self._caught_up.add(cid)
         made = 0
         while made < limit:
-            pending = self.store.unremembered(character.id, limit=min(limit - made, 500))
+            pending = self.store.unremembered(cid, limit=min(limit - made, 500))
             if not pending:
                 break
-            made += len(self._remember(character, pending))
+            made += len(self._remember(cid, name, pending))
         return made
 
-    def _remember(self, character: "Character", pending: list[tuple[Turn, list[int]]]) -> list[int]:
-        private = self._confided(pending)
-        rows = [dict(kind="lived", speaker=self._speaker(character, turn), text=turn.text,
-                     context=self._before(character, turn), lived_at=turn.created_at.isoformat(), turn_id=turn.id,
-                     conversation_id=turn.conversation_id, private=turn.id in private, people=present,
-                     revision_id=turn.revision_id or self.store.revision_at(character.id, turn.created_at.isoformat()))
-                for turn, present in pending]
-        return self.store.add_memories(character.id, rows)
+    def ready(self, cid: int, name: str, head: Revision) -> None:
+        """Before she recalls anything: what she lived is remembered, and what edits made untrue superseded."""
+        made = self.catch_up(cid, name) if cid not in self._caught_up else 0
+        self.review(cid, head, again=bool(made))  # what was just remembered, lived under an older revision
 
-    def _before(self, character: "Character", turn: Turn) -> str:
+    def _remember(self, cid: int, name: str, pending: list[tuple[Turn, list[int]]]) -> list[int]:
+        private = self._confided(pending)
+        rows = [dict(kind="lived", speaker=self._speaker(name, turn), hers=turn.is_hers, text=turn.text,
+                     context=self._before(name, turn), lived_at=turn.created_at.isoformat(), turn_id=turn.id,
+                     conversation_id=turn.conversation_id, private=turn.id in private, people=present,
+                     importance=importance(turn.text, turn.id in private),
+                     revision_id=turn.revision_id or self.store.revision_at(cid, turn.created_at.isoformat()))
+                for turn, present in pending]
+        return self.store.add_memories(cid, rows)
+
+    def _before(self, name: str, turn: Turn) -> str:
         """The things said just before it in the same scene: searched with it, since a memory's words
         alone often lack what they are about ("Yes, last Friday!")."""
         earlier = self.store.turns(turn.conversation_id, before=turn.id, limit=CONTEXT_TURNS, diagnostic=False)
-        return "\n".join(f"{self._speaker(character, t)}: {t.text}" for t in earlier)
+        return "\n".join(f"{self._speaker(name, t)}: {t.text}" for t in earlier)
 
     @staticmethod
-    def _speaker(character: "Character", turn: Turn) -> str:
-        return character.name if turn.is_hers else turn.person_name or "someone"
+    def _speaker(name: str, turn: Turn) -> str:
+        return name if turn.is_hers else turn.person_name or "someone"
 
     def _confided(self, pending: list[tuple[Turn, list[int]]]) -> set[int]:
-        """The turns told in confidence: words that ask for it, and what that person said just before
-        them with her reply between (the exchange it belongs to); and her reply to any of them."""
+        """The turns told in confidence, decided from the turns themselves: words that ask for it; what
+        that person said in the exchange just before them (the secret, then "don't tell Calvin"); what
+        they say in their next CONFIDED turns after asking ("can you keep a secret?", then the secret);
+        and any reply of hers to words told in confidence since her previous reply."""
         private: set[int] = set()
+
+        def confided(turn: Turn) -> bool:
+            return turn.id in private or self.store.kept_private(turn.id)
+
         for turn, _ in pending:
-            earlier = self.store.turns(turn.conversation_id, before=turn.id, limit=2, diagnostic=False)
+            earlier = self.store.turns(turn.conversation_id, before=turn.id, limit=LOOK_BACK, diagnostic=False)
             if turn.is_hers:
-                answered = next((t for t in reversed(earlier) if not t.is_hers), None)
-                if answered is not None and (answered.id in private or self.store.kept_private(answered.id)):
+                since = list(reversed(earlier))
+                since = since[:next((n for n, t in enumerate(since) if t.is_hers), len(since))]
+                if any(confided(t) for t in since):
                     private.add(turn.id)
             elif asks_confidence(turn.text):
                 private.add(turn.id)
-                if len(earlier) == 2 and earlier[1].is_hers and earlier[0].person_id == turn.person_id:
-                    private.update(t.id for t in earlier)
-                    self.store.keep_private_turns([t.id for t in earlier])  # remembered already, if they were
+                if len(earlier) >= 2 and earlier[-1].is_hers and earlier[-2].person_id == turn.person_id:
+                    private.update(t.id for t in earlier[-2:])
+                    self.store.keep_private_turns([t.id for t in earlier[-2:]])  # remembered already, if they were
+            else:
+                theirs = [t for t in earlier if not t.is_hers and t.person_id == turn.person_id][-CONFIDED:]
+                if any(asks_confidence(t.text) for t in theirs):
+                    private.add(turn.id)
         return private
 
     def rewrite(self, character: "Character", turn: Turn) -> None:
@@ -176,38 +208,43 @@ class Recall:
 
     # review: it always was so --------------------------------------------------------------
 
-    def review(self, cid: int, head: Revision, name: str) -> int:
-        """Supersede her memories that each edit since the last review has made untrue; how many were.
+    def review(self, cid: int, head: Revision, *, again: bool = False) -> int:
+        """Supersede her memories that edits since she lived them made untrue; how many were.
 
-        A memory is superseded when it is her own words, lived under an earlier revision, among
-        those most relevant to a sentence the edit added, changed or removed, and sharing one of
-        that sentence's telling words: "No, I speak no other language" after "Ruby speaks only
-        English" became "Ruby speaks French fluently". Her words only: what others said to her was
-        said, whatever she is now. Decided by words, not by the model: on twelve labelled lines (six
+        For each revision her memories were lived under, the sentences it held that the head no
+        longer does take words away from her canon (those the head holds nowhere; an edit undone
+        takes nothing). A memory is superseded when it is her own words, lived under a revision that
+        held such a sentence, among those most relevant to it, and holds one of the words taken
+        away: "No, I speak no other language, only English." once "Ruby speaks only English." became
+        "Ruby speaks French fluently". Her words only: what others said to her was said, whatever
+        she is now. A sentence only added takes nothing away; what it contradicts ("I have never
+        had a dog" before "Ruby has a dog") is left, as words cannot tell (the fresh edit itself is
+        stated to her, stage.py). Decided by words, not by the model: on twelve labelled lines (six
         contradicting an edit, six fitting it), the default 1.5B model gave one answer to all twelve
         in each of four phrasings ("contradicts or fits", "fits or contradicts", "agree or disagree":
         always against; "can both be true?": always yes), and with four worked examples was right on
-        8 of 12, calling 10 of them contradictions.
+        8 of 12, calling 10 of them contradictions. Once per head revision (`again`: even so).
         """
-        superseded = 0
-        through = self.store.reviewed_through(cid)
-        if head.number <= through:
+        if head.number <= self.store.reviewed_through(cid) and not again:
             return 0
-        for revision in [r for r in self.store.revisions(cid, last=head.number - through) if r.number > through]:
-            parent = self.store.revision_by_id(revision.parent_id) if revision.parent_id else None
-            against: set[int] = set()
-            mine = _stems(name)
-            for edit in fresh_edits(parent.text, revision.text) if parent else []:
-                for sentence in (s for s in (edit.old, edit.new) if s):
-                    telling = _stems(sentence) - mine
-                    hits = self.store.search_memories(cid, search_words(sentence), TOUCHED)
-                    against.update(m.id for m in self.store.memories_by_id([i for i, _ in hits])
-                                   if m.speaker == name and m.revision_id is not None
-                                   and m.revision_id < revision.id and telling & _stems(m.text))
-            self.store.supersede_memories(sorted(against), revision.id)
-            self.store.reviewed(cid, revision.id, len(against))
-            superseded += len(against)
-        return superseded
+        now_true = _stems(head.text)
+        texts = {rid: self.store.revision_by_id(rid).text for rid in self.store.memory_revisions(cid, before=head.id)}
+        gone: dict[str, set[str]] = {}  # a sentence no longer in her canon → the words it took away
+        for text in texts.values():
+            for edit in fresh_edits(text, head.text):
+                if edit.old and edit.old not in gone:
+                    gone[edit.old] = _stems(edit.old) - now_true
+        against: set[int] = set()
+        for sentence, taken in gone.items():
+            if not taken:
+                continue
+            hits = self.store.search_memories(cid, search_words(sentence), TOUCHED)
+            against.update(m.id for m in self.store.memories_by_id([i for i, _ in hits])
+                           if m.hers and m.revision_id in texts and sentence in texts[m.revision_id]
+                           and taken & _stems(m.text))
+        self.store.supersede_memories(sorted(against), head.id)
+        self.store.reviewed(cid, head.id, len(against))
+        return len(against)
 
     # recall -------------------------------------------------------------------------------
 
@@ -228,9 +265,9 @@ class Recall:
         now = now or datetime.now(timezone.utc)
         relevance = _scaled([relevant[m.id] for m in found])
         recency = _scaled([RECENCY_DECAY ** _hours(m.lived_at, now) for m in found])
-        importance = [NEUTRAL_IMPORTANCE if m.importance is None else m.importance for m in found]
+        mattered = [NEUTRAL_IMPORTANCE if m.importance is None else m.importance for m in found]
         scores = [weights.relevance * r + weights.recency * c + weights.importance * i
-                  for r, c, i in zip(relevance, recency, importance)]
+                  for r, c, i in zip(relevance, recency, mattered)]
         best = sorted(range(len(found)), key=lambda n: (scores[n], -n), reverse=True)[:k]
         return [found[n] for n in best]
 

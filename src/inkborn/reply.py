@@ -13,6 +13,7 @@ decided here once (`fresh_for`), stored with her turn, and read back by the page
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass, replace
@@ -33,6 +34,8 @@ from .store import Store
 
 if TYPE_CHECKING:
     from .character import Character
+
+log = logging.getLogger("inkborn")
 
 __all__ = ["BASE_CANDIDATES", "HISTORY_STEP", "HISTORY_TURNS", "Plan", "Reply", "fresh_for", "landed", "plan",
            "recent", "respond", "stage"]
@@ -126,10 +129,24 @@ def recent(store: Store, conversation: int) -> list[Turn]:
 
 
 def remembered(recall: Recall, store: Store, cid: int, name: str, person: Person, conversation: int,
-               history: list[Turn]) -> tuple[Memory, ...]:
+               history: list[Turn], head: Revision) -> tuple[Memory, ...]:
     """What she recalls for this reply, of all she does not hear in the conversation now: what bears
     on the person's words, and, when a conversation is only beginning, her last moments with them
-    (a returning visitor is someone she knows). Only what everyone present may hear."""
+    (a returning visitor is someone she knows). Only what everyone present may hear; her words that
+    an edit since made untrue are superseded first. Her memory failing never fails her reply: she
+    answers without it (logged)."""
+    try:
+        recall.ready(cid, name, head)
+        return _recalled(recall, store, cid, name, person, conversation, history)
+    except NotFound:
+        raise
+    except Exception:
+        log.exception("her memory failed; she answers without it")
+        return ()
+
+
+def _recalled(recall: Recall, store: Store, cid: int, name: str, person: Person, conversation: int,
+              history: list[Turn]) -> tuple[Memory, ...]:
     present = {p.id for p in store.participants(conversation)} | {person.id}
     hears = {t.id for t in history}
     found = list(recall.recall(cid, history[-1].text, present, k=RECALLED, exclude=hears, her=name))
@@ -144,10 +161,7 @@ def plan(store: Store, cid: int, name: str, author: str, person: Person, convers
          seed: int | None = None, recall: Recall | None = None) -> Plan:
     """What the next reply to this person rests on. NotFound when the person has said nothing yet."""
     head = store.head(cid)
-    if recall is not None:  # an edit since her last words: what it made untrue was never so (remembering.py)
-        recall.review(cid, head, name)
-    untrue = store.superseded_turns(conversation)
-    history = [t for t in recent(store, conversation) if t.id not in untrue]
+    history = recent(store, conversation)
     while history and history[-1].is_hers:  # answering again: drop her unfinished attempt
         history.pop()
     if not history:
@@ -162,7 +176,7 @@ def plan(store: Store, cid: int, name: str, author: str, person: Person, convers
                              heard=[history[-1].text, who_is_here(name, person.name, author, head.text, others),
                                     *spoken_instructions(name)],
                              before=seen.text if seen else "", said_before=said_before)
-    memories = remembered(recall, store, cid, name, person, conversation, history) if recall else ()
+    memories = remembered(recall, store, cid, name, person, conversation, history, head) if recall else ()
     return Plan(name, author, person, head, seen, fresh, tuple(history), tuple(promises), seed, others, memories)
 
 

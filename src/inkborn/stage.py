@@ -115,7 +115,7 @@ def recollections(name: str, memories: tuple[Memory, ...] | list[Memory]) -> str
     lines = ["What you remember from before (not said now; yours to bring up or not):"]
     for memory in sorted(memories, key=lambda m: m.lived_at):
         who = f"with {', '.join(memory.people)}" if memory.people else "alone"
-        said = "you said" if memory.speaker == name else f"{memory.speaker} said"
+        said = "you said" if memory.hers else f"{memory.speaker} said"
         lines.append(f"- {_day(memory.lived_at)}, {who}: {said} \"{' '.join(memory.text.split())}\"")
     return "\n".join(lines)
 

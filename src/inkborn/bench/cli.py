@@ -285,6 +285,29 @@ def reader(result: str, seed: int, items_out: str, key_out: str | None, judged: 
         _reader_files(doc, key, Path(items_out), Path(result))
 
 
+def _answers(found: Path, asked: list[str], backend: str, options: dict, questions: int | None, out: str | None) -> None:
+    """`bench memory --answers`: her answers to LoCoMo's questions, scored by its F1, beside the anchors."""
+    from ..errors import InvalidInput
+    from .answers import run_answers
+    from .typewriter import default_output
+
+    data = json.loads(found.read_text())
+    unknown = sorted(set(asked) - {s["sample_id"] for s in data})
+    if unknown:
+        raise InvalidInput(f"no conversation {', '.join(unknown)} in {found}; they are conv-26, conv-30, ...")
+    click.echo(f"inkborn bench memory --answers {', '.join(asked)} — backend {backend}")
+    result = run_answers(data, asked, backend, options, limit=questions, say=click.echo)
+    click.echo("")
+    for label, row in result["by_category"].items():
+        anchors = "  ".join(f"{name} {figures.get(label, '-')}" for name, figures in result["anchor"].items())
+        click.echo(f"  {label:<12} n={row['n']:<4} F1 {row['f1']:5.1f}  in voice {row['f1_in_voice']:5.1f}  "
+                   f"p50 {row['seconds_p50']} s   ({anchors})")
+    path = Path(out) if out else default_output(bench="memory-answers")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    click.echo(f"wrote {path}")
+
+
 def _recall_modes() -> list[str]:
     from ..remembering import MODES
 
@@ -303,10 +326,18 @@ def _recall_modes() -> list[str]:
               help="Memories at which recall is timed (repeatable). Default: 1000, 10000, 100000; 0 skips.")
 @click.option("--no-scale", is_flag=True, help="Skip timing recall at scale.")
 @click.option("--database", default=None, help="Replay into this database (postgresql://...); default a scratch SQLite.")
+@click.option("--answers", "answers", multiple=True, metavar="SAMPLE",
+              help="Instead: ask her every question of these conversations on a real model, scored by LoCoMo's "
+                   "F1 (repeatable or comma-separated; conv-26 and conv-30 are the reported ones).")
+@click.option("--questions", type=click.IntRange(min=1), default=None, help="With --answers: at most this many per "
+              "conversation (a quick run).")
+@click.option("--backend", "-b", default="embedded", show_default=True, help="With --answers: the model's backend.")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE", help="With --answers: a backend option.")
 @click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
               help="Where to write the figures. Default: bench/results/memory-<YYYYMMDD>-<commit>.json")
 def memory(data: str | None, only: tuple[str, ...], modes: tuple[str, ...], scales: tuple[int, ...], no_scale: bool,
-           database: str | None, out: str | None) -> None:
+           database: str | None, answers: tuple[str, ...], questions: int | None, backend: str,
+           options: tuple[str, ...], out: str | None) -> None:
     """What she recalls of a long life: LoCoMo replayed into her memory, no model.
 
     Each conversation is recorded into a new character at its sessions' dates; for every
@@ -323,6 +354,10 @@ def memory(data: str | None, only: tuple[str, ...], modes: tuple[str, ...], scal
     if not found.is_file():
         raise InvalidInput("cannot find LoCoMo's locomo10.json from here; pass --data FILE")
     chosen = [s.strip() for item in only for s in item.split(",") if s.strip()]
+    asked = [s.strip() for item in answers for s in item.split(",") if s.strip()]
+    if asked:
+        _answers(found, asked, backend, parse_options(options), questions, out)
+        return
     click.echo(f"inkborn bench memory — {found}")
     from .memory import dense_modes
 

@@ -54,23 +54,25 @@ class Memories:
         with self._stored(), self.transaction() as db:
             for memory in memories:
                 fields = {k: v for k, v in memory.items() if k != "people"}
-                if fields.get("turn_id") is not None and db.execute(
-                        "SELECT 1 FROM memories WHERE turn_id = ?", (fields["turn_id"],)).fetchone():
-                    continue
                 columns = ["character_id", *fields]
-                mid = db.execute(
-                    f"INSERT INTO memories ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id",
-                    (cid, *map(_bounded, fields.values()))).fetchall()[0]["id"]
+                made = db.execute(
+                    f"INSERT INTO memories ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                    " ON CONFLICT (turn_id) DO NOTHING RETURNING id", (cid, *map(_bounded, fields.values()))).fetchall()
+                if not made:
+                    continue
+                mid = made[0]["id"]
                 for person in dict.fromkeys(memory.get("people", ())):
                     db.execute("INSERT INTO memory_people (memory_id, person_id) VALUES (?, ?)", (mid, person))
                 ids.append(mid)
         return ids
 
-    def search_memories(self, cid: int, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
-        """Her recallable memories holding any of the words, best first: (id, score)."""
+    def search_memories(self, cid: int, words: Sequence[str], limit: int, *, everything: bool = False
+                        ) -> list[tuple[int, float]]:
+        """Her recallable memories (`everything`: superseded and deleted ones too) holding any of the
+        words, best first: (id, score)."""
         if not words:
             return []
-        return [(r["id"], float(r["score"])) for r in self.database.search(cid, list(words), limit)]
+        return [(r["id"], float(r["score"])) for r in self.database.search(cid, list(words), limit, everything)]
 
     def memories_by_id(self, ids: Iterable[int], *, recallable: bool = True) -> list[Memory]:
         """These memories (those still recallable, unless `recallable=False`), in the order asked."""
@@ -88,15 +90,17 @@ class Memories:
                  everything: bool = False) -> list[Memory]:
         """Her memories, newest first: those lived with person `about` only, if given; with
         `everything`, also those superseded or deleted."""
-        sql = "SELECT m.* FROM memories m WHERE m.character_id = ?"
-        args: list[Any] = [cid]
-        if about is not None:
-            sql += " AND EXISTS (SELECT 1 FROM memory_people w WHERE w.memory_id = m.id AND w.person_id = ?)"
-            args.append(about)
+        if about is None:
+            sql, args = "SELECT m.* FROM memories m WHERE m.character_id = ?", [cid]
+        else:  # through who was there: her memories with one person, without reading all of hers
+            sql = ("SELECT m.* FROM memory_people w JOIN memories m ON m.id = w.memory_id"
+                   " WHERE w.person_id = ? AND m.character_id = ?")
+            args = [about, cid]
         if before is not None:
             sql += " AND m.id < ?"
             args.append(before)
-        rows = self._rows(sql + ("" if everything else _RECALLABLE) + " ORDER BY m.id DESC" + _limit(limit), *args)
+        order = " ORDER BY m.id DESC" if about is None else " ORDER BY w.memory_id DESC"
+        rows = self._rows(sql + ("" if everything else _RECALLABLE) + order + _limit(limit), *args)
         people = self._people_of([r["id"] for r in rows])
         return [Memory.from_row(r, people.get(r["id"], [])) for r in rows]
 
@@ -107,6 +111,12 @@ class Memories:
             "SELECT id FROM revisions WHERE character_id = ? ORDER BY number LIMIT 1", cid)
         return row["id"] if row else None
 
+    def memory_revisions(self, cid: int, *, before: int) -> list[int]:
+        """The revisions (ids, before `before`) her own recallable words were lived under."""
+        return [r["revision_id"] for r in self._rows(
+            "SELECT DISTINCT revision_id FROM memories m WHERE m.character_id = ? AND m.hers = 1"
+            " AND m.revision_id < ? AND m.superseded_by IS NULL AND m.deleted_at IS NULL", cid, before)]
+
     def reviewed_through(self, cid: int) -> int:
         """The number of the last revision her memories were reviewed against (1: her first needs none)."""
         row = self._row("SELECT MAX(r.number) AS n FROM memory_reviews v JOIN revisions r ON r.id = v.revision_id"
@@ -114,16 +124,11 @@ class Memories:
         return int(row["n"]) if row and row["n"] is not None else 1
 
     def reviewed(self, cid: int, revision_id: int, superseded: int) -> None:
-        """Her memories have been reviewed against this revision; `superseded` of them contradicted it."""
+        """Her memories have been reviewed against this revision; `superseded` of them contradicted it.
+        Another process reviewing it at the same time records it once."""
         with self._stored(), self.transaction() as db:
-            if not db.execute("SELECT 1 FROM memory_reviews WHERE revision_id = ?", (revision_id,)).fetchone():
-                db.execute("INSERT INTO memory_reviews (revision_id, character_id, superseded, done_at)"
-                           " VALUES (?, ?, ?, ?)", (revision_id, cid, superseded, _now()))
-
-    def superseded_turns(self, conversation_id: int) -> set[int]:
-        """The turns of a conversation whose memories an edit superseded."""
-        return {r["turn_id"] for r in self._rows("SELECT turn_id FROM memories WHERE conversation_id = ?"
-                                                 " AND superseded_by IS NOT NULL", conversation_id)}
+            db.execute("INSERT INTO memory_reviews (revision_id, character_id, superseded, done_at)"
+                       " VALUES (?, ?, ?, ?) ON CONFLICT (revision_id) DO NOTHING", (revision_id, cid, superseded, _now()))
 
     def memory_owner(self, mid: int) -> int | None:
         """Whose memory it is (her character id); None if there is no such memory."""

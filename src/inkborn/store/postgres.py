@@ -72,13 +72,14 @@ class PostgresDatabase:
         """Text PostgreSQL cannot hold: a lone surrogate, or a NUL character."""
         return isinstance(exc, UnicodeEncodeError) or (isinstance(exc, self._errors.DataError) and "NUL" in str(exc))
 
-    def search(self, cid: int, words: Sequence[str], limit: int) -> list[Any]:
+    def search(self, cid: int, words: Sequence[str], limit: int, everything: bool = False) -> list[Any]:
         """Her memories holding any of the words, best first by PostgreSQL's full-text rank (what was said
         before each weighing half as much as its own words): rows of (id, score)."""
         query = " | ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
         return self.rows("SELECT id, ts_rank_cd('{0.1, 0.5, 0.5, 1.0}', search, q) AS score FROM memories, to_tsquery('english', ?) q"
-                         " WHERE character_id = ? AND search @@ q AND deleted_at IS NULL AND superseded_by IS NULL"
-                         " ORDER BY score DESC LIMIT ?", (query, cid, limit))
+                         " WHERE character_id = ? AND search @@ q"
+                         + ("" if everything else " AND deleted_at IS NULL AND superseded_by IS NULL")
+                         + " ORDER BY score DESC LIMIT ?", (query, cid, limit))
 
     def tables(self) -> list[str]:
         return [r["tablename"] for r in self.rows(

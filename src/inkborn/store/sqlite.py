@@ -32,9 +32,9 @@ class SQLiteDatabase:
     kind = "sqlite"
 
     def __init__(self, path: Path | str):
-        """path: the file, or `sqlite:///` and its path."""
+        """path: the file, or a URL: `sqlite:///relative.db`, `sqlite:////absolute.db`."""
         path = str(path)
-        self.path = Path(path.removeprefix("sqlite://") if path.startswith("sqlite:///") else path)
+        self.path = Path(path.removeprefix("sqlite:///") if path.startswith("sqlite:///") else path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.touch(mode=0o600, exist_ok=True)
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
@@ -86,19 +86,21 @@ class SQLiteDatabase:
         """Text the database cannot hold: a lone surrogate."""
         return isinstance(exc, UnicodeEncodeError)
 
-    def search(self, cid: int, words: Sequence[str], limit: int) -> list[Any]:
+    def search(self, cid: int, words: Sequence[str], limit: int, everything: bool = False) -> list[Any]:
         """Her memories holding any of the words, best first by BM25 (FTS5), what was said before each
         weighing half as much as its own words: rows of (id, score). Ranked among hers alone (her id
-        is a word of each), then those no longer recallable are left out."""
+        is a word of each, never searched for), then those no longer recallable are left out
+        (`everything`: kept)."""
         telling = self._telling(cid, words)
         if not telling:
             return []
-        match = f'character_id : "{int(cid)}" AND (' + " OR ".join('"' + w.replace('"', '""') + '"' for w in telling) + ")"
+        match = (f'character_id : "{int(cid)}" AND {{speaker text context}} : ('
+                 + " OR ".join('"' + w.replace('"', '""') + '"' for w in telling) + ")")
         return self.rows("SELECT m.id, s.score FROM (SELECT rowid, -bm25(memories_fts, 1.0, 1.0, 0.5, 0.0) AS score"
                          " FROM memories_fts WHERE memories_fts MATCH ? ORDER BY bm25(memories_fts, 1.0, 1.0, 0.5, 0.0)"
                          " LIMIT ?) s JOIN memories m ON m.id = s.rowid"
-                         " WHERE m.deleted_at IS NULL AND m.superseded_by IS NULL ORDER BY s.score DESC",
-                         (match, limit))
+                         + ("" if everything else " WHERE m.deleted_at IS NULL AND m.superseded_by IS NULL")
+                         + " ORDER BY s.score DESC", (match, limit))
 
     def _telling(self, cid: int, words: Sequence[str]) -> list[str]:
         """The words worth searching for: those in at most COMMON of all memories (BM25 gives the
@@ -109,7 +111,7 @@ class SQLiteDatabase:
         stems = {w: _STEMMER.stemWord(w) for w in words}
         if not stems:
             return []
-        total = self.rows("SELECT COALESCE(MAX(id), 0) AS n FROM memories", ())[0]["n"]  # as many as were ever made
+        total = self.rows("SELECT COALESCE(MAX(id), 0) AS n FROM memories", ())[0]["n"]  # about as many as there are
         limit = max(COMMON_FLOOR, COMMON * total)
         marks = ", ".join("?" * len(stems))
         counts = {r["term"]: r["doc"] for r in self.rows(f"SELECT term, doc FROM memories_vocab WHERE term IN ({marks})",
@@ -124,7 +126,7 @@ class SQLiteDatabase:
         """How many of her memories hold the word."""
         known = self._counted.get((cid, stem))
         if known is None or total > known[1] * 1.1:
-            match = f'character_id : "{int(cid)}" AND "' + word.replace('"', '""') + '"'
+            match = f'character_id : "{int(cid)}" AND {{speaker text context}} : "' + word.replace('"', '""') + '"'
             count = self.rows("SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?", (match,))[0]["n"]
             known = self._counted[(cid, stem)] = (count, total)
         return known[0]

@@ -1,12 +1,7 @@
 // Inkborn's page: the typewriter (the author's manuscript, saved as revisions) and the room (talking with her).
 import { api, events, takeToken, setToken, forgetToken, lostConnection, ApiError } from './api.js';
-
-const $ = (selector) => document.querySelector(selector);
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
+import { $, el } from './dom.js';
+import { setupMemories, openMemories, closeMemories, loadMemories, memoriesOpen } from './memories.js';
 
 const SAVE_PAUSE_MS = 1200;
 const NEW_PERSON = '\u0000new';
@@ -24,6 +19,7 @@ const state = {
 
 const isAuthor = () => state.me?.role === 'author';
 const base = () => `/api/characters/${encodeURIComponent(state.slug)}`;
+setupMemories(base);
 const herName = () => state.characters.find((c) => c.slug === state.slug)?.name ?? state.slug;
 // who speaks (no `as`: the token's own person) and, for her author, the others in the room with them
 const asPerson = () => ({ ...(state.person ? { as: state.person } : {}), ...(state.with.length ? { with: state.with } : {}) });
@@ -73,6 +69,7 @@ async function boot() {
   document.body.classList.toggle('visitor', !isAuthor());
   $('#who').hidden = false;
   $('#new-character-button').hidden = $('#person-picker').hidden = $('#scene-picker').hidden = !isAuthor();
+  $('#memories-button').hidden = !isAuthor();
   $('#as-self').hidden = isAuthor();
   $('#as-self').textContent = `as ${state.me.name}`;
   await loadCharacters();
@@ -102,6 +99,7 @@ async function openCharacter(slug) {
   document.title = `${herName()} · Inkborn`;
   show('studio');
   closeHistory();
+  closeMemories();
   if (isAuthor()) await Promise.all([loadManuscript(), loadPeople()]);
   await loadTurns();
   if (!isAuthor()) $('#message').focus();
@@ -652,6 +650,12 @@ const LISTENERS = [
   ['#again', 'click', again],
   ['#new-conversation', 'click', newConversation],
   ['#with', 'change', onWithChange],
+  ['#memories-button', 'click', () => (memoriesOpen() ? closeMemories() : openMemories())],
+  ['#memories-close', 'click', closeMemories],
+  ['#memories', 'keydown', (event) => event.key === 'Escape' && closeMemories()],
+  ['#memories-search', 'submit', prevent(loadMemories)],
+  ['#memories-query', 'search', loadMemories],
+  ['#memories-all', 'change', loadMemories],
 ];
 
 for (const [selector, type, listener] of LISTENERS) {
