@@ -14,8 +14,9 @@
 Chosen on LoCoMo by evidence recall@10 (`inkborn bench memory`). On four conversations: BM25
 over each memory's words alone 66.0, with what was said before it 77.4, dense similarity
 (WordLlama) over the same 43.0, and dense fused with BM25 by reciprocal rank 72.6 to 74.5,
-below BM25 alone. On all ten: 75.2 for the engine, dense 48.5, fused 63.0
-(bench/results/memory-recall-full.json). Generative Agents' weights of recency and importance
+below BM25 alone. On all ten (bench/results/memory-recall-20261207.json): recall@5/10/25 66.2,
+75.4, 82.4 for the engine (LoCoMo's DRAGON: 58.8, 67.5, 79.9), dense 38.2, 48.5, 60.3, fused
+56.1, 67.5, 78.6. Generative Agents' weights of recency and importance
 are measured there too (`MODES`).
 """
 

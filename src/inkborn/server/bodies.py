@@ -83,7 +83,7 @@ class TurnOut(BaseModel):
 
 class MemoryOut(BaseModel):
     id: int
-    kind: Literal["lived", "passage"]
+    kind: str  # "lived"
     speaker: str
     text: str
     lived_at: str
