@@ -142,7 +142,7 @@ def test_an_edit_her_reply_does_not_show_is_marked_known_not_shown(live: Live, f
     page.wait_for_selector("#manuscript")
     fake.enqueue("The light over the water was good today.")
     say(page, "How was the studio?")
-    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her.ok').length === 1")
     page.locator("#manuscript").press("End")
     page.locator("#manuscript").type("\nShe keeps a cat called Pepper.\n")
     wait_saved(page, 2)
@@ -159,7 +159,7 @@ def test_a_visitor_gets_the_room_and_never_the_manuscript(live: Live, fake: Fake
     assert page.locator("#manuscript").count() == 0 or not page.locator("#manuscript").is_visible()
     fake.enqueue("Hello Harry. The bakery smells of cardamom this morning.")
     say(page, "Hi, I'm Harry.")
-    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her.ok').length === 1")
     shot(page, "visitor-room")
     # even the page's own script, holding the visitor's token, cannot read or write her
     statuses = page.evaluate("""async () => {
@@ -237,7 +237,7 @@ def test_again_says_her_last_reply_another_way_and_a_new_conversation_begins_emp
     assert page.locator(".turn").count() == 0
     fake.enqueue("Hello again.")
     say(page, "Hello?")
-    page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her.ok').length === 1")  # her reply, finished
     assert [t.text for t in ruby.turns()] == ["Hello?", "Hello again."]
     assert live.studio.store.turns_with(ruby.author.id) == 4  # the first conversation is kept (what was said in it)
 
