@@ -1036,3 +1036,14 @@ def test_again_after_new_words_replaces_only_the_replies_to_those_words(ruby, fa
     ruby.say("Two.").finish()
     ruby.regenerate().finish()
     assert [t.text for t in ruby.turns()] == ["One.", "A.", "Two.", "C."]
+
+
+def test_reading_a_conversation_begins_none(ruby, studio):
+    def conversations() -> int:
+        return studio.store._row("SELECT COUNT(*) AS n FROM conversations")["n"]
+
+    before = conversations()
+    assert ruby.turns() == [] and ruby.turns("Calvin", with_=["Harry"]) == []
+    assert conversations() == before
+    ruby.record("Hello.")
+    assert conversations() == before + 1 and [t.text for t in ruby.turns()] == ["Hello."]

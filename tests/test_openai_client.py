@@ -165,6 +165,7 @@ def test_n_replies_to_choose_from_are_all_kept_and_the_first_is_what_she_said(au
     completion = author.chat.completions.create(model="ruby", messages=conversation(), n=3)
     assert [(c.index, c.message.content) for c in completion.choices] == [
         (0, "The first way."), (1, "The second way."), (2, "The third way.")]
+    assert completion.usage.completion_tokens == 9  # three replies of three words, each counted (the fake's tokens)
     assert turns(http) == [("person", SAID, "ok"), ("her", "The first way.", "ok")]
     kept = http.get("/api/characters/ruby/turns", params={"all": "true"}).json()["turns"]
     assert [t["text"] for t in kept if t["speaker"] == "her"] == ["The first way.", "The second way.", "The third way."]

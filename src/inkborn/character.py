@@ -148,9 +148,11 @@ class Character:
     def turns(self, name: str | None = None, limit: int | None = None, *, with_: Sequence[str] = (),
               everything: bool = False, before: int | None = None, admit: bool = True) -> list[Turn]:
         """What was said in this person's conversation (or scene), oldest first; `before` a turn id pages
-        back; `everything`: with the replies another was chosen over and the deleted turns."""
-        conversation = self.scene(name, with_, admit=admit)[1]
-        return self._store.turns(conversation, limit=limit, before=before, everything=everything)
+        back; `everything`: with the replies another was chosen over and the deleted turns. Reading
+        begins no conversation."""
+        conversation = self._store.scene(self.id, self._present(name, with_, admit)[1], begin=False)
+        return [] if conversation is None else self._store.turns(conversation, limit=limit, before=before,
+                                                                 everything=everything)
 
     def spoken_under(self, turn: Turn) -> int | None:
         """The number of the revision her turn was spoken under (None for the person's words)."""

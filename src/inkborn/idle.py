@@ -18,6 +18,7 @@ from typing import Callable, Hashable, Iterator
 __all__ = ["Idle"]
 
 log = logging.getLogger("inkborn")
+STOP_WAIT = 30.0  # seconds closing waits for idle work to let go
 
 Work = Callable[[threading.Event], None]
 
@@ -89,7 +90,9 @@ class Idle:
             self._lock.notify_all()
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            thread.join()
+            thread.join(STOP_WAIT)  # work that will not let go is left to end (a daemon): closing goes on
+            if thread.is_alive():
+                log.warning("idle work did not stop within %s s; closing anyway", STOP_WAIT)
         with self._lock:
             self._thread, self._stopping = None, False
             self._cancel = threading.Event() if not self._paused else self._cancel

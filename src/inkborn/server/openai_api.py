@@ -113,7 +113,8 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
 async def _alternatives(request: Request, access: Access, body: ChatRequest, first: JSONResponse, reply: Reply,
                         cid: str, created: int) -> JSONResponse:
     """n - 1 more replies to the same words, each said another way (`Character.regenerate`); all are
-    kept, and the first stays what she said. A reply that fails ends the list with those before it."""
+    kept, and the first stays what she said. A reply that fails ends the list with those before it.
+    The usage counts every reply made."""
     out = json.loads(first.body)
     chooser = None if access.is_author else access.person
     character, others = None, scene(access, body.with_)
@@ -129,7 +130,9 @@ async def _alternatives(request: Request, access: Access, body: ChatRequest, fir
                 hold.free()
             if more.status_code != 200:
                 break
-            out["choices"].append({**json.loads(more.body)["choices"][0], "index": index})
+            said = json.loads(more.body)
+            out["choices"].append({**said["choices"][0], "index": index})
+            out["usage"] = {key: out["usage"][key] + said["usage"][key] for key in out["usage"]}  # all n replies
     finally:  # however many came, the first is what she said
         if character is not None and reply.turn is not None:
             await run_in_threadpool(lambda: character.choose(reply.turn.id, by=chooser))

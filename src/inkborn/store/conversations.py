@@ -33,8 +33,9 @@ class Conversations:
         """The id of this person's conversation with her alone, begun if need be."""
         return self.scene(cid, [person_id])
 
-    def scene(self, cid: int, person_ids: list[int]) -> int:
-        """The id of the latest conversation with exactly these people (and her), begun if need be.
+    def scene(self, cid: int, person_ids: list[int], *, begin: bool = True) -> int | None:
+        """The id of the latest conversation with exactly these people (and her), begun if need be
+        (`begin=False`: None when there is none, for reading).
 
         The first is who opened it (conversations.person_id); everyone's turns say who said them.
         """
@@ -49,8 +50,8 @@ class Conversations:
                " ORDER BY c.id DESC LIMIT 1")
         args = (cid, cid, len(people), *people, len(people))
         row = self._row(sql, *args)
-        if row is not None:
-            return row["id"]
+        if row is not None or not begin:
+            return row["id"] if row is not None else None
         with self._stored(), self.transaction() as db:
             self.database.hold(db, cid)
             row = db.execute(sql, tuple(map(_bounded, args))).fetchone()
