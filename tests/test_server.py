@@ -644,6 +644,21 @@ def test_a_second_say_in_the_same_conversation_is_a_conflict_while_she_answers(l
     assert turns(live) == [("person", "Hello", "ok"), ("her", "Oh, hello there.", "ok")]  # the refused words were not kept
 
 
+def test_another_person_in_the_same_scene_is_a_conflict_while_she_answers(live, fake):
+    fake.enqueue(f"{PAUSE} Hello, both of you.", "Yes, Mort?")
+    scene = {"as": "Gertrude", "with": ["Mort"]}
+    with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hello, dear.", **scene}) as first:
+        events = events_of(first)
+        assert next(events)[0] == "said"
+        assert fake.paused.wait(TIMEOUT)
+        refused = live.post("/api/characters/ruby/say", json={"text": "Hi there!", "as": "Mort", "with": ["Gertrude"]})
+        error_of(refused, 409, "conflict")  # one scene, one reply at a time, whoever speaks
+        fake.gate.set()
+        assert [name for name, _ in events][-1] == "done"
+    assert [t["text"] for t in live.get("/api/characters/ruby/turns", params={"as": "Gertrude", "with": ["Mort"]})
+            .json()["turns"]] == ["Hello, dear.", "Hello, both of you."]
+
+
 def test_a_second_person_waits_in_line_then_is_answered(live, fake):
     fake.enqueue(f"{PAUSE} Oh, hello there.", "Hello Harry, come in.")
     with live.stream("POST", "/api/characters/ruby/say", json={"text": "Hello"}) as first:

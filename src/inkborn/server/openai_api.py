@@ -96,7 +96,7 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
     others = scene(access, body.with_)
     character, reply, news, hold = await answer(request, access, body.model, body.user,
                                                 lambda c, person: c.say(text, as_=person, with_=others, seed=body.seed),
-                                                _stored)
+                                                _stored, others)
     created, cid = int(time.time()), f"chatcmpl-{reply.said.id if reply.said else 0}"
     if body.stream:
         return Speaking(_chunks(news, reply, character, cid, created, access.is_author), hold=hold, media_type="text/event-stream",
@@ -123,7 +123,7 @@ async def _alternatives(request: Request, access: Access, body: ChatRequest, fir
             seed = None if body.seed is None else body.seed + index
             character, again, news, hold = await answer(request, access, body.model, body.user,
                                                         lambda c, person: c.regenerate(as_=person, with_=others, seed=seed),
-                                                        _stored)
+                                                        _stored, others)
             try:
                 more = await _complete(news, again, character, cid, created, access.is_author)
             finally:

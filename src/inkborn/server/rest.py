@@ -225,13 +225,14 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
 async def say(slug: SlugPath, body: Say, request: Request, access: Access = Depends(who)) -> StreamingResponse:
     others = scene(access, body.with_)
     return await _answer(request, access, slug, body.as_,
-                         lambda c, p: c.say(body.text, as_=p, with_=others, seed=body.seed))
+                         lambda c, p: c.say(body.text, as_=p, with_=others, seed=body.seed), others)
 
 
 @router.post("/characters/{slug}/retry", response_class=StreamingResponse, responses=EVENTS)
 async def retry(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
     others = scene(access, body.with_)
-    return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, with_=others, seed=body.seed))
+    return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, with_=others, seed=body.seed),
+                         others)
 
 
 @router.post("/characters/{slug}/regenerate", response_class=StreamingResponse, responses=EVENTS)
@@ -239,7 +240,7 @@ async def regenerate(slug: SlugPath, body: Retry, request: Request, access: Acce
     """Her last reply, said another way: the one she gave is kept as an alternative (`turns?all=true`)."""
     others = scene(access, body.with_)
     return await _answer(request, access, slug, body.as_,
-                         lambda c, p: c.regenerate(as_=p, with_=others, seed=body.seed))
+                         lambda c, p: c.regenerate(as_=p, with_=others, seed=body.seed), others)
 
 
 @router.post("/characters/{slug}/conversations", status_code=201, response_model=None,
@@ -282,8 +283,9 @@ def choose(slug: SlugPath, turn_id: TurnId, request: Request, access: Access = D
     return turn_json(character.choose(turn_id), character)
 
 
-async def _answer(request: Request, access: Access, slug: str, name: str | None, begin) -> StreamingResponse:
-    character, reply, news, hold = await answer(request, access, slug, name, begin, _done)
+async def _answer(request: Request, access: Access, slug: str, name: str | None, begin,
+                  others: tuple[str, ...] = ()) -> StreamingResponse:
+    character, reply, news, hold = await answer(request, access, slug, name, begin, _done, others)
     return Speaking(_events(news, reply, character, access.is_author), hold=hold, media_type="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

@@ -147,11 +147,12 @@ async def speak(hold: Hold, character: Character, reply: Reply, worker: ThreadPo
 
 async def answer(request: Request, access: Access, slug: str, name: str | None,
                  begin: Callable[[Character, str], Reply], finish: Callable[[Character, Reply], Any],
-                 ) -> tuple[Character, Reply, AsyncIterator[tuple[str, Any]], Hold]:
-    """Take a place in line for this conversation, store the person's words (`begin`), and speak.
+                 others: tuple[str, ...] = ()) -> tuple[Character, Reply, AsyncIterator[tuple[str, Any]], Hold]:
+    """Take a place in line for this conversation (the scene of the speaker and `others`), store the
+    person's words (`begin`), and speak.
 
-    Refused with 409 while this conversation already has a reply coming; the person's words are
-    stored before the wait, so they are kept whatever happens to the reply.
+    Refused with 409 while this conversation already has a reply coming, whoever in the scene
+    spoke; the person's words are stored before the wait, so they are kept whatever happens.
     """
     def who_speaks() -> tuple[Character, Person]:
         character = her(request, access, slug)
@@ -160,7 +161,7 @@ async def answer(request: Request, access: Access, slug: str, name: str | None,
     character, person = await run_in_threadpool(who_speaks)
     line: Line = request.app.state.line
     try:
-        place = line.join((character.id, person.id))
+        place = line.join((character.id, frozenset((person.name, *others))))
     except Busy:
         raise Problem(409, "conflict", "she is still answering your last words; wait for her reply") from None
     try:
