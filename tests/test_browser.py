@@ -270,6 +270,27 @@ def test_her_author_corrects_and_deletes_a_turn_and_sets_a_scene(live: Live, fak
     shot(page, "author-scene")
 
 
+def test_the_history_shows_each_revision_and_reverts_to_one(live: Live, page) -> None:
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#manuscript")
+    page.locator("#manuscript").press("End")
+    page.locator("#manuscript").type("\nShe keeps a cat called Pepper.\n")
+    wait_saved(page, 2)
+    page.click("#history-button")
+    page.wait_for_function("() => document.querySelectorAll('.revision-item').length === 2")
+    page.locator(".revision-item[data-number='2']").click()
+    page.wait_for_function("() => [...document.querySelectorAll('#diff-body .add')].some((line) => "
+                           "line.textContent.includes('Pepper'))")
+    assert page.locator("#diff-title").inner_text() == "Revision 1 → 2" and page.locator("#revert").is_hidden()
+    page.locator(".revision-item[data-number='1']").click()
+    page.wait_for_selector("#revert", state="visible")
+    page.click("#revert")
+    page.wait_for_function("() => document.querySelectorAll('.revision-item').length === 3")
+    ruby = live.studio.character("ruby")
+    assert ruby.head().number == 3 and ruby.manuscript == ruby.revision(1).text
+    assert "Pepper" not in page.locator("#manuscript").input_value()
+
+
 def test_her_author_sees_what_she_remembers_and_deletes_a_memory(live: Live, fake: FakeBackend, page) -> None:
     ruby = live.studio.character("ruby")
     ruby.record("Please don't tell Calvin, but I'm moving to Lisbon.", as_="Gertrude")

@@ -1,67 +1,18 @@
-// Inkborn's page: the typewriter (the author's manuscript, saved as revisions) and the room (talking with her).
-import { api, events, takeToken, setToken, forgetToken, lostConnection, ApiError } from './api.js';
+// Inkborn's page: the typewriter (the author's manuscript, saved as revisions, typewriter.js) and the room
+// (talking with her), over the page's shared state (page.js).
+import { api, events, takeToken, setToken, lostConnection, ApiError } from './api.js';
 import { $, el } from './dom.js';
 import { setupMemories, openMemories, closeMemories, loadMemories, memoriesOpen } from './memories.js';
+import { asPerson, base, handle, herName, isAuthor, longDate, query, show, showNoToken, state } from './page.js';
+import {
+  closeHistory, dirty, flushSave, keepMine, loadManuscript, onManuscriptInput, openHistory, revert, save, showLanded, takeTheirs,
+} from './typewriter.js';
 
-const SAVE_PAUSE_MS = 1200;
 const NEW_PERSON = '\u0000new';
 
-const state = {
-  me: null, characters: [], slug: null,
-  head: null, savedText: '', // the revision the editor's text is based on, and that revision's text
-  saving: null, again: false, timer: 0, // the save in flight; save again once it lands; the pause timer
-  conflict: null, revertTo: null, // {revision, text} saved elsewhere while the conflict panel is open
-  people: [], person: null, turns: [], // whose conversation the room shows (null: the viewer's own), and its turns
-  replying: null, retryAction: null, // the AbortController of the reply coming; what Retry does
-  with: [], // the others in the scene, besides the person speaking (her author's choice)
-  landed: new Map(), // her turn id → {from, to}: the edit that reached her with this turn
-};
-
-const isAuthor = () => state.me?.role === 'author';
-const base = () => `/api/characters/${encodeURIComponent(state.slug)}`;
 setupMemories(base);
-const herName = () => state.characters.find((c) => c.slug === state.slug)?.name ?? state.slug;
-// who speaks (no `as`: the token's own person) and, for her author, the others in the room with them
-const asPerson = () => ({ ...(state.person ? { as: state.person } : {}), ...(state.with.length ? { with: state.with } : {}) });
-const query = (fields) => {
-  const q = new URLSearchParams();
-  for (const [key, value] of Object.entries(fields)) for (const v of [value].flat()) q.append(key, v);
-  return q;
-};
-
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const UNITS = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60]];
-const longDate = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-function ago(iso) {
-  const seconds = (new Date(iso) - Date.now()) / 1000;
-  const [unit, size] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? [];
-  return unit ? relative.format(Math.round(seconds / size), unit) : 'just now';
-}
 
 // ---------------------------------------------------------------- the page as a whole
-
-function show(section) {
-  for (const id of ['no-token', 'empty', 'studio']) $(`#${id}`).hidden = id !== section;
-  document.body.classList.remove('loading');
-}
-
-/** Errors nobody closer to them handled: a refused token shows the token message, anything else the banner. */
-function handle(err) {
-  if (err?.name === 'AbortError') return;
-  if (err instanceof ApiError && err.status === 401) return showNoToken(err.message);
-  console.error(err);
-  $('#banner-text').textContent = err?.message ?? String(err);
-  $('#banner').hidden = false;
-}
-
-function showNoToken(reason) {
-  forgetToken();
-  state.me = null;
-  $('#who').hidden = true;
-  $('#no-token-reason').textContent = reason ? `The key this page had was not accepted: ${reason}.` : 'Open it from a link that carries one.';
-  show('no-token');
-}
 
 async function boot() {
   if (!takeToken()) return showNoToken();
@@ -103,175 +54,6 @@ async function openCharacter(slug) {
   if (isAuthor()) await Promise.all([loadManuscript(), loadPeople()]);
   await loadTurns();
   if (!isAuthor()) $('#message').focus();
-}
-
-// ---------------------------------------------------------------- the typewriter
-
-async function loadManuscript() {
-  const { text, revision } = await api(`${base()}/manuscript`);
-  setEditor(text, revision.number);
-}
-
-function setEditor(text, number) {
-  clearTimeout(state.timer);
-  $('#manuscript').value = text;
-  savedAs(text, number);
-}
-
-function savedAs(text, number) {
-  Object.assign(state, { savedText: text, head: number });
-  $('#revision').textContent = `revision ${number}`;
-  $('#revision').dataset.revision = number;
-  showSaveState();
-}
-
-const dirty = () => isAuthor() && state.slug != null && $('#manuscript').value !== state.savedText;
-
-/** "Saved · revision 7", "Unsaved changes…", or a passing state ('busy' or 'failed') with its own words. */
-function showSaveState(text, kind = 'busy') {
-  const node = $('#save-state');
-  node.textContent = text ?? (dirty() ? 'Unsaved changes…' : `Saved · revision ${state.head}`);
-  node.dataset.state = text ? kind : dirty() ? 'dirty' : 'saved';
-  $('#save-retry').hidden = node.dataset.state !== 'failed' || !!state.conflict;
-}
-
-function onManuscriptInput() {
-  showSaveState();
-  clearTimeout(state.timer);
-  if (!state.conflict) state.timer = setTimeout(save, SAVE_PAUSE_MS);
-}
-
-/** Save the editor's text as a new revision: one save at a time, and another after it if the text moved on. */
-async function save() {
-  clearTimeout(state.timer);
-  if (state.saving) {
-    state.again = true;
-    return state.saving;
-  }
-  if (!dirty() || state.conflict) return showSaveState();
-  state.saving = putManuscript($('#manuscript').value, state.head);
-  await state.saving.finally(() => { state.saving = null; });
-  if (state.again) {
-    state.again = false;
-    await save();
-  }
-}
-
-/** PUT the text; never throws: a conflict opens the conflict panel, other failures show in the save state. */
-async function putManuscript(text, baseRevision) {
-  showSaveState('Saving…');
-  try {
-    const saved = await api(`${base()}/manuscript`, { method: 'PUT', body: { text, base_revision: baseRevision } });
-    savedAs(text, saved.revision.number);
-    if (!$('#history').hidden) loadRevisions().catch(handle);
-  } catch (err) {
-    if (err.status === 409 && err.body?.current) openConflict(err.body);
-    else if (err.status === 401) handle(err);
-    else showSaveState(`Not saved: ${err.message}`, 'failed');
-  }
-}
-
-/** Before leaving this character or reverting: save what is unsaved; true when nothing would be lost. */
-async function flushSave() {
-  while (state.saving) await state.saving;
-  await save();
-  return (!dirty() && !state.conflict) || window.confirm('Your latest changes to the manuscript are not saved. Leave them anyway?');
-}
-
-function openConflict({ current, diff }) {
-  state.conflict = current;
-  clearTimeout(state.timer);
-  $('#conflict-mine').textContent = $('#manuscript').value;
-  $('#conflict-theirs').textContent = current.text;
-  $('#conflict-theirs-title').textContent = `Saved elsewhere (revision ${current.revision.number})`;
-  renderDiff($('#conflict-diff'), diff ?? '');
-  showSaveState('Not saved: the manuscript changed elsewhere', 'failed');
-  if (!$('#conflict').open) $('#conflict').showModal();
-}
-
-async function keepMine() {
-  const { revision } = state.conflict;
-  state.conflict = null;
-  $('#conflict').close();
-  await putManuscript($('#manuscript').value, revision.number); // another conflict opens the panel again
-}
-
-async function takeTheirs() {
-  const { text, revision } = state.conflict;
-  const copied = await navigator.clipboard?.writeText($('#manuscript').value).then(() => true, () => false);
-  state.conflict = null;
-  $('#conflict').close();
-  setEditor(text, revision.number);
-  if (copied) showSaveState(`Saved · revision ${revision.number} · your version is on the clipboard`, 'saved');
-}
-
-// ---------------------------------------------------------------- history and diffs
-
-async function openHistory() {
-  $('#history').hidden = false;
-  $('#history-button').setAttribute('aria-expanded', 'true');
-  await loadRevisions();
-}
-
-function closeHistory() {
-  $('#history').hidden = $('#diff').hidden = true;
-  $('#history-button').setAttribute('aria-expanded', 'false');
-}
-
-async function loadRevisions() {
-  const revisions = await api(`${base()}/revisions`);
-  $('#revisions').replaceChildren(...revisions.map(revisionItem));
-}
-
-function revisionItem({ number, summary, created_at: at }) {
-  const button = el('button', { type: 'button', className: 'revision-item' },
-    el('span', { className: 'number', textContent: number }),
-    el('span', { className: 'summary', textContent: summary || 'saved' }),
-    el('time', { dateTime: at, textContent: ago(at), title: longDate(at) }));
-  button.dataset.number = number;
-  if (number === state.head) button.append(el('span', { className: 'current', textContent: 'current' }));
-  button.addEventListener('click', () => showRevision(number).catch(handle));
-  return el('li', {}, button);
-}
-
-async function showRevision(number) {
-  for (const item of document.querySelectorAll('.revision-item')) item.toggleAttribute('aria-current', item.dataset.number === String(number));
-  const { diff } = await api(number > 1 ? `${base()}/diff?a=${number - 1}&b=${number}` : `${base()}/diff?b=1`);
-  showDiff(number > 1 ? `Revision ${number - 1} → ${number}` : 'Revision 1, the first draft', diff, number);
-}
-
-async function showLanded({ from, to }) {
-  await openHistory();
-  const { diff } = await api(`${base()}/diff?a=${from}&b=${to}`);
-  showDiff(`Revision ${from} → ${to}, the edit that reached her`, diff, null);
-}
-
-function showDiff(title, diff, revertTo) {
-  $('#diff').hidden = false;
-  $('#diff-title').textContent = title;
-  renderDiff($('#diff-body'), diff);
-  state.revertTo = revertTo;
-  $('#revert').hidden = revertTo == null || revertTo === state.head;
-  $('#revert').textContent = `Revert to revision ${revertTo}`;
-}
-
-/** A unified diff as coloured lines (the +/- markers are drawn by the style sheet); file headers left out. */
-function renderDiff(pre, diff) {
-  const lines = diff.split('\n').filter((line) => !/^(--- |\+\+\+ |\\)/.test(line));
-  while (lines.at(-1) === '') lines.pop();
-  if (!lines.length) return pre.replaceChildren(el('span', { className: 'ctx', textContent: 'No change in the text.' }));
-  pre.replaceChildren(...lines.map((line, i) => {
-    if (line.startsWith('@@')) return i === 0 ? '' : el('span', { className: 'hunk', textContent: '⋯', title: line });
-    return el('span', { className: { '+': 'add', '-': 'del' }[line[0]] ?? 'ctx', textContent: `${line.slice(1)}\n` });
-  }));
-}
-
-async function revert() {
-  const number = state.revertTo;
-  if (!(await flushSave())) return; // unsaved words become a revision first, so reverting loses nothing
-  await api(`${base()}/revert`, { method: 'POST', body: { number } });
-  await Promise.all([loadManuscript(), loadRevisions()]);
-  $('#diff').hidden = true;
 }
 
 // ---------------------------------------------------------------- the room: people and turns
