@@ -105,7 +105,8 @@ class SQLiteDatabase:
     def _telling(self, cid: int, words: Sequence[str]) -> list[str]:
         """The words worth searching for: those in at most COMMON of all memories (BM25 gives the
         others little weight, yet ranking every memory that holds them is most of a search's time:
-        measured at 100,000 memories, p95 from ~60 ms to ~12 ms), else the rarest one. A word that
+        measured at 100,000 memories, p95 from ~60 ms to 17.5 ms: bench/results/memory-scale-20261207.json),
+        else the rarest one. A word that
         common in the store is counted among her memories alone before it is left out (and the count
         kept until the store has grown a tenth)."""
         stems = {w: _STEMMER.stemWord(w) for w in words}
