@@ -251,7 +251,7 @@ class Character:
         self._own_turn(turn_id)
         self._store.correct_turn(turn_id, text.strip(), self.author.name)
         turn = self._store.turn(turn_id)
-        self.studio.recall.rewrite(self, turn)
+        self.studio.recall.rewrite(turn)
         return turn
 
     def delete_turn(self, turn_id: int) -> None:

@@ -156,26 +156,28 @@ class Recall:
         self.review(cid, head, again=bool(made))  # what was just remembered, lived under an older revision
 
     def _remember(self, cid: int, name: str, pending: list[tuple[Turn, list[int]]]) -> list[int]:
-        private = self._confided(pending)
+        earlier = {turn.id: self.store.turns(turn.conversation_id, before=turn.id, limit=LOOK_BACK, diagnostic=False)
+                   for turn, _ in pending}  # what was said just before each, read once
+        private = self._confided(pending, earlier)
         rows = [dict(kind="lived", speaker=self._speaker(name, turn), hers=turn.is_hers, text=turn.text,
-                     context=self._before(name, turn), lived_at=turn.created_at.isoformat(), turn_id=turn.id,
+                     context=self._before(name, earlier[turn.id]), lived_at=turn.created_at.isoformat(),
+                     turn_id=turn.id,
                      conversation_id=turn.conversation_id, private=turn.id in private, people=present,
                      importance=importance(turn.text, turn.id in private),
                      revision_id=turn.revision_id or self.store.revision_at(cid, turn.created_at.isoformat()))
                 for turn, present in pending]
         return self.store.add_memories(cid, rows)
 
-    def _before(self, name: str, turn: Turn) -> str:
-        """The things said just before it in the same scene: searched with it, since a memory's words
-        alone often lack what they are about ("Yes, last Friday!")."""
-        earlier = self.store.turns(turn.conversation_id, before=turn.id, limit=CONTEXT_TURNS, diagnostic=False)
-        return "\n".join(f"{self._speaker(name, t)}: {t.text}" for t in earlier)
+    def _before(self, name: str, earlier: list[Turn]) -> str:
+        """The things said just before a turn in the same scene: searched with it, since a memory's
+        words alone often lack what they are about ("Yes, last Friday!")."""
+        return "\n".join(f"{self._speaker(name, t)}: {t.text}" for t in earlier[-CONTEXT_TURNS:])
 
     @staticmethod
     def _speaker(name: str, turn: Turn) -> str:
         return name if turn.is_hers else turn.person_name or "someone"
 
-    def _confided(self, pending: list[tuple[Turn, list[int]]]) -> set[int]:
+    def _confided(self, pending: list[tuple[Turn, list[int]]], before: dict[int, list[Turn]]) -> set[int]:
         """The turns told in confidence, decided from the turns themselves: words that ask for it; what
         that person said in the exchange just before them (the secret, then "don't tell Calvin"); what
         they say in their next CONFIDED turns after asking ("can you keep a secret?", then the secret);
@@ -186,7 +188,7 @@ class Recall:
             return turn.id in private or self.store.kept_private(turn.id)
 
         for turn, _ in pending:
-            earlier = self.store.turns(turn.conversation_id, before=turn.id, limit=LOOK_BACK, diagnostic=False)
+            earlier = before[turn.id]
             if turn.is_hers:
                 since = list(reversed(earlier))
                 since = since[:next((n for n, t in enumerate(since) if t.is_hers), len(since))]
@@ -203,7 +205,7 @@ class Recall:
                     private.add(turn.id)
         return private
 
-    def rewrite(self, character: "Character", turn: Turn) -> None:
+    def rewrite(self, turn: Turn) -> None:
         """A corrected turn is remembered as corrected."""
         self.store.rewrite_memory_of(turn.id, turn.text)
 
