@@ -51,16 +51,16 @@ class Keys:
         """The author's token, made (mode 0600) the first time it is asked for."""
         path = self.home / AUTHOR_FILE
         try:
-            token = path.read_text().strip()
+            token, there = path.read_text().strip(), True
         except FileNotFoundError:
-            token = ""
+            token, there = "", False
         if not token:  # made whole beside it, then linked in: two servers starting at once agree on one
             token = "ink_a_" + secrets.token_urlsafe(32)
             self.home.mkdir(parents=True, exist_ok=True)
             made = path.with_name(f".{AUTHOR_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
             write_private(made, (token + "\n").encode())
             try:
-                if path.exists():  # there but empty: replaced
+                if there:  # there but empty when read: replaced (a file made since by another is theirs)
                     os.replace(made, path)
                 else:
                     os.link(made, path)
