@@ -24,6 +24,12 @@ def inkborn_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Her store, on each database in turn: a SQLite file, then a real PostgreSQL (tests/postgres.py)."""
+    return str(tmp_path / "inkborn.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default model joined and verified once per test run (from the installed parts)."""

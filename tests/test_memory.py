@@ -16,11 +16,6 @@ from inkborn.studio import Studio
 MANUSCRIPT = "# Ruby\n\nRuby is twenty-six. She paints and lives in Los Angeles with Calvin, who writes novels.\n"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request, tmp_path):
-    return str(tmp_path / "inkborn.db") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-
-
 @pytest.fixture
 def fake() -> FakeBackend:
     return FakeBackend()

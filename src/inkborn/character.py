@@ -16,6 +16,7 @@ from .memory import Memory
 from .people import Person, check_visitor_name
 from .remembering import search_words
 from .reply import BASE_CANDIDATES, Reply, landed, plan, recent, respond, stage
+from .sheet import Sheet, sheet_of
 from .stage import Scene, build_prompt
 
 if TYPE_CHECKING:
@@ -287,6 +288,18 @@ class Character:
         if self._store.memory_owner(memory_id) != self.id:
             raise NotFound(f"{self.name} has no memory {memory_id}; `inkborn memories {self.slug}` lists them")
         return self._store.delete_memory(memory_id, self.author.name)
+
+    # her own life (reflection.py, sheet.py) ---------------------------------------------------------
+
+    def reflect(self, cancel: threading.Event | None = None) -> int | None:
+        """Draw beliefs and wishes from what she lived since she last reflected, now (her idle time does
+        it by itself when enough has mattered); the reflection's id, None if there was nothing new."""
+        with self.studio.idle.paused():
+            return self.studio.reflection.reflect(self, cancel)
+
+    def sheet(self, *, everything: bool = False) -> Sheet:
+        """Who she is now: her canon, what she believes of each person and wants, and where each came from."""
+        return sheet_of(self, everything=everything)
 
     def context(self, person: Person, conversation: int, seed: int | None = None) -> Prompt:
         """Her context for her next reply to this person, as the engine would stage it now

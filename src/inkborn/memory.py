@@ -1,19 +1,23 @@
 """A memory: something she lived (words said in a scene, by her or to her), with who was there,
-when, and under which revision. What she remembers and how she recalls it is remembering.py;
-this is the record."""
+when, and under which revision; or something she drew from what she lived, while idle: a belief
+(about someone) or a wish of her own, traced to the memories it came from. What she remembers and
+how she recalls it is remembering.py, what she draws reflection.py; this is the record."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-__all__ = ["Memory"]
+__all__ = ["DRAWN", "KINDS", "Memory"]
+
+DRAWN = ("belief", "wish")  # what she draws from what she lived
+KINDS = ("lived", *DRAWN)
 
 
 @dataclass(frozen=True)
 class Memory:
     id: int
-    kind: str  # "lived" (what she draws from it, in time: beliefs, wishes)
+    kind: str  # "lived", or what she drew from it: "belief", "wish" (KINDS)
     speaker: str  # who said it: a person's name, or hers
     text: str
     lived_at: str  # ISO time she lived it
@@ -28,6 +32,9 @@ class Memory:
     superseded_by: int | None = None  # the revision whose canon it contradicts (kept, never recalled as true)
     deleted_at: str | None = None  # deleted by her author (recorded, never recalled)
     deleted_by: str | None = None
+    about: str | None = None  # a belief: whom it is about (a name)
+    reflection_id: int | None = None  # a belief or wish: the reflection that drew it
+    outgrown_by: int | None = None  # a belief or wish: the reflection after which it no longer held (kept)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], people: list[tuple[int, str]] = ()) -> "Memory":

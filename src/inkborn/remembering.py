@@ -39,7 +39,7 @@ from .store import Store
 if TYPE_CHECKING:
     from .character import Character
 
-__all__ = ["MODES", "Recall", "Weights", "asks_confidence", "search_words"]
+__all__ = ["MODES", "Recall", "Weights", "asks_confidence", "search_words", "stems"]
 
 CANDIDATES = 4  # times k: memories found by the search, before they are weighed and filtered
 CONTEXT_TURNS = 2  # what was said just before a memory, searched with it
@@ -106,7 +106,7 @@ def search_words(text: str) -> list[str]:
 _STEMMER = snowballstemmer.stemmer("porter")
 
 
-def _stems(text: str) -> set[str]:
+def stems(text: str) -> set[str]:
     """The stems of a text's telling words ("speaks", "speak" → "speak")."""
     return {_STEMMER.stemWord(w) for w in search_words(text)}
 
@@ -230,13 +230,13 @@ class Recall:
         """
         if head.number <= self.store.reviewed_through(cid) and not again:
             return 0
-        now_true = _stems(head.text)
+        now_true = stems(head.text)
         texts = {rid: self.store.revision_by_id(rid).text for rid in self.store.memory_revisions(cid, before=head.id)}
         gone: dict[str, set[str]] = {}  # a sentence no longer in her canon → the words it took away
         for text in texts.values():
             for edit in fresh_edits(text, head.text):
                 if edit.old and edit.old not in gone:
-                    gone[edit.old] = _stems(edit.old) - now_true
+                    gone[edit.old] = stems(edit.old) - now_true
         against: set[int] = set()
         for sentence, taken in gone.items():
             if not taken:
@@ -244,7 +244,7 @@ class Recall:
             hits = self.store.search_memories(cid, search_words(sentence), TOUCHED)
             against.update(m.id for m in self.store.memories_by_id([i for i, _ in hits])
                            if m.hers and m.revision_id in texts and sentence in texts[m.revision_id]
-                           and taken & _stems(m.text))
+                           and taken & stems(m.text))
         self.store.supersede_memories(sorted(against), head.id)
         self.store.reviewed(cid, head.id, len(against))
         return len(against)

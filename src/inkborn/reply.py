@@ -49,6 +49,7 @@ FLUSH_EVERY = 1.0  # seconds: the most of her streamed words a killed process ca
 CUT_OFF = "the reply was cut off"
 RECALLED = 4  # memories recalled for a reply, at most (the stage keeps those that fit its room)
 ACQUAINTED = 3  # a person's last moments with her, recalled when a conversation with them begins
+HELD = 5  # her beliefs (about those present) and wishes, newest first, always with her
 SAID_AGAIN_LOOK = 50  # turns read back for her replies to the same words, when one is said again
 _SENTENCE_END = re.compile(r"[.!?\u2026]")  # anywhere in a chunk: she has finished a sentence
 
@@ -130,9 +131,10 @@ def recent(store: Store, conversation: int) -> list[Turn]:
 
 def remembered(recall: Recall, store: Store, cid: int, name: str, person: Person, conversation: int,
                history: list[Turn], head: Revision) -> tuple[Memory, ...]:
-    """What she recalls for this reply, of all she does not hear in the conversation now: what bears
-    on the person's words, and, when a conversation is only beginning, her last moments with them
-    (a returning visitor is someone she knows). Only what everyone present may hear; her words that
+    """What she recalls for this reply, of all she does not hear in the conversation now: her wishes
+    and what she believes of those present (reflection.py), what bears on the person's words, and,
+    when a conversation is only beginning, her last moments with them (a returning visitor is
+    someone she knows). Only what everyone present may hear; her words that
     an edit since made untrue are superseded first. Her memory failing never fails her reply: she
     answers without it (logged)."""
     try:
@@ -147,14 +149,18 @@ def remembered(recall: Recall, store: Store, cid: int, name: str, person: Person
 
 def _recalled(recall: Recall, store: Store, cid: int, name: str, person: Person, conversation: int,
               history: list[Turn]) -> tuple[Memory, ...]:
-    present = {p.id for p in store.participants(conversation)} | {person.id}
+    people = store.participants(conversation)
+    present = {p.id for p in people} | {person.id}
     hears = {t.id for t in history}
     found = list(recall.recall(cid, history[-1].text, present, k=RECALLED, exclude=hears, her=name))
     if len(history) <= 2:
         known = [m for m in store.memories(cid, about=person.id, limit=ACQUAINTED + len(hears))
                  if m.turn_id not in hears and m.may_be_heard_by(present) and m not in found]
         found += known[:ACQUAINTED]
-    return tuple(found)
+    here = {p.name.lower() for p in people} | {person.name.lower()}
+    held = [m for m in store.drawn(cid) if m.may_be_heard_by(present)  # her wishes, what she believes of those here
+            and (m.kind == "wish" or m.about is None or m.about.lower() in here)][:HELD]
+    return tuple(held + [m for m in found if m not in held])  # best first: the stage lets the last go first
 
 
 def plan(store: Store, cid: int, name: str, author: str, person: Person, conversation: int,

@@ -5,7 +5,8 @@
     system   who is talking with her                                 (per person)
     user / assistant ...  the recent conversation with this person   (grows at the end)
     system   more of who she is: passages of a long manuscript that bear on the moment
-    system   what she remembers of what she does not hear now             (recalled, per reply)
+    system   what she remembers of what she does not hear now, and what     (recalled, per reply)
+             she has come to believe and want
     system   what is true of her now that her recent words did not show   (fresh edits)
     user     what the person just said
     assistant  her reply
@@ -27,7 +28,7 @@ from .backends.base import Backend, Message, Prompt
 from .canon import FreshEdit
 from .conversation import Turn
 from .errors import ManuscriptTooLong
-from .memory import Memory
+from .memory import DRAWN, Memory
 from .passages import passages_of
 
 __all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "recollections", "spoken_instructions"]
@@ -109,14 +110,21 @@ def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
 
 
 def recollections(name: str, memories: tuple[Memory, ...] | list[Memory]) -> str:
-    """What she recalls, oldest first, each with when and who was there: her memories, not words to say."""
-    if not memories:
-        return ""
-    lines = ["What you remember from before (not said now; yours to bring up or not):"]
-    for memory in sorted(memories, key=lambda m: m.lived_at):
+    """What she recalls, oldest first, each with when and who was there: her memories, not words to
+    say; then what she has come to believe and want (reflection.py), hers to stand by."""
+    lived = sorted((m for m in memories if m.kind not in DRAWN), key=lambda m: m.lived_at)
+    drawn = [m for m in memories if m.kind in DRAWN]
+    lines = ["What you remember from before (not said now; yours to bring up or not):"] if lived else []
+    for memory in lived:
         who = f"with {', '.join(memory.people)}" if memory.people else "alone"
         said = "you said" if memory.hers else f"{memory.speaker} said"
         lines.append(f"- {_day(memory.lived_at)}, {who}: {said} \"{' '.join(memory.text.split())}\"")
+    if drawn:
+        lines.append("What you have come to believe and want, from what you lived (your own: you may say no to what "
+                     "goes against them, as yourself; where who you are, as written, says otherwise, that holds):")
+        for memory in drawn:
+            what = "You want" if memory.kind == "wish" else f"About {memory.about}" if memory.about else "About yourself"
+            lines.append(f"- {what}: {' '.join(memory.text.split())}")
     return "\n".join(lines)
 
 

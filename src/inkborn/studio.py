@@ -18,6 +18,7 @@ from .idle import Idle
 from .listeners import Listeners
 from .manuscript import normalize
 from .people import account_name, check_name
+from .reflection import Reflection
 from .remembering import Recall
 from .store import Store, database_url
 
@@ -42,9 +43,11 @@ class Studio:
         options: dict[str, Any] | None = None,
         progress: Callable[[str, int, int], None] | None = None,
         database: str | None = None,
+        reflect: bool | None = None,
     ):
         """database: a SQLite file or a postgresql:// URL; else $INKBORN_DATABASE_URL, else `database` in
-        config.toml, else inkborn.db in the home."""
+        config.toml, else inkborn.db in the home. reflect: whether she draws beliefs and wishes from what
+        she lives while idle (reflection.py); else `reflect` in config.toml, else yes."""
         self.home = private_dir(Path(home)) if home else home_dir()
         self.config = config(self.home)
         self.store = Store(database_url(self.home, database, self.config.get("database")))
@@ -53,6 +56,9 @@ class Studio:
         self.idle = Idle()  # work while she is not speaking; paused by every reply
         self.recall = Recall(self.store)  # her memories: made of every turn, recalled for every reply
         self.listeners.on_turn(self.recall.remember_turn)
+        self.reflection = Reflection(self)  # what she draws from what she lived: beliefs and wishes
+        if self.config.get("reflect", True) if reflect is None else reflect:
+            self.listeners.on_turn(self.reflection.heard)
         self._backend = backend if isinstance(backend, Backend) else None
         self._backend_name = backend if isinstance(backend, str) else None
         self._options = options or {}

@@ -115,7 +115,7 @@ def run_answers(data: list[dict[str, Any]], samples: list[str], backend: str, op
 
     result: dict[str, Any] = {"anchor": ANCHOR, "backend": backend, "samples": {}}
     with scratch_home("memory-answers", backend, options, say) as home, \
-            Studio(home, backend=backend, options=dict(options)) as studio:
+            Studio(home, backend=backend, options=dict(options), reflect=False) as studio:
         result["model"] = studio.backend.model_name
         for sample in (s for s in data if s["sample_id"] in samples):
             replayed = replay(studio, sample)

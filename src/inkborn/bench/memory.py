@@ -193,7 +193,7 @@ def run(data: Path, *, samples: list[str] | None = None, modes: tuple[str, ...] 
     result: dict[str, Any] = {"data": str(data), "samples": [s["sample_id"] for s in chosen], "anchor": ANCHOR,
                               "categories": CATEGORIES, "modes": {}, "cost": {}}
     with tempfile.TemporaryDirectory(prefix="inkborn-bench-memory-") as home, \
-            Studio(home, backend="echo", database=database) as studio:
+            Studio(home, backend="echo", database=database, reflect=False) as studio:
         replayed, made, spent = [], 0, 0.0
         for n, sample in enumerate(chosen, 1):
             began = time.perf_counter()

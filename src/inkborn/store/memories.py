@@ -15,9 +15,9 @@ from .rows import now as _now
 
 __all__ = ["Memories"]
 
-_RECALLABLE = (" AND m.deleted_at IS NULL AND m.superseded_by IS NULL AND NOT EXISTS (SELECT 1 FROM turns t"
-               " WHERE t.id = m.turn_id AND (t.replaced_by IS NOT NULL OR t.deleted_at IS NOT NULL))")
-# recallable: not deleted, not superseded, and not of a turn that is no longer what was said
+_RECALLABLE = (" AND m.deleted_at IS NULL AND m.superseded_by IS NULL AND m.outgrown_by IS NULL AND NOT EXISTS"
+               " (SELECT 1 FROM turns t WHERE t.id = m.turn_id AND (t.replaced_by IS NOT NULL OR t.deleted_at IS NOT NULL))")
+# recallable: not deleted, not superseded, not outgrown, and not of a turn that is no longer what was said
 
 
 class Memories:
@@ -50,21 +50,87 @@ class Memories:
         """Store memories ({kind, speaker, text, lived_at, turn_id?, conversation_id?, revision_id?,
         context?, private?, importance?, people: [person id]}) in one transaction; their ids. A turn
         already remembered (by another process meanwhile) is left as it is."""
-        ids: list[int] = []
         with self._stored(), self.transaction() as db:
-            for memory in memories:
-                fields = {k: v for k, v in memory.items() if k != "people"}
-                columns = ["character_id", *fields]
-                made = db.execute(
-                    f"INSERT INTO memories ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-                    " ON CONFLICT (turn_id) DO NOTHING RETURNING id", (cid, *map(_bounded, fields.values()))).fetchall()
-                if not made:
-                    continue
-                mid = made[0]["id"]
-                for person in dict.fromkeys(memory.get("people", ())):
-                    db.execute("INSERT INTO memory_people (memory_id, person_id) VALUES (?, ?)", (mid, person))
-                ids.append(mid)
-        return ids
+            made = [self._insert_memory(db, cid, memory) for memory in memories]
+        return [mid for mid in made if mid is not None]
+
+    @staticmethod
+    def _insert_memory(db: Any, cid: int, memory: dict[str, Any]) -> int | None:
+        fields = {k: v for k, v in memory.items() if k not in ("people", "sources")}
+        columns = ["character_id", *fields]
+        made = db.execute(
+            f"INSERT INTO memories ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            " ON CONFLICT (turn_id) DO NOTHING RETURNING id", (cid, *map(_bounded, fields.values()))).fetchall()
+        if not made:
+            return None
+        mid = made[0]["id"]
+        for person in dict.fromkeys(memory.get("people", ())):
+            db.execute("INSERT INTO memory_people (memory_id, person_id) VALUES (?, ?)", (mid, person))
+        for source in dict.fromkeys(memory.get("sources", ())):
+            db.execute("INSERT INTO memory_sources (memory_id, source_id) VALUES (?, ?)", (mid, source))
+        return mid
+
+    # what she draws from what she lived (reflection.py) ----------------------------------------
+
+    def reflected_through(self, cid: int) -> int:
+        """The newest memory her last reflection read (0: she has never reflected)."""
+        row = self._row("SELECT MAX(through_memory) AS n FROM reflections WHERE character_id = ?", cid)
+        return int(row["n"]) if row and row["n"] is not None else 0
+
+    def importance_since(self, cid: int, after: int, neutral: float) -> float:
+        """How much what she lived since memory `after` mattered to her, summed (`neutral` for one not judged)."""
+        row = self._row("SELECT SUM(COALESCE(m.importance, ?)) AS n FROM memories m WHERE m.character_id = ?"
+                        " AND m.kind = 'lived' AND m.id > ?" + _RECALLABLE, neutral, cid, after)
+        return float(row["n"]) if row and row["n"] is not None else 0.0
+
+    def lived_since(self, cid: int, after: int, limit: int) -> list[Memory]:
+        """What she lived since memory `after` (the newest `limit` of it), oldest first."""
+        rows = self._rows("SELECT m.* FROM memories m WHERE m.character_id = ? AND m.kind = 'lived' AND m.id > ?"
+                          + _RECALLABLE + " ORDER BY m.id DESC" + _limit(limit), cid, after)
+        people = self._people_of([r["id"] for r in rows])
+        return [Memory.from_row(r, people.get(r["id"], [])) for r in reversed(rows)]
+
+    def add_reflection(self, cid: int, reflection: dict[str, Any], drawn: Sequence[dict[str, Any]],
+                       outgrown: Iterable[int]) -> int:
+        """A reflection ({through_memory, read, importance, seconds, model}), the beliefs and wishes it drew
+        (memories with `sources`: the ids they came from) and those it outgrew, in one transaction; its id."""
+        with self._stored(), self.transaction() as db:
+            columns = ["character_id", *reflection, "drawn", "made_at"]
+            rid = db.execute(f"INSERT INTO reflections ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                             " RETURNING id", (cid, *reflection.values(), len(drawn), _now())).fetchall()[0]["id"]
+            for memory in drawn:
+                self._insert_memory(db, cid, {**memory, "reflection_id": rid})
+            for mid in outgrown:
+                db.execute("UPDATE memories SET outgrown_by = ? WHERE id = ? AND character_id = ? AND outgrown_by IS NULL",
+                           (rid, mid, cid))
+        return rid
+
+    def drawn(self, cid: int, *, everything: bool = False) -> list[Memory]:
+        """Her beliefs and wishes, newest first: those she holds now (`everything`: also those outgrown,
+        superseded or deleted)."""
+        rows = self._rows("SELECT m.* FROM memories m WHERE m.character_id = ? AND m.reflection_id IS NOT NULL"
+                          + ("" if everything else _RECALLABLE) + " ORDER BY m.id DESC", cid)
+        people = self._people_of([r["id"] for r in rows])
+        return [Memory.from_row(r, people.get(r["id"], [])) for r in rows]
+
+    def sources_of(self, ids: Sequence[int]) -> dict[int, list[int]]:
+        """The memories each belief or wish came from."""
+        out: dict[int, list[int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            for r in self._rows(f"SELECT memory_id, source_id FROM memory_sources WHERE memory_id IN"
+                                f" ({', '.join('?' * len(chunk))}) ORDER BY source_id", *chunk):
+                out.setdefault(r["memory_id"], []).append(r["source_id"])
+        return out
+
+    def reflection_count(self, cid: int) -> int:
+        row = self._row("SELECT COUNT(*) AS n FROM reflections WHERE character_id = ?", cid)
+        return int(row["n"]) if row else 0
+
+    def reflections(self, cid: int, limit: int = 20) -> list[dict[str, Any]]:
+        """Her reflections, newest first."""
+        return [dict(r) for r in self._rows("SELECT * FROM reflections WHERE character_id = ? ORDER BY id DESC"
+                                            + _limit(limit), cid)]
 
     def search_memories(self, cid: int, words: Sequence[str], limit: int, *, everything: bool = False
                         ) -> list[tuple[int, float]]:
