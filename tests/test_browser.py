@@ -321,7 +321,37 @@ def test_her_author_sees_what_she_remembers_and_deletes_a_memory(live: Live, fak
 def test_a_visitor_has_no_memories_button(live: Live, fake: FakeBackend, page) -> None:
     page.goto(live.url(live.invite("ruby", "Harry")))
     page.wait_for_selector("#message")
-    assert page.locator("#memories-button").is_hidden()
+    assert page.locator("#memories-button").is_hidden() and page.locator("#sheet-button").is_hidden()
+
+
+def test_her_author_reads_her_sheet_what_she_believes_and_wants_and_where_it_came_from(live: Live, fake: FakeBackend,
+                                                                                      page) -> None:
+    ruby = live.studio.character("ruby")
+    ruby.record("We saved you an easel at the Thursday painting class.", as_="Lila")
+    ruby.record("I'd love to come. I miss painting with other people.", as_="Lila", hers=True)
+    ruby.record("You don't need a class. Stay in with me on Thursdays.", as_="Calvin")
+    ruby.record("I suppose.", as_="Calvin", hers=True)
+    fake.enqueue("BELIEF about Calvin: Calvin would rather keep me home. (3)\n"
+                 "WISH: I want Thursday evenings at the painting class. (1, 2)")
+    ruby.reflect()
+    fake.enqueue("BELIEF about Calvin: Calvin is coming round to it. (1)")
+    ruby.record("Fine, go to your class.", as_="Calvin")
+    ruby.reflect()
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#message")
+    page.click("#sheet-button")
+    page.wait_for_function("() => document.querySelectorAll('#sheet-wishes .memory').length === 1")
+    assert "About Calvin" in page.locator("#sheet-beliefs").inner_text()
+    assert "Calvin is coming round to it." in page.locator("#sheet-beliefs").inner_text()
+    wish = page.locator("#sheet-wishes .memory")
+    assert "I want Thursday evenings at the painting class." in wish.inner_text()
+    wish.locator("summary").click()
+    assert "Lila: We saved you an easel at the Thursday painting class." in wish.locator(".sheet-sources").inner_text()
+    assert "Ruby is twenty-six" in page.locator("#sheet-canon").inner_text()
+    page.check("#sheet-all")
+    page.wait_for_function("() => document.querySelector('#sheet-before')?.textContent.includes('keep me home')")
+    assert "outgrown at reflection" in page.locator("#sheet-before").inner_text()
+    shot(page, "author-sheet")
 
 
 @pytest.mark.model

@@ -141,6 +141,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/characters/{slug}/turns/{turn_id}/choose"): Rule("/api/characters/ruby/turns/1/choose"),
     ("GET", "/api/characters/{slug}/memories"): Rule("/api/characters/ruby/memories"),
     ("DELETE", "/api/characters/{slug}/memories/{memory_id}"): Rule("/api/characters/ruby/memories/1"),
+    ("GET", "/api/characters/{slug}/sheet"): Rule("/api/characters/ruby/sheet"),
     ("GET", "/v1/models"): Rule("/v1/models", visitor=200, other=200),
     ("POST", "/v1/chat/completions"): Rule("/v1/chat/completions", CHAT, visitor=200),
 }

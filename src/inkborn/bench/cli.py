@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -176,8 +177,7 @@ def conversation(scripts: str | None, manuscripts: str | None, backend: str, mod
     replies, the standing checks, the script's own checks, and the time to her first word.
     """
     from ..errors import InvalidInput
-    from .conversation import ConversationBench, format_summary, scripts_dir
-    from .typewriter import default_output
+    from .conversation import ConversationBench, format_summary, items, scripts_dir
 
     folder = Path(scripts) if scripts else scripts_dir()
     if folder is None:
@@ -189,19 +189,7 @@ def conversation(scripts: str | None, manuscripts: str | None, backend: str, mod
     bench_run = ConversationBench(folder, backend, backend_options, seed=seed, only=chosen, turns=turns,
                                   manuscripts=manuscripts, say=click.echo)
     click.echo(f"inkborn bench conversation — backend {backend}, {folder}")
-    result = bench_run.run()
-    click.echo("")
-    for line in format_summary(result):
-        click.echo(line)
-    path = Path(out) if out else default_output(bench="conversation")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    click.echo(f"wrote {path}")
-    if for_reader:
-        from .conversation import items
-
-        doc, key = items(result)
-        _reader_files(doc, key, Path(for_reader), path)
+    _report(bench_run.run(), format_summary, "conversation", out, for_reader, items)
 
 
 @bench.command()
@@ -234,6 +222,56 @@ def serve(backends: tuple[str, ...], options: tuple[str, ...], visitors: int, du
 
 
 @bench.command()
+@click.option("--backend", "-b", default="embedded", show_default=True, help="Backend to measure.")
+@click.option("--model", default=None, help="The model: model_path for embedded, model for openai.")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE", help="A backend option.")
+@click.option("--weeks", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Scripts of weeks (JSON, as inkborn/bench/life/weeks.json). Default: the ones shipped.")
+@click.option("--only", multiple=True, metavar="SCRIPT", help="Only these scripts, by id (repeatable or comma-separated).")
+@click.option("--no-scene", is_flag=True, help="Skip the three-person scene.")
+@click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
+              help="Where to write the results. Default: bench/results/life-<YYYYMMDD>-<commit>.json")
+@click.option("--for-reader", "for_reader", default=None, type=click.Path(dir_okay=False),
+              help="Also write her answers (both arms) and scene replies as the reader's items (key beside it).")
+def life(backend: str, model: str | None, options: tuple[str, ...], weeks: str | None, only: tuple[str, ...],
+         no_scene: bool, out: str | None, for_reader: str | None) -> None:
+    """Does she grow a life of her own? Scripted weeks, with reflection and without, and a scene.
+
+    After each week: is a wish of hers on her sheet, traced to memories, and on the week's theme;
+    asked "what do you want?", does she say it; after a contrary week, has her belief about that
+    person moved. Then a scene with three people: lines written for another, the speaker named,
+    a confidence leaked, every participant's memory holding it. Reflection's time per run.
+    """
+    from .life import LifeBench, format_summary, items
+
+    backend_options = parse_options(options)
+    if model:
+        backend_options["model_path" if backend == "embedded" else "model"] = model
+    chosen = [g.strip() for item in only for g in item.split(",") if g.strip()]
+    click.echo(f"inkborn bench life — backend {backend}")
+    result = LifeBench(backend, backend_options, weeks=Path(weeks) if weeks else None, only=chosen,
+                       scene=not no_scene, say=click.echo).run()
+    _report(result, format_summary, "life", out, for_reader, items)
+
+
+def _report(result: dict, summary: Any, name: str, out: str | None, for_reader: str | None, items: Any) -> None:
+    """A run's summary printed, its JSON written (to bench/results/NAME-<date>-<commit>.json unless `out`),
+    and, if asked, the reader's items made of it."""
+    from .typewriter import default_output
+
+    click.echo("")
+    for line in summary(result):
+        click.echo(line)
+    path = Path(out) if out else default_output(bench=name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    click.echo(f"wrote {path}")
+    if for_reader:
+        doc, key = items(result)
+        _reader_files(doc, key, Path(for_reader), path)
+
+
+@bench.command()
 @click.argument("result", type=click.Path(exists=True, dir_okay=False))
 @click.option("--seed", type=int, default=0, show_default=True, help="The seed whose replies are judged (typewriter).")
 @click.option("--items", "items_out", default="reader-items.json", show_default=True,
@@ -244,7 +282,7 @@ def serve(backends: tuple[str, ...], options: tuple[str, ...], visitors: int, du
 @click.option("--judged", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The judge's JSON lines: print the table (engine beside baseline) instead of writing items.")
 def reader(result: str, seed: int, items_out: str, key_out: str | None, judged: str | None) -> None:
-    """A blind reader's items from a typewriter or conversation RESULT, and the reader's table once judged.
+    """A blind reader's items from a typewriter, conversation or life RESULT, and the reader's table once judged.
 
     First `inkborn bench reader RESULT` writes the items (for a typewriter run, both arms of one
     seed, shuffled; for a conversation run, every fifth reply of hers) and their key; give the
@@ -273,6 +311,10 @@ def reader(result: str, seed: int, items_out: str, key_out: str | None, judged: 
         from .conversation import items as conversation_items
 
         doc, key = conversation_items(data)
+    elif data.get("benchmark") == "life":
+        from .life import items as life_items
+
+        doc, key = life_items(data)
     else:
         from .reader import items
 

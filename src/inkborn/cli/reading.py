@@ -1,10 +1,11 @@
-"""Reading her: show, history, diff, characters, people, backends, doctor."""
+"""Reading her: show, history, diff, characters, people, backends, doctor; her memories and her sheet."""
 
 from __future__ import annotations
 
 import click
 
 from ..backends import available, backend_class
+from ..sheet import Held
 from ..studio import Studio
 from .group import cli, pass_studio
 
@@ -113,8 +114,10 @@ def memories(studio: Studio, slug: str, about: str | None, search: str | None, l
         marks = [m for m in (
             "only for those who were there" if memory.private else "",
             f"superseded by an edit (revision id {memory.superseded_by})" if memory.superseded_by else "",
+            f"outgrown (reflection {memory.outgrown_by})" if memory.outgrown_by else "",
             f"deleted by {memory.deleted_by}" if memory.deleted_at else "") if m]
-        click.echo(f"#{memory.id:<6} {when}  {who:<20} {memory.speaker}: {memory.text}")
+        drawn = "" if memory.kind == "lived" else f"[{memory.kind}{f' about {memory.about}' if memory.about else ''}] "
+        click.echo(f"#{memory.id:<6} {when}  {who:<20} {memory.speaker}: {drawn}{memory.text}")
         if marks:
             click.secho(f"        {'; '.join(marks)}", dim=True)
 
@@ -130,3 +133,72 @@ def memory(studio: Studio, slug: str, memory_id: int, delete: bool) -> None:
     forgotten = studio.character(slug).forget(memory_id)
     click.echo(f"memory #{forgotten.id} deleted: she will not recall it (kept; `inkborn memories {slug} --all`)",
                err=True)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--all", "everything", is_flag=True, help="Also what she no longer believes or wants, and why.")
+@pass_studio
+def sheet(studio: Studio, slug: str, everything: bool) -> None:
+    """Who she is now: her canon as written, what she has come to believe about each person and what
+    she wants, each with the memories it came from.
+
+    Beliefs and wishes grow from what she lives: while she is idle (`inkborn talk`, `inkborn serve`),
+    once enough of it has mattered, she reflects (`inkborn reflect SLUG` makes her reflect now). They
+    are hers: recalled with her memories, they shape what she says and what she agrees to.
+    """
+    found = studio.character(slug).sheet(everything=everything)
+    click.secho(f"{found.name}, as she is now", bold=True)
+    click.echo(f"\nAs written (revision {found.revision}):")
+    for sentence in found.canon:
+        click.echo(f"  {sentence}")
+    click.echo("\nWhat she believes:" if found.beliefs else "\nWhat she believes: nothing of her own yet")
+    for about, held in found.beliefs.items():
+        for one in held:
+            _held(f"about {about or 'herself'}", one)
+    click.echo("\nWhat she wants:" if found.wishes else "\nWhat she wants: nothing of her own yet")
+    for one in found.wishes:
+        _held("", one)
+    if everything:
+        click.echo("\nNo longer:" if found.before else "\nNo longer: nothing")
+        for one in found.before:
+            m = one.memory
+            why = (f"outgrown at reflection {m.outgrown_by}" if m.outgrown_by else "superseded by an edit"
+                   if m.superseded_by else f"deleted by {m.deleted_by}")
+            _held(f"{m.kind}{f' about {m.about}' if m.about else ''}, {why}", one)
+    last = f", last {found.last_reflected[:16].replace('T', ' ')}" if found.last_reflected else ""
+    click.secho(f"\nShe has reflected {found.reflections} time{'s' * (found.reflections != 1)}{last}; toward the "
+                f"next: {found.toward_next:.1f} of {found.reflect_at:g} (what she lived since, by how much it "
+                "mattered)", dim=True)
+
+
+def _held(label: str, held: "Held") -> None:
+    m = held.memory
+    click.echo(f"  #{m.id:<6} {label + ': ' if label else ''}{m.text}"
+               + ("  (told in confidence: only for " + ", ".join(m.people) + ")" if m.private else ""))
+    for source in held.sources:
+        click.secho(f"           from #{source.id} {source.speaker}: {_short(source.text)}", dim=True)
+
+
+def _short(text: str, most: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+@cli.command()
+@click.argument("slug")
+@pass_studio
+def reflect(studio: Studio, slug: str) -> None:
+    """Make her reflect now on what she lived since she last did: the beliefs and wishes she draws
+    are on her sheet (`inkborn sheet SLUG`). She does it by herself while idle, once enough has mattered."""
+    character = studio.character(slug)
+    click.echo(f"{character.name} is reflecting on what she lived…", err=True)
+    made = character.reflect()
+    if made is None:
+        click.echo(f"{character.name} has lived nothing new to reflect on since she last did", err=True)
+        return
+    drawn = [m for m in studio.store.drawn(character.id) if m.reflection_id == made]
+    click.echo(f"reflection {made}: she drew {len(drawn)}" if drawn else f"reflection {made}: she drew nothing new",
+               err=True)
+    for m in drawn:
+        click.echo(f"  #{m.id} {m.kind}{f' about {m.about}' if m.about else ''}: {m.text}")

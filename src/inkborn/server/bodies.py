@@ -83,7 +83,7 @@ class TurnOut(BaseModel):
 
 class MemoryOut(BaseModel):
     id: int
-    kind: str  # "lived"
+    kind: str  # "lived", or drawn from it: "belief", "wish"
     speaker: str
     text: str
     lived_at: str
@@ -94,6 +94,48 @@ class MemoryOut(BaseModel):
     superseded_by: int | None  # the revision whose canon it contradicts (never recalled as true)
     deleted_at: str | None
     deleted_by: str | None
+    about: str | None  # a belief: whom it is about
+    outgrown_by: int | None  # a belief or wish: the reflection after which she no longer held it
+
+
+class SourceOut(BaseModel):
+    id: int
+    speaker: str
+    text: str
+    lived_at: str
+
+
+class HeldOut(BaseModel):
+    id: int
+    kind: str  # "belief" | "wish"
+    about: str | None
+    text: str
+    lived_at: str
+    private: bool  # drawn from a confidence: recalled only where everyone present was told it
+    people: list[str]
+    reflection: int | None
+    outgrown_by: int | None
+    superseded_by: int | None
+    deleted_at: str | None
+    sources: list[SourceOut]  # the memories it came from
+
+
+class BeliefsOut(BaseModel):
+    about: str | None  # None: herself
+    held: list[HeldOut]
+
+
+class SheetOut(BaseModel):
+    name: str
+    revision: int
+    canon: list[str]  # her manuscript as it now stands, sentence by sentence
+    beliefs: list[BeliefsOut]
+    wishes: list[HeldOut]
+    before: list[HeldOut]  # with all=true: what she no longer believes or wants
+    reflections: int
+    last_reflected: str | None
+    toward_next: float  # how much what she lived since she last reflected mattered...
+    reflect_at: float  # ...and how much makes her reflect
 
 
 class Begun(BaseModel):

@@ -1,4 +1,5 @@
-"""Her memories over HTTP, for her author alone: what she remembers, and deleting one (recorded)."""
+"""Her memories over HTTP, for her author alone: what she remembers, deleting one (recorded), and her
+sheet (who she is now: her canon, beliefs and wishes, and where they came from)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def memory_json(memory: Memory) -> dict[str, Any]:
     return {"id": memory.id, "kind": memory.kind, "speaker": memory.speaker, "text": memory.text,
             "lived_at": memory.lived_at, "people": list(memory.people), "turn": memory.turn_id,
             "revision_id": memory.revision_id, "private": memory.private, "superseded_by": memory.superseded_by,
-            "deleted_at": memory.deleted_at, "deleted_by": memory.deleted_by}
+            "deleted_at": memory.deleted_at, "deleted_by": memory.deleted_by, "about": memory.about,
+            "outgrown_by": memory.outgrown_by}
 
 
 @router.get("/characters/{slug}/memories", response_model=None,
@@ -50,3 +52,16 @@ def forget(slug: SlugPath, memory_id: Annotated[Id, Path()], request: Request,
     character = her(request, access, slug)
     only_author(access, "delete her memories")
     return memory_json(character.forget(memory_id))
+
+
+@router.get("/characters/{slug}/sheet", response_model=None,
+            responses={200: ok(bodies.SheetOut, "who she is now: her canon, what she believes of each person and "
+                                                "wants, each with the memories it came from"),
+                       **errors(400, 401, 403, 404)})
+def sheet(slug: SlugPath, request: Request,
+          everything: Annotated[bool, Query(alias="all", description="also what she no longer believes or "
+                                            "wants")] = False,
+          access: Access = Depends(who)) -> dict[str, Any]:
+    character = her(request, access, slug)
+    only_author(access, "read her sheet")
+    return character.sheet(everything=everything).as_dict()

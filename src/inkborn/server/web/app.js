@@ -3,6 +3,7 @@
 import { api, events, takeToken, setToken, lostConnection, ApiError } from './api.js';
 import { $, el } from './dom.js';
 import { setupMemories, openMemories, closeMemories, loadMemories, memoriesOpen } from './memories.js';
+import { setupSheet, openSheet, closeSheet, loadSheet, sheetOpen } from './sheet.js';
 import { asPerson, base, handle, herName, isAuthor, longDate, query, show, showNoToken, state } from './page.js';
 import {
   closeHistory, dirty, flushSave, keepMine, loadManuscript, onManuscriptInput, openHistory, revert, save, showLanded, takeTheirs,
@@ -11,6 +12,7 @@ import {
 const NEW_PERSON = '\u0000new';
 
 setupMemories(base);
+setupSheet(base);
 
 // ---------------------------------------------------------------- the page as a whole
 
@@ -20,7 +22,7 @@ async function boot() {
   document.body.classList.toggle('visitor', !isAuthor());
   $('#who').hidden = false;
   $('#new-character-button').hidden = $('#person-picker').hidden = $('#scene-picker').hidden = !isAuthor();
-  $('#memories-button').hidden = !isAuthor();
+  $('#memories-button').hidden = $('#sheet-button').hidden = !isAuthor();
   $('#as-self').hidden = isAuthor();
   $('#as-self').textContent = `as ${state.me.name}`;
   await loadCharacters();
@@ -51,6 +53,7 @@ async function openCharacter(slug) {
   show('studio');
   closeHistory();
   closeMemories();
+  closeSheet();
   if (isAuthor()) await Promise.all([loadManuscript(), loadPeople()]);
   await loadTurns();
   if (!isAuthor()) $('#message').focus();
@@ -432,7 +435,11 @@ const LISTENERS = [
   ['#again', 'click', again],
   ['#new-conversation', 'click', newConversation],
   ['#with', 'change', onWithChange],
-  ['#memories-button', 'click', () => (memoriesOpen() ? closeMemories() : openMemories())],
+  ['#memories-button', 'click', () => (memoriesOpen() ? closeMemories() : (closeSheet(), openMemories()))],
+  ['#sheet-button', 'click', () => (sheetOpen() ? closeSheet() : (closeMemories(), openSheet()))],
+  ['#sheet-close', 'click', closeSheet],
+  ['#sheet', 'keydown', (event) => event.key === 'Escape' && closeSheet()],
+  ['#sheet-all', 'change', loadSheet],
   ['#memories-close', 'click', closeMemories],
   ['#memories', 'keydown', (event) => event.key === 'Escape' && closeMemories()],
   ['#memories-search', 'submit', prevent(loadMemories)],
