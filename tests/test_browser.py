@@ -324,6 +324,28 @@ def test_a_visitor_has_no_memories_button(live: Live, fake: FakeBackend, page) -
     assert page.locator("#memories-button").is_hidden() and page.locator("#sheet-button").is_hidden()
 
 
+def test_a_visitor_talks_in_a_scene_her_author_set_with_him_and_sees_no_other(live: Live, fake: FakeBackend,
+                                                                              page) -> None:
+    ruby = live.studio.character("ruby")
+    fake.enqueue("Hello, Mort. Harry, you made it!", "Gertrude, it's lovely.")
+    ruby.say("Ruby, this is my friend Harry.", as_="Mort", with_=["Harry"]).finish()
+    ruby.say("Isn't the kitchen lovely?", as_="Gertrude", with_=["Mort"]).finish()  # a scene without Harry
+    page.goto(live.url(live.invite("ruby", "Harry")))
+    page.wait_for_selector("#visitor-scene-picker", state="visible")
+    assert page.locator("#visitor-scene option").all_inner_texts() == ["no one else", "Mort"]
+    page.select_option("#visitor-scene", label="Mort")
+    page.wait_for_function("() => document.querySelectorAll('.turn').length === 2")
+    assert "Harry, you made it!" in page.locator("#turns").inner_text()
+    assert "kitchen" not in page.locator("#turns").inner_text()
+    fake.enqueue("Mort was just telling me about you.")
+    say(page, "Hi Ruby, sorry I'm late.")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her.ok').length === 2")
+    scene = ruby.turns("Harry", with_=["Mort"])
+    assert [t.text for t in scene][-2:] == ["Hi Ruby, sorry I'm late.", "Mort was just telling me about you."]
+    assert [m.content for m in fake.history[-1].messages if m.role == "user"][-1] == "Harry: Hi Ruby, sorry I'm late."
+    shot(page, "visitor-scene")
+
+
 def test_her_author_reads_her_sheet_what_she_believes_and_wants_and_where_it_came_from(live: Live, fake: FakeBackend,
                                                                                       page) -> None:
     ruby = live.studio.character("ruby")

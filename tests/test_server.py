@@ -1031,8 +1031,27 @@ def test_her_author_sets_a_scene_and_a_visitor_talks_with_her_alone(app, client,
 
     visitor = {"Authorization": f"Bearer {app.state.keys.invite('ruby', 'Harry')}"}
     refused = client.post("/api/characters/ruby/say", json={"text": "Hi", "with": ["Mort"]}, headers=visitor)
-    assert error_of(refused, 403, "forbidden") == "a visitor talks with her alone; her author sets a scene with others"
+    assert error_of(refused, 403, "forbidden") == (
+        "a visitor talks with her alone, or in a scene her author set with him in it")
     assert client.get("/api/characters/ruby/turns", params={"with": ["Mort"]}, headers=visitor).status_code == 403
+    assert client.get("/api/characters/ruby/scenes", headers=visitor).json() == []
+
+    # her author sets a scene with Harry in it: Harry sees it and speaks in it, and sees no other
+    fake.enqueue("Hello, Harry and Mort.", "Of course, Harry.")
+    say(client, "Harry, meet Mort.", **{"as": "Mort", "with": ["Harry"]})
+    assert client.get("/api/characters/ruby/scenes", headers=visitor).json() == [{"with": ["Mort"]}]
+    assert client.get("/api/characters/ruby/scenes", params={"as": "Gertrude"}).json() == [{"with": ["Mort"]}]
+    events = sse(client.post("/api/characters/ruby/say", json={"text": "May I join you?", "with": ["Mort"]},
+                             headers=visitor).text)
+    assert said_text(events) == "Of course, Harry."
+    seen = client.get("/api/characters/ruby/turns", params={"with": ["Mort"]}, headers=visitor).json()["turns"]
+    assert [t["text"] for t in seen] == ["Harry, meet Mort.", "Hello, Harry and Mort.", "May I join you?",
+                                          "Of course, Harry."]
+    for others in (["Gertrude", "Mort"], ["Gertrude"]):  # scenes Harry was never in
+        assert client.get("/api/characters/ruby/turns", params={"with": others}, headers=visitor).status_code == 403
+        refused = client.post("/api/characters/ruby/say", json={"text": "Hi", "with": others}, headers=visitor)
+        assert refused.status_code == 403
+    assert client.get("/api/characters/ruby/scenes", params={"as": "Gertrude"}, headers=visitor).status_code == 403
 
 
 def test_her_author_regenerates_corrects_deletes_and_begins_again(app, client, fake) -> None:

@@ -129,6 +129,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/characters/{slug}/diff"): Rule("/api/characters/ruby/diff"),
     ("POST", "/api/characters/{slug}/revert"): Rule("/api/characters/ruby/revert", {"number": 1}),
     ("GET", "/api/characters/{slug}/people"): Rule("/api/characters/ruby/people"),
+    ("GET", "/api/characters/{slug}/scenes"): Rule("/api/characters/ruby/scenes", visitor=200),
     ("GET", "/api/characters/{slug}/turns"): Rule("/api/characters/ruby/turns", visitor=200),
     ("POST", "/api/characters/{slug}/say"): Rule("/api/characters/ruby/say", {"text": "Hello again."}, visitor=200),
     ("POST", "/api/characters/{slug}/retry"): Rule("/api/characters/ruby/retry", {}, visitor=200),

@@ -138,6 +138,19 @@ class Character:
         person, present = self._present(as_, with_, admit)
         return person, self._store.scene(self.id, present)
 
+    def in_scene(self, name: str, with_: Sequence[str]) -> bool:
+        """Whether she has been in a scene with exactly this person and these others (admits no one)."""
+        try:
+            present = self._present(name, with_, admit=False)[1]
+        except NotFound:
+            return False
+        return self._store.scene(self.id, present, begin=False) is not None
+
+    def scenes(self, name: str | None = None) -> list[tuple[str, ...]]:
+        """The others in each scene she has been in with this person (with her author if none), latest first."""
+        person = self.person(name) if name is None else self._store.person(self.id, name)
+        return self._store.scenes_with(self.id, person.id)
+
     def _present(self, as_: str | None, with_: Sequence[str], admit: bool = True) -> tuple[Person, list[int]]:
         """Who speaks, and the ids of everyone in the scene, the speaker first."""
         def known(name: str | None) -> Person:

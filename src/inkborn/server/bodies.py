@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 __all__ = ["CharacterOut", "Characters", "ChatCompletion", "Diff", "Health", "Manuscript", "Me", "Models", "People",
            "RevisionOut", "RevisionText", "Revisions", "Saved", "Turns", "ok"]
@@ -136,6 +136,10 @@ class SheetOut(BaseModel):
     last_reflected: str | None
     toward_next: float  # how much what she lived since she last reflected mattered...
     reflect_at: float  # ...and how much makes her reflect
+
+
+class SceneOut(BaseModel):
+    with_: list[str] = Field(alias="with")  # the others in the scene besides the person asking
 
 
 class Begun(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from fastapi import Request
 
 from ..character import Character
@@ -48,8 +50,9 @@ def speaker(access: Access, character: Character, name: str | None) -> Person:
     return character.person(name or None)
 
 
-def scene(access: Access, others: list[str]) -> tuple[str, ...]:
-    """The others in the scene: her author sets a scene; a visitor speaks with her alone (403)."""
-    if others and not access.is_author:
-        raise Problem(403, "forbidden", "a visitor talks with her alone; her author sets a scene with others")
+def scene(access: Access, others: Sequence[str], character: Character | None = None) -> tuple[str, ...]:
+    """The others in the scene: her author sets any scene; a visitor talks with her alone, or in a
+    scene her author set with him in it (`character`'s; 403 for any other: a visitor never begins one)."""
+    if others and not access.is_author and (character is None or not character.in_scene(access.person, others)):
+        raise Problem(403, "forbidden", "a visitor talks with her alone, or in a scene her author set with him in it")
     return tuple(others)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..character import Character, Reply
 from .access import Access
 from .bodies import ChatCompletion, Models, ok
-from .guards import scene, studio, who
+from .guards import studio, who
 from .inputs import Name, Seed, Slug, Text
 from .problems import WHEN, ErrorBody, Problem, as_problem, error_body, errors
 from .speaking import MAX_SAID, Speaking, answer
@@ -93,7 +93,7 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
     text = _said(body.messages)
     if body.n > 1 and body.stream:
         raise Problem(400, "invalid_input", "n > 1 is answered whole: leave out stream, or ask for one reply")
-    others = scene(access, body.with_)
+    others = tuple(body.with_)  # a visitor's: checked by answer()
     character, reply, news, hold = await answer(request, access, body.model, body.user,
                                                 lambda c, person: c.say(text, as_=person, with_=others, seed=body.seed),
                                                 _stored, others)
@@ -117,7 +117,7 @@ async def _alternatives(request: Request, access: Access, body: ChatRequest, fir
     The usage counts every reply made."""
     out = json.loads(first.body)
     chooser = None if access.is_author else access.person
-    character, others = None, scene(access, body.with_)
+    character, others = None, tuple(body.with_)
     try:
         for index in range(1, body.n):
             seed = None if body.seed is None else body.seed + index

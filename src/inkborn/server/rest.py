@@ -190,20 +190,31 @@ def people(slug: SlugPath, request: Request, access: Access = Depends(who)) -> l
     return [{"name": p.name, "role": p.role} for p in character.people()]
 
 
+@router.get("/characters/{slug}/scenes", response_model=None,
+            responses={200: ok(list[bodies.SceneOut], "the scenes she has been in with this person, latest first"),
+                       **errors(400, 401, 403, 404)})
+def scenes(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(alias="as", description=(
+               "whose scenes (her author: anyone she met; a visitor: only his own)"))] = None,
+           access: Access = Depends(who)) -> list[dict[str, Any]]:
+    character = her(request, access, slug)
+    person = as_ if access.is_author and as_ is not None else speaker(access, character, as_).name
+    return [{"with": list(others)} for others in character.scenes(person)]
+
+
 @router.get("/characters/{slug}/turns", response_model=None,
             responses={200: ok(bodies.Turns, "the turns, oldest first"), **errors(400, 401, 403, 404)})
 def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(alias="as")] = None,
           before: Annotated[Id | None, Query(description="a turn id: the page of turns before it")] = None,
           limit: Annotated[int, Query(ge=1, le=200)] = 50,
           with_: Annotated[list[Name], Query(alias="with", max_length=8,
-                                             description="the others in the scene (her author only)")] = [],
+                                             description="the others in the scene (a visitor: one he was in)")] = [],
           everything: Annotated[bool, Query(alias="all", description="her author only: also her replies another "
                                             "was chosen over, and deleted turns, with what was done")] = False,
           access: Access = Depends(who)) -> dict[str, Any]:
     if everything:
         only_author(access, "see the turns taken out of what was said")
     character = her(request, access, slug)
-    others = scene(access, with_)
+    others = scene(access, with_, character)
     if access.is_author and as_ is not None and as_ != character.author.name:
         person = as_  # reading a conversation admits nobody: a name she never met is 404
     else:
@@ -223,14 +234,14 @@ def turns(slug: SlugPath, request: Request, as_: Annotated[Name | None, Query(al
 
 @router.post("/characters/{slug}/say", response_class=StreamingResponse, responses=EVENTS)
 async def say(slug: SlugPath, body: Say, request: Request, access: Access = Depends(who)) -> StreamingResponse:
-    others = scene(access, body.with_)
+    others = tuple(body.with_)  # a visitor's: checked by answer()
     return await _answer(request, access, slug, body.as_,
                          lambda c, p: c.say(body.text, as_=p, with_=others, seed=body.seed), others)
 
 
 @router.post("/characters/{slug}/retry", response_class=StreamingResponse, responses=EVENTS)
 async def retry(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
-    others = scene(access, body.with_)
+    others = tuple(body.with_)
     return await _answer(request, access, slug, body.as_, lambda c, p: c.retry(as_=p, with_=others, seed=body.seed),
                          others)
 
@@ -238,7 +249,7 @@ async def retry(slug: SlugPath, body: Retry, request: Request, access: Access = 
 @router.post("/characters/{slug}/regenerate", response_class=StreamingResponse, responses=EVENTS)
 async def regenerate(slug: SlugPath, body: Retry, request: Request, access: Access = Depends(who)) -> StreamingResponse:
     """Her last reply, said another way: the one she gave is kept as an alternative (`turns?all=true`)."""
-    others = scene(access, body.with_)
+    others = tuple(body.with_)
     return await _answer(request, access, slug, body.as_,
                          lambda c, p: c.regenerate(as_=p, with_=others, seed=body.seed), others)
 

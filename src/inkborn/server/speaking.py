@@ -24,7 +24,7 @@ from ..character import Character, Reply
 from ..errors import InkbornError
 from ..people import Person
 from .access import Access
-from .guards import her, speaker
+from .guards import her, scene, speaker
 from .problems import Problem, errors
 from .queue import Busy, Line, Place
 
@@ -156,7 +156,9 @@ async def answer(request: Request, access: Access, slug: str, name: str | None,
     """
     def who_speaks() -> tuple[Character, Person]:
         character = her(request, access, slug)
-        return character, speaker(access, character, name)
+        found = speaker(access, character, name)
+        scene(access, others, character)  # a visitor: only in a scene her author set with him in it
+        return character, found
 
     character, person = await run_in_threadpool(who_speaks)
     line: Line = request.app.state.line

@@ -57,6 +57,18 @@ class Conversations:
             row = db.execute(sql, tuple(map(_bounded, args))).fetchone()
             return row["id"] if row is not None else self._begin(db, cid, people)
 
+    def scenes_with(self, cid: int, person_id: int) -> list[tuple[str, ...]]:
+        """The others in each scene with this person and others (not alone with her), latest first, each once."""
+        rows = self._rows(
+            "SELECT o.conversation_id, p.name FROM participants s JOIN conversations c ON c.id = s.conversation_id"
+            " JOIN participants o ON o.conversation_id = s.conversation_id JOIN people p ON p.id = o.person_id"
+            " WHERE c.character_id = ? AND s.person_id = ? AND o.person_id != ? ORDER BY o.conversation_id DESC, p.name",
+            cid, person_id, person_id)
+        scenes: dict[int, list[str]] = {}
+        for r in rows:
+            scenes.setdefault(r["conversation_id"], []).append(r["name"])
+        return list(dict.fromkeys(tuple(names) for names in scenes.values()))
+
     def participants(self, conversation_id: int) -> list[Person]:
         """The people in a conversation, who opened it first."""
         return [self._person(r) for r in self._rows(

@@ -54,7 +54,7 @@ async function openCharacter(slug) {
   closeHistory();
   closeMemories();
   closeSheet();
-  if (isAuthor()) await Promise.all([loadManuscript(), loadPeople()]);
+  await (isAuthor() ? Promise.all([loadManuscript(), loadPeople()]) : loadScenes());
   await loadTurns();
   if (!isAuthor()) $('#message').focus();
 }
@@ -207,11 +207,22 @@ async function deleteTurn(turn) {
 }
 
 async function onWithChange() {
-  const names = [...new Set($('#with').value.split(',').map((n) => n.trim()).filter(Boolean))];
+  await enterScene([...new Set($('#with').value.split(',').map((n) => n.trim()).filter(Boolean))]);
+}
+
+async function enterScene(names) {
   if (names.join(',') === state.with.join(',')) return;
   stopReply();
   Object.assign(state, { with: names, turns: [] });
   await loadTurns();
+}
+
+/** A visitor's scenes: those her author set with him in them, to talk in (he never begins one). */
+async function loadScenes() {
+  const scenes = await api(`${base()}/scenes`);
+  $('#visitor-scene').replaceChildren(el('option', { value: '[]', textContent: 'no one else' }),
+    ...scenes.map((scene) => el('option', { value: JSON.stringify(scene.with), textContent: scene.with.join(', ') })));
+  $('#visitor-scene-picker').hidden = !scenes.length;
 }
 
 function landedNode(landed) {
@@ -435,6 +446,7 @@ const LISTENERS = [
   ['#again', 'click', again],
   ['#new-conversation', 'click', newConversation],
   ['#with', 'change', onWithChange],
+  ['#visitor-scene', 'change', () => enterScene(JSON.parse($('#visitor-scene').value))],
   ['#memories-button', 'click', () => (memoriesOpen() ? closeMemories() : (closeSheet(), openMemories()))],
   ['#sheet-button', 'click', () => (sheetOpen() ? closeSheet() : (closeMemories(), openSheet()))],
   ['#sheet-close', 'click', closeSheet],
