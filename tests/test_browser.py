@@ -353,10 +353,10 @@ def test_her_author_reads_her_sheet_what_she_believes_and_wants_and_where_it_cam
     ruby.record("I'd love to come. I miss painting with other people.", as_="Lila", hers=True)
     ruby.record("You don't need a class. Stay in with me on Thursdays.", as_="Calvin")
     ruby.record("I suppose.", as_="Calvin", hers=True)
-    fake.enqueue("BELIEF about Calvin: Calvin would rather keep me home. (3)\n"
-                 "WISH: I want Thursday evenings at the painting class. (1, 2)")
+    fake.enqueue("I want Thursday evenings at the painting class.", "Lila is a friend.",  # Lila spoke first
+                 "Calvin would rather keep me home.")
     ruby.reflect()
-    fake.enqueue("BELIEF about Calvin: Calvin is coming round to it. (1)")
+    fake.enqueue("", "Calvin is coming round to it.")  # no new wish
     ruby.record("Fine, go to your class.", as_="Calvin")
     ruby.reflect()
     page.goto(live.url(live.author))

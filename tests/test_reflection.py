@@ -15,7 +15,7 @@ import pytest
 
 from inkborn.backends.base import Prompt, Usage
 from inkborn.backends.fake import FakeBackend
-from inkborn.reflection import read_drawn
+from inkborn.reflection import first_sentence
 from inkborn.studio import Studio
 
 MANUSCRIPT = "# Ruby\n\nRuby is twenty-six. She paints and lives in Los Angeles with Calvin, who writes novels.\n"
@@ -27,8 +27,9 @@ WEEK = [("Lila", "We saved you an easel at the Thursday painting class. Will you
         ("Calvin", "Why do you need anyone else? You have me."),
         ("Ruby", "Sometimes the house feels small.")]
 
-DRAWN = ("BELIEF about Calvin: Calvin doesn't want me to have anything of my own. (3, 5)\n"
-         "WISH: I want a Thursday evening at the painting class. (1, 2)")
+# the model's answers, one per question: what she wants, then what she believes of Calvin (who said most), then Lila
+DRAWN = ("I want a Thursday evening at the painting class.", "Calvin doesn't want me to have anything of my own.",
+         "Lila is a true friend.")
 
 
 @pytest.fixture
@@ -65,41 +66,40 @@ def wait_for(condition, seconds: float = 10.0) -> None:
         time.sleep(0.02)
 
 
-def test_the_models_lines_are_read_as_beliefs_and_wishes_and_anything_else_is_left_out():
-    found = read_drawn("Sure! Here you go:\nBELIEF about Calvin: He is jealous of my friends. (2, 4)\n"
-                       "- WISH: I want my own studio (1)\nbelief about Ruby: I am braver than I thought.\n"
-                       "Something else entirely. WISH: I want to see the sea again.", "Ruby")
-    assert [(d.kind, d.about, d.text, d.cites) for d in found] == [
-        ("belief", "Calvin", "He is jealous of my friends.", (2, 4)),
-        ("wish", None, "I want my own studio", (1,)),
-        ("belief", None, "I am braver than I thought.", ()),  # about herself
-        ("wish", None, "I want to see the sea again.", ())]
-    assert read_drawn("I think she is happy.", "Ruby") == []
+def test_an_answer_is_its_first_sentence_and_anything_not_words_is_left_out():
+    assert first_sentence("I want my own studio. And a dog, maybe.") == "I want my own studio."
+    assert first_sentence('\n"Calvin is jealous of my friends"\nmore') == "Calvin is jealous of my friends"
+    assert first_sentence("I want to see the sea at 5.30 p.m. tomorrow") == "I want to see the sea at 5.30 p.m."
+    assert first_sentence("[no reply queued]") is None and first_sentence("") is None and first_sentence("1. X") is None
 
 
 def test_what_she_draws_is_traced_to_the_memories_it_came_from_and_is_on_her_sheet(studio, ruby, fake):
     live(ruby)
-    fake.enqueue(DRAWN)
+    fake.enqueue(*DRAWN)
     made = ruby.reflect()
     sheet = ruby.sheet()
     [belief] = sheet.beliefs["Calvin"]
     [wish] = sheet.wishes
     assert belief.memory.text == "Calvin doesn't want me to have anything of my own."
-    assert {s.text for s in belief.sources} >= {WEEK[2][1], WEEK[4][1]}  # the lines it cites
+    assert {s.text for s in belief.sources} == {WEEK[2][1], WEEK[4][1]}  # what Calvin said (none shares its words)
     assert wish.memory.text == "I want a Thursday evening at the painting class."
-    assert {s.text for s in wish.sources} >= {WEEK[0][1]}  # cited, and sharing its words
+    assert {s.text for s in wish.sources} >= {WEEK[0][1], WEEK[2][1]}  # the lines sharing its words
+    assert [h.memory.text for h in sheet.beliefs["Lila"]] == ["Lila is a true friend."]
     assert all(s.kind == "lived" for h in (belief, wish) for s in h.sources)
     assert sheet.reflections == 1 and belief.memory.reflection_id == made
     assert sheet.canon[-1] == "She paints and lives in Los Angeles with Calvin, who writes novels."
-    # the model read what she lived, numbered, as a reader of her life
-    asked = fake.history[-1].messages[-1].content
-    assert "1. Lila: We saved you an easel" in asked and "6. Ruby: Sometimes the house feels small." in asked
+    # the model read what she lived, numbered, as a reader of her life, one question at a time
+    asked = [p.messages[-1].content for p in fake.history[-3:]]
+    assert all("1. Lila: We saved you an easel" in a and "6. Ruby: Sometimes the house feels small." in a for a in asked)
+    assert [a.splitlines()[-1].split(",")[0] for a in asked] == [
+        "What does Ruby want for themselves", "What has Ruby come to believe about Calvin",
+        "What has Ruby come to believe about Lila"]
     assert ruby.reflect() is None  # nothing new lived since
 
 
 def test_a_line_traced_to_nothing_she_lived_is_not_kept(studio, ruby, fake):
     live(ruby)
-    fake.enqueue("WISH: I want to fly a kite over Mongolia. (99)")
+    fake.enqueue("I want to fly a kite over Mongolia.")
     ruby.reflect()
     assert ruby.sheet().wishes == []
     assert studio.store.reflection_count(ruby.id) == 1  # she reflected, and drew nothing
@@ -107,7 +107,7 @@ def test_a_line_traced_to_nothing_she_lived_is_not_kept(studio, ruby, fake):
 
 def test_a_wish_is_in_her_context_when_she_next_speaks_and_a_belief_only_with_its_person(studio, ruby, fake):
     live(ruby)
-    fake.enqueue(DRAWN)
+    fake.enqueue(*DRAWN)
     ruby.reflect()
     fake.enqueue("Oh, Calvin.")
     ruby.say("Stay in with me on Thursday?", as_="Calvin").finish()
@@ -125,7 +125,7 @@ def test_a_belief_drawn_from_a_confidence_is_heard_only_by_those_who_were_told(s
     live(ruby, [("Gertrude", "I'm marrying Mort in June."), ("Ruby", "How wonderful!"),
                 ("Gertrude", "Please don't tell Calvin yet, I want to tell him myself."),
                 ("Ruby", "Your secret is safe with me.")])
-    fake.enqueue("BELIEF about Gertrude: Gertrude is happy to be marrying Mort in June. (1)")
+    fake.enqueue("", "Gertrude is happy to be marrying Mort in June.")  # no wish; a belief
     ruby.reflect()
     [belief] = ruby.sheet().beliefs["Gertrude"]
     assert belief.memory.private and belief.memory.people == ("Gertrude",)
@@ -136,11 +136,11 @@ def test_a_belief_drawn_from_a_confidence_is_heard_only_by_those_who_were_told(s
 
 def test_a_new_belief_outgrows_the_old_one_and_both_stay_on_her_sheet(studio, ruby, fake):
     live(ruby)
-    fake.enqueue(DRAWN)
+    fake.enqueue(*DRAWN)
     first = ruby.reflect()
     live(ruby, [("Calvin", "Go to your class on Thursday. I'll cook when you're back."),
                 ("Ruby", "Really? Thank you, Calvin!")])
-    fake.enqueue("BELIEF about Calvin: Calvin wants me to have a life of my own after all. (1, 2)")
+    fake.enqueue("", "Calvin wants me to have a life of my own after all.")
     second = ruby.reflect()
     now = ruby.sheet(everything=True)
     assert [h.memory.text for h in now.beliefs["Calvin"]] == ["Calvin wants me to have a life of my own after all."]
@@ -156,7 +156,7 @@ def test_she_reflects_by_herself_once_what_she_lived_mattered_enough(inkborn_hom
     with Studio(inkborn_home, backend=fake, database=database) as studio:
         studio.reflection.at = 2.5  # five everyday lines
         ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
-        fake.enqueue("I'd love to.", DRAWN)
+        fake.enqueue("I'd love to.", *DRAWN)
         ruby.say(WEEK[0][1], as_="Lila").finish()
         assert studio.store.reflection_count(ruby.id) == 0  # two lines lived: not yet
         live(ruby, WEEK[2:6])  # her words end it: a reflection waits for them, never for a reply to come
@@ -191,7 +191,7 @@ def test_a_person_speaking_cancels_her_reflection_and_nothing_half_drawn_is_kept
         slow.enqueue("I'd love to.")
         ruby.say(WEEK[0][1], as_="Lila").finish()  # her words: a reflection is due, and begins while she is idle
         assert slow.begun.wait(10)
-        slow.enqueue("Yes, Thursday.", DRAWN)
+        slow.enqueue("Yes, Thursday.", *DRAWN)
         reply = ruby.say("So, Thursday?", as_="Lila").finish()  # the reply pauses idle work: the reflection lets go
         assert reply.text == "Yes, Thursday." and reply.turn.status == "ok"
         assert slow.yielded < 2000  # let go long before its end
@@ -216,12 +216,12 @@ def test_inkborn_sheet_and_reflect_from_the_command_line(inkborn_home, database,
     with Studio(inkborn_home, backend=fake, database=database, reflect=False) as studio:
         ruby = studio.character("ruby")
         live(ruby)
-        fake.enqueue(DRAWN)
+        fake.enqueue(*DRAWN)
         ruby.reflect()
         live(ruby, [("Calvin", "Let's stay in on Thursday.")])
     shown = runner.invoke(cli, [*args, "sheet", "ruby", "--all"])
     assert "about Calvin: Calvin doesn't want me to have anything of my own." in shown.output
-    assert "from #3 Calvin: Thursdays are our nights." in shown.output
+    assert "from #3 Calvin: Thursdays are our nights." in shown.output and "about Lila: Lila is a true friend." in shown.output
     assert "I want a Thursday evening at the painting class." in shown.output and "No longer: nothing" in shown.output
     reflected = runner.invoke(cli, [*args, "reflect", "ruby"])  # a new process's fake backend has no answer queued
     assert reflected.exit_code == 0 and "she drew nothing new" in reflected.output, reflected.output

@@ -5,10 +5,11 @@ her life and wishes of her own, each traced to the memories it came from.
               (remembering.importance, 0.5 for an everyday line) passes REFLECT_AT. Generative
               Agents reflects when its 1–10 poignancy passes 150, about as many memories
     reflect   on the idle scheduler, cancelled the moment a person speaks: the model reads the
-              newest READS things she lived, numbered, and says as her what she has come to
-              believe about someone and what she wants, each with the numbers of the lines that
-              show it. A line it cites, and the lines that share its words, are its sources; a
-              belief or wish with none is not kept
+              newest READS things she lived, numbered, and is asked, one question at a time
+              over the same lines, what she wants that she does not have yet, and what she has
+              come to believe about each of the ABOUT people who said most to her. Each answer
+              is traced to the lines sharing most of its words; a wish traced to nothing she
+              lived is not kept
     hold      one belief about each person at a time, and WISHES wishes: what she draws anew
               outgrows what it revises (kept, with the reflection that outgrew it: her sheet's
               history). A belief drawn from a confidence may be heard only by those it was told before
@@ -18,8 +19,11 @@ from those who may not hear them, superseded by an edit and deleted by her autho
 Asked of the model as a reader of her life, not in her voice: on one week written for it (a friend
 asks her to a painting class, Calvin would rather she stayed in), the default 1.5B model asked as
 Ruby herself wrote "I want to spend more time with Calvin" in 3 of 3 seeds; asked to read what
-Ruby lived, with one worked example of another life, it wrote "I want to paint with other people"
-in 3 of 3.
+Ruby lived, with one worked example of another life, for lines "BELIEF about NAME: …" and "WISH: …"
+with the numbers they came from, it wrote "I want to paint with other people" in 3 of 3, with
+numbers often off by a line or two and, over `inkborn bench life`, wishes that ran on into several
+sentences; asked one question at a time, "I want to paint with other people." in 2 of 3 ("I want
+to have my own easel." the third).
 """
 
 from __future__ import annotations
@@ -28,10 +32,11 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from .backends.base import Message, Prompt, Usage
+from .backends.base import Backend, Message, Prompt, Usage
 from .conversation import Turn
 from .errors import BackendError
 from .memory import Memory
@@ -41,58 +46,40 @@ if TYPE_CHECKING:
     from .character import Character
     from .studio import Studio
 
-__all__ = ["Drawn", "REFLECT_AT", "Reflection", "read_drawn"]
+__all__ = ["Drawn", "REFLECT_AT", "Reflection", "first_sentence"]
 
 log = logging.getLogger("inkborn")
 
 REFLECT_AT = 20.0  # summed importance of what she lived since she last reflected: about 40 everyday lines
 READS = 40  # the newest things she lived that one reflection reads
 WISHES = 3  # the wishes she holds at once: a fourth outgrows the oldest
-TRACED = 3  # lines sharing a belief's words that are added to the ones it cites
-REFLECT_TOKENS = 220
+ABOUT = 2  # the people she reflects on each time: those who said most to her
+TRACED = 3  # the lines a belief or wish is traced to: those sharing most of its words
+ANSWER_TOKENS = 60
 
-_EXAMPLE_LIVED = """1. Marta: Tomas, you left the workshop unlocked again last night.
-2. Tomas: Sorry. I was at the river until late, sketching the boats.
-3. Marta: You and your boats. The orders are piling up.
-4. Tomas: I know. I'd rather build one than sketch them, honestly.
-5. Marta: Then stop talking about it and finish Mr. Abel's table.
-6. Tomas: One day I'll build a boat of my own and take it down the river."""
-_EXAMPLE_DRAWN = """BELIEF about Marta: Marta cares more about the orders than about what I love. (3, 5)
-WISH: I want to build a boat of my own and sail it down the river. (4, 6)"""
-_ASK = ("Read what {name} lived lately. Write what {name} has come to believe about the people in their life, and "
-        "what {name} wants, as {name} would say it, in the first person. Each line is one of:\n"
-        "BELIEF about NAME: one sentence (the numbers of the lines that show it)\n"
-        "WISH: one sentence beginning \"I want\" (the numbers of the lines that show it)\n"
-        "Only what the lines show, even when it is unhappy. At most three lines.\n\n"
-        "What {name} lived:\n{lived}")
-
-_LINE = re.compile(r"(?P<kind>BELIEF|WISH)\b(?:\s+about\s+(?P<about>[^:\n]{1,60}?))?\s*:\s*(?P<text>[^\n]+?)"
-                   r"\s*(?:\((?P<refs>[^()\n]*)\)[.;]?)?\s*(?=\b(?:BELIEF|WISH)\b|\n|$)", re.IGNORECASE)
+_READER = "You read conversations and say what the people in them have come to believe and want."
+_WISH = ("What does {name} want for themselves, that they do not have yet? Answer as {name}, in one sentence "
+         "beginning \"I want\".")
+_BELIEF = ("What has {name} come to believe about {person}, from these lines? Answer as {name}, in one sentence "
+           "beginning \"{person}\".")
+_SENTENCE = re.compile(r"^.*?[.!?](?=\s|$)")
 
 
 @dataclass(frozen=True)
 class Drawn:
-    """A belief or wish as the model wrote it: what it says and the line numbers it cites."""
+    """A belief (about someone) or a wish, as the model said it."""
 
     kind: str  # "belief" | "wish"
     text: str
-    about: str | None
-    cites: tuple[int, ...]
+    about: str | None = None
 
 
-def read_drawn(answer: str, her: str) -> list[Drawn]:
-    """The beliefs and wishes in the model's answer; lines of any other shape are left out."""
-    found = []
-    for m in _LINE.finditer(answer):
-        text = " ".join(m["text"].split()).strip(" \"'")
-        if not text:
-            continue
-        about = " ".join((m["about"] or "").split()).strip(" \"'") or None
-        if about and about.lower() in {her.lower(), "myself", "me", "herself", "himself"}:
-            about = None
-        cites = tuple(int(n) for n in re.findall(r"\d+", m["refs"] or ""))
-        found.append(Drawn(m["kind"].lower(), text[:300], about if m["kind"].lower() == "belief" else None, cites))
-    return found
+def first_sentence(answer: str) -> str | None:
+    """The answer's first sentence, if it is words (not a list, a label or nothing)."""
+    line = next((line.strip(" \t\"'*-") for line in answer.splitlines() if line.strip()), "")
+    found = _SENTENCE.match(line)
+    text = (found.group(0) if found else line)[:300].strip()
+    return text if text[:1].isalpha() else None
 
 
 class Reflection:
@@ -123,11 +110,12 @@ class Reflection:
         lived = self.store.lived_since(cid, through, READS)
         if not lived:
             return None
-        answer, model = self._ask(character, lived, cancel)
-        if answer is None:
+        asked = self._draw(character, lived, cancel)
+        if asked is None:
             return None
+        found, model = asked
         held = self.store.drawn(cid)
-        drawn, outgrown = self._hold(character, read_drawn(answer, character.name), lived, held)
+        drawn, outgrown = self._hold(character, found, lived, held)
         reflection = {"through_memory": lived[-1].id, "read": len(lived), "seconds": round(time.perf_counter() - began, 2),
                       "importance": round(self.store.importance_since(cid, through, NEUTRAL_IMPORTANCE), 2),
                       "model": model}
@@ -136,36 +124,30 @@ class Reflection:
                  len(outgrown))
         return rid
 
-    def _ask(self, character: "Character", lived: list[Memory], cancel: threading.Event) -> tuple[str | None, str | None]:
-        """The model's answer (None if cancelled or failed) and the model's name."""
+    def _draw(self, character: "Character", lived: list[Memory], cancel: threading.Event
+              ) -> tuple[list[Drawn], str | None] | None:
+        """What the model, reading what she lived, says she wants and believes of the ABOUT people who said
+        most to her, and the model's name; None if cancelled or the model failed. One question at a time
+        over the same lines (evaluated once: each question is only what it adds)."""
         name = character.name
         lines = "\n".join(f"{n}. {m.speaker}: {' '.join(m.text.split())}" for n, m in enumerate(lived, 1))
-        prompt = Prompt((Message("system", "You read conversations and say what the people in them have come to "
-                                           "believe and want."),
-                         Message("user", _ASK.format(name="Tomas", lived=_EXAMPLE_LIVED)),
-                         Message("assistant", _EXAMPLE_DRAWN),
-                         Message("user", _ASK.format(name=name, lived=lines))),
-                        max_tokens=REFLECT_TOKENS, temperature=0.3, seed=0, cache_key=f"{character.slug}:reflection")
-        backend, usage = self.studio.backend, Usage()
+        people = [p for p, _ in Counter(m.speaker for m in lived if not m.hers).most_common(ABOUT)]
+        asked = [Drawn("wish", _WISH.format(name=name)),
+                 *(Drawn("belief", _BELIEF.format(name=name, person=p), p) for p in people)]
+        backend, usage, found = self.studio.backend, Usage(), []
         with self.studio.model_lock:
-            backend.warm(prompt, cancel)  # evaluated in small steps, each a chance to let go
-            if cancel.is_set():
-                return None, None
-            chunks: Iterator[str] = backend.stream(prompt, usage)
-            answer = []
-            try:
-                for chunk in chunks:
-                    if cancel.is_set():
-                        return None, None
-                    answer.append(chunk)
-            except BackendError:
-                log.warning("%s could not reflect: the model failed", name, exc_info=True)
-                return None, None
-            finally:
-                close = getattr(chunks, "close", None)
-                if close:
-                    close()
-        return "".join(answer), usage.model
+            for question in asked:
+                prompt = Prompt((Message("system", _READER),
+                                 Message("user", f"What {name} lived lately:\n{lines}\n\n{question.text}")),
+                                max_tokens=ANSWER_TOKENS, temperature=0.3, seed=0, stop=("\n",),
+                                cache_key=f"{character.slug}:reflection")
+                answer = _answer(backend, prompt, usage, cancel)
+                if answer is None:
+                    return None
+                text = first_sentence(answer)
+                if text:
+                    found.append(Drawn(question.kind, text, question.about))
+        return found, usage.model
 
     def _hold(self, character: "Character", found: list[Drawn], lived: list[Memory], held: list[Memory]
               ) -> tuple[list[dict], list[int]]:
@@ -200,14 +182,37 @@ class Reflection:
         return kept, sorted(outgrown)
 
 
+def _answer(backend: Backend, prompt: Prompt, usage: Usage, cancel: threading.Event) -> str | None:
+    """The model's answer; None as soon as `cancel` is set, or if the model failed (logged)."""
+    backend.warm(prompt, cancel)  # evaluated in small steps, each a chance to let go
+    if cancel.is_set():
+        return None
+    chunks: Iterator[str] = backend.stream(prompt, usage)
+    answer = []
+    try:
+        for chunk in chunks:
+            if cancel.is_set():
+                return None
+            answer.append(chunk)
+    except BackendError:
+        log.warning("she could not reflect: the model failed", exc_info=True)
+        return None
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+    return "".join(answer)
+
+
 def _traced(drawn: Drawn, lived: list[Memory], her: str) -> list[Memory]:
-    """The memories a belief or wish came from: the lines it cites, and the TRACED lines that share most
-    of its words (a small model's numbers are often off by a line or two)."""
-    cited = [lived[n - 1] for n in dict.fromkeys(drawn.cites) if 1 <= n <= len(lived)]
+    """The memories a belief or wish came from: the TRACED lines sharing most of its words (a belief:
+    among what that person said, else their last lines). A wish sharing no words with what she lived
+    is traced to nothing, and not kept."""
+    pool = [m for m in lived if m.speaker == drawn.about] if drawn.about else lived
     words = stems(drawn.text) - stems(f"{her} {drawn.about or ''} want wish believe think")
-    shared = sorted(((len(words & stems(m.text)), n) for n, m in enumerate(lived)), reverse=True)
-    near = [lived[n] for count, n in shared[:TRACED] if count]
-    return list({m.id: m for m in sorted([*cited, *near], key=lambda m: m.id)}.values())
+    shared = sorted(((len(words & stems(m.text)), n) for n, m in enumerate(pool)), reverse=True)
+    near = [pool[n] for count, n in shared[:TRACED] if count] or (pool[-TRACED:] if drawn.about else [])
+    return sorted(near, key=lambda m: m.id)
 
 
 def _alike(a: str, b: str, her: str) -> bool:
