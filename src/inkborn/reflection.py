@@ -132,13 +132,13 @@ class Reflection:
         name = character.name
         lines = "\n".join(f"{n}. {m.speaker}: {' '.join(m.text.split())}" for n, m in enumerate(lived, 1))
         people = [p for p, _ in Counter(m.speaker for m in lived if not m.hers).most_common(ABOUT)]
-        asked = [Drawn("wish", _WISH.format(name=name)),
-                 *(Drawn("belief", _BELIEF.format(name=name, person=p), p) for p in people)]
+        questions = [("wish", None, _WISH.format(name=name)),
+                     *(("belief", p, _BELIEF.format(name=name, person=p)) for p in people)]
         backend, usage, found = self.studio.backend, Usage(), []
         with self.studio.model_lock:
-            for question in asked:
+            for kind, about, question in questions:
                 prompt = Prompt((Message("system", _READER),
-                                 Message("user", f"What {name} lived lately:\n{lines}\n\n{question.text}")),
+                                 Message("user", f"What {name} lived lately:\n{lines}\n\n{question}")),
                                 max_tokens=ANSWER_TOKENS, temperature=0.3, seed=0, stop=("\n",),
                                 cache_key=f"{character.slug}:reflection")
                 answer = _answer(backend, prompt, usage, cancel)
@@ -146,7 +146,7 @@ class Reflection:
                     return None
                 text = first_sentence(answer)
                 if text:
-                    found.append(Drawn(question.kind, text, question.about))
+                    found.append(Drawn(kind, text, about))
         return found, usage.model
 
     def _hold(self, character: "Character", found: list[Drawn], lived: list[Memory], held: list[Memory]
