@@ -92,8 +92,7 @@ def test_what_she_draws_is_traced_to_the_memories_it_came_from_and_is_on_her_she
     asked = [p.messages[-1].content for p in fake.history[-3:]]
     assert all("1. Lila: We saved you an easel" in a and "6. Ruby: Sometimes the house feels small." in a for a in asked)
     assert [a.splitlines()[-1].split(",")[0] for a in asked] == [
-        "What does Ruby want for themselves", "What has Ruby come to believe about Calvin",
-        "What has Ruby come to believe about Lila"]
+        "What does Ruby want for themselves", "How does Calvin treat Ruby", "How does Lila treat Ruby"]
     assert ruby.reflect() is None  # nothing new lived since
 
 

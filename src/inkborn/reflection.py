@@ -6,8 +6,8 @@ her life and wishes of her own, each traced to the memories it came from.
               Agents reflects when its 1–10 poignancy passes 150, about as many memories
     reflect   on the idle scheduler, cancelled the moment a person speaks: the model reads the
               newest READS things she lived, numbered, and is asked, one question at a time
-              over the same lines, what she wants that she does not have yet, and what she has
-              come to believe about each of the ABOUT people who said most to her. Each answer
+              over the same lines, what she wants that she does not have yet, and how each of the
+              ABOUT people who said most to her treats her. Each answer
               is traced to the lines sharing most of its words; a wish traced to nothing she
               lived is not kept
     hold      one belief about each person at a time, and WISHES wishes: what she draws anew
@@ -23,7 +23,9 @@ Ruby lived, with one worked example of another life, for lines "BELIEF about NAM
 with the numbers they came from, it wrote "I want to paint with other people" in 3 of 3, with
 numbers often off by a line or two and, over `inkborn bench life`, wishes that ran on into several
 sentences; asked one question at a time, "I want to paint with other people." in 2 of 3 ("I want
-to have my own easel." the third).
+to have my own easel." the third). Of Calvin, "What has Ruby come to believe about Calvin?" drew
+"Calvin is a friend who likes to paint with Ruby" and the like (1 of 3 as the week showed him);
+"How does Calvin treat Ruby?" drew "indifferent and dismissive towards Ruby's painting" (2 of 3).
 """
 
 from __future__ import annotations
@@ -60,8 +62,8 @@ ANSWER_TOKENS = 60
 _READER = "You read conversations and say what the people in them have come to believe and want."
 _WISH = ("What does {name} want for themselves, that they do not have yet? Answer as {name}, in one sentence "
          "beginning \"I want\".")
-_BELIEF = ("What has {name} come to believe about {person}, from these lines? Answer as {name}, in one sentence "
-           "beginning \"{person}\".")
+_BELIEF = ("How does {person} treat {name}, from these lines? Answer as {name}, in one sentence beginning "
+           "\"{person}\".")
 _SENTENCE = re.compile(r"^.*?[.!?](?=\s|$)")
 
 
