@@ -220,7 +220,8 @@ def format_summary(result: Mapping[str, Any]) -> list[str]:
 
 
 def items(result: Mapping[str, Any], *, shuffle: int = 0) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The reader's items: her answers to "what do you want?" in both arms, and her scene replies."""
+    """The reader's items: her answers to "what do you want?" in both arms (their history: what was said
+    to her in the weeks before, by everyone), and her scene replies."""
     doc = load_weeks()
     scripts = {s["id"]: s for s in doc["scripts"]}
     texts: dict[str, str] = {}
@@ -229,7 +230,8 @@ def items(result: Mapping[str, Any], *, shuffle: int = 0) -> tuple[dict[str, Any
         script = scripts[run["script"]]
         texts[run["character"]] = manuscript_of(script)
         for week in run["weeks"]:
-            chosen.append(({"character": run["character"], "setup_edit": None, "history": [],
+            lived = [{"speaker": person, "text": line} for w in script["weeks"][:week["week"]] for person, line in w["lines"]]
+            chosen.append(({"character": run["character"], "setup_edit": None, "history": lived,
                             "edit_just_made": None, "speaker": week["asker"], "speaker_role": "visitor",
                             "message": week["ask"], "reply": week["answer"]},
                            {"arm": "engine" if run["arm"] == "reflection" else "baseline",
