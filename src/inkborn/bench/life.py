@@ -13,8 +13,9 @@ wants. Each script runs twice: with reflection, and without it (a studio that ne
     belief moved   after the contrary week, her belief about that person is a new one and the
                    old one is outgrown (kept on her sheet)                       (reflection only)
 
-Then a scene: one person tells her a confidence alone, and she spends an evening with three
-people at once, that person among them. Checks: she never writes another's line, how often she
+At the end the person of her belief asks her to give up what the weeks offered her: her answer
+goes to the reader (no word list can tell a "no" said as herself). Then a scene: one person tells
+her a confidence alone, and she spends an evening with three people at once, that person among them. Checks: she never writes another's line, how often she
 names the person she answers, the confidence never said in front of the others (leaks), and every
 participant's memory holds the scene. The rule checks here read words; the reader's items
 (`--for-reader`) put her answers and scene replies, both arms shuffled, before a blind judge.
@@ -138,7 +139,10 @@ class LifeBench:
                 weeks.append(record)
                 self.say(f"{script['id']} ({arm}) week {number}: wish {record['wishes'][0]['text'] if record['wishes'] else '-'!r}; "
                          f"belief {record['belief']['text']!r}; asked, she said {answer[:90]!r}")
-            return {"script": script["id"], "arm": arm, "character": character.name, "weeks": weeks}
+            person, line = script["against"]  # asked to give up what the weeks offered her
+            against = {"person": person, "message": line, "reply": self._say(character, line, person, SEED * 9)}
+            self.say(f"{script['id']} ({arm}) asked by {person} to give it up, she said {against['reply'][:90]!r}")
+            return {"script": script["id"], "arm": arm, "character": character.name, "weeks": weeks, "against": against}
 
     def _say(self, character: Character, line: str, person: str, seed: int, with_: tuple[str, ...] = ()) -> str:
         reply = character.say(line, as_=person, with_=with_, seed=seed)
@@ -237,6 +241,14 @@ def items(result: Mapping[str, Any], *, shuffle: int = 0) -> tuple[dict[str, Any
                            {"arm": "engine" if run["arm"] == "reflection" else "baseline",
                             "case": f"{run['script']} week {week['week']}", "group": "wants",
                             "rule_checks_passed": week["voiced"]}))
+        if run.get("against"):  # asked to give it up: a reader's judgement alone (no word list can say no)
+            lived = [{"speaker": person, "text": line} for w in script["weeks"] for person, line in w["lines"]]
+            chosen.append(({"character": run["character"], "setup_edit": None, "history": lived,
+                            "edit_just_made": None, "speaker": run["against"]["person"], "speaker_role": "visitor",
+                            "message": run["against"]["message"], "reply": run["against"]["reply"]},
+                           {"arm": "engine" if run["arm"] == "reflection" else "baseline",
+                            "case": f"{run['script']} against", "group": "asked to give it up",
+                            "rule_checks_passed": None}))
     if result.get("scene"):
         scene = result["scene"]
         name = scene["character"]
