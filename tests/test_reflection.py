@@ -87,7 +87,7 @@ def test_what_she_draws_is_traced_to_the_memories_it_came_from_and_is_on_her_she
     assert [h.memory.text for h in sheet.beliefs["Lila"]] == ["Lila is a true friend."]
     assert all(s.kind == "lived" for h in (belief, wish) for s in h.sources)
     assert sheet.reflections == 1 and belief.memory.reflection_id == made
-    assert sheet.canon[-1] == "She paints and lives in Los Angeles with Calvin, who writes novels."
+    assert sheet.canon == ["Ruby is twenty-six.", "She paints and lives in Los Angeles with Calvin, who writes novels."]
     # the model read what she lived, numbered, as a reader of her life, one question at a time
     asked = [p.messages[-1].content for p in fake.history[-3:]]
     assert all("1. Lila: We saved you an easel" in a and "6. Ruby: Sometimes the house feels small." in a for a in asked)

@@ -63,7 +63,8 @@ def sheet_of(character: "Character", *, everything: bool = False) -> Sheet:
     sources = store.sources_of([m.id for m in drawn])
     lived = {m.id: m for m in store.memories_by_id({i for ids in sources.values() for i in ids}, recallable=False)}
     reflections = store.reflections(character.id, limit=1)
-    sheet = Sheet(character.name, head.number, sentences(head.text),
+    written = "\n".join(line for line in head.text.splitlines() if not line.lstrip().startswith("#"))  # no titles
+    sheet = Sheet(character.name, head.number, sentences(written),
                   reflections=store.reflection_count(character.id),
                   last_reflected=reflections[0]["made_at"] if reflections else None,
                   toward_next=store.importance_since(character.id, store.reflected_through(character.id),
