@@ -24,6 +24,15 @@ def inkborn_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture
+def fake():
+    """The deterministic backend (inkborn.backends.fake): replies queued with enqueue(), prompts kept in history.
+    A test file with a backend of its own (gated, slow) defines its own `fake`."""
+    from inkborn.backends.fake import FakeBackend
+
+    return FakeBackend()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Her store, on each database in turn: a SQLite file, then a real PostgreSQL (tests/postgres.py)."""

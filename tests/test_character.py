@@ -26,11 +26,6 @@ FRENCH = "Ruby speaks French fluently."
 
 
 @pytest.fixture
-def fake():
-    return FakeBackend()
-
-
-@pytest.fixture
 def studio(tmp_path, fake, monkeypatch):
     monkeypatch.setenv("INKBORN_AUTHOR", "Calvin")
     s = Studio(home=tmp_path, backend=fake)

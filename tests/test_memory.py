@@ -9,16 +9,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from inkborn.backends.fake import FakeBackend
 from inkborn.remembering import asks_confidence, search_words
 from inkborn.studio import Studio
 
 MANUSCRIPT = "# Ruby\n\nRuby is twenty-six. She paints and lives in Los Angeles with Calvin, who writes novels.\n"
-
-
-@pytest.fixture
-def fake() -> FakeBackend:
-    return FakeBackend()
 
 
 @pytest.fixture

@@ -33,11 +33,6 @@ DRAWN = ("I want a Thursday evening at the painting class.", "Calvin doesn't wan
 
 
 @pytest.fixture
-def fake() -> FakeBackend:
-    return FakeBackend()
-
-
-@pytest.fixture
 def studio(inkborn_home, database, fake):
     with Studio(inkborn_home, backend=fake, database=database, reflect=False) as opened:
         yield opened

@@ -13,11 +13,6 @@ MIRA = "# Mira\n\nMira is twenty-nine. She binds books in Portland and lives wit
 
 
 @pytest.fixture
-def fake() -> FakeBackend:
-    return FakeBackend()
-
-
-@pytest.fixture
 def mira(inkborn_home, database, fake):
     with Studio(inkborn_home, backend=fake, database=database, reflect=False) as studio:
         yield studio.create("mira", MIRA, author="Theo")
