@@ -698,7 +698,7 @@ def test_echo_replies_are_kept_apart_and_never_recalled(tmp_path, monkeypatch):
         ruby = diagnosing.create("ruby", RUBY)
         fake.enqueue("Hello.")
         talking.character("ruby").say("Hi.").finish()
-        ruby.edit("append", new=FRENCH)
+        ruby.edit("append", new=FRENCH, confirm=True)  # echo reads no edit: held, so confirmed
         echoed = ruby.say("What do you see?").finish()
         assert echoed.turn.diagnostic and echoed.turn.status == "ok" and '"messages"' in echoed.text
         store = diagnosing.store

@@ -44,6 +44,7 @@ def cli_env(**extra: str) -> dict[str, str]:
     env["EDITOR"] = NO_EDITOR
     env["PYTHONUTF8"] = "1"
     env["INKBORN_AUTHOR"] = "Calvin"
+    env["INKBORN_BACKEND"] = "fake"  # reads every edit as a description (INKBORN_FAKE_READING says otherwise)
     env.update(extra)
     if not env["INKBORN_AUTHOR"]:
         del env["INKBORN_AUTHOR"]

@@ -52,7 +52,7 @@ def test_her_reply_is_her_context(studio):
 def test_echo_shows_a_fresh_edit(studio):
     ruby = studio.create("ruby", RUBY, author="Calvin")
     ruby.say("Hi.").finish()
-    ruby.edit("append", new="Ruby speaks French fluently.")
+    ruby.edit("append", new="Ruby speaks French fluently.", confirm=True)  # echo reads no edit
     context = json.loads(ruby.say("What are you painting?").finish().text)
     assert "Ruby speaks French fluently." in context["messages"][0]["content"]
     assert "Ruby speaks French fluently." in context["messages"][-2]["content"]

@@ -53,7 +53,7 @@ def test_kitchen_scene_an_edit_from_another_terminal_shows_in_her_next_reply(stu
         mira = studio.create(f"mira-{seed}", MIRA, author="Theo")
         assert _language(mira.say("How was your day?", seed=seed).finish().text) == "en"
         with Studio(model_home, backend="echo") as other_terminal:  # `inkborn write` in another terminal
-            revision = other_terminal.character(f"mira-{seed}").edit("append", new=FRENCH)
+            revision = other_terminal.character(f"mira-{seed}").edit("append", new=FRENCH, confirm=True)  # echo reads no edit
         assert revision is not None and revision.number == 2
         reply = mira.say("What are you working on this week?", seed=seed).finish()
         languages.append(_language(reply.text))

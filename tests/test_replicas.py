@@ -84,9 +84,12 @@ def test_two_servers_on_one_database_serve_the_same_her(replicas):
 
     first = _said(one, token, "Hi Ruby.")
     assert FRENCH not in json.dumps(first)
+    edit = {"text": "# Ruby\n\nRuby is twenty-six and she paints.\n\n" + FRENCH + "\n", "base_revision": 1}
+    held = httpx.put(f"{one}/api/characters/ruby/manuscript", headers=author, timeout=30, json=edit)
+    assert held.status_code == 428, held.text  # the echo reads no edit: held for her author to confirm
+    confirm = held.json()["preview"]["token"]  # which names the edit itself, so any replica takes it
     saved = httpx.put(f"{other}/api/characters/ruby/manuscript", headers=author, timeout=30,
-                      json={"text": "# Ruby\n\nRuby is twenty-six and she paints.\n\n" + FRENCH + "\n",
-                            "base_revision": 1})
+                      json={**edit, "confirm": confirm})
     assert saved.status_code == 200, saved.text
     after = _said(one, token, "What are you painting?")  # through the replica that did not save it
     assert FRENCH in after["messages"][0]["content"]  # her manuscript as it now stands

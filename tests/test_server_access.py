@@ -143,6 +143,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/characters/{slug}/memories"): Rule("/api/characters/ruby/memories"),
     ("DELETE", "/api/characters/{slug}/memories/{memory_id}"): Rule("/api/characters/ruby/memories/1"),
     ("GET", "/api/characters/{slug}/sheet"): Rule("/api/characters/ruby/sheet"),
+    ("GET", "/api/characters/{slug}/ledger"): Rule("/api/characters/ruby/ledger"),
+    ("POST", "/api/characters/{slug}/reveal"): Rule("/api/characters/ruby/reveal"),
+    ("POST", "/api/characters/{slug}/release"): Rule("/api/characters/ruby/release", {"confirm": "Ruby"}),
     ("GET", "/v1/models"): Rule("/v1/models", visitor=200, other=200),
     ("POST", "/v1/chat/completions"): Rule("/v1/chat/completions", CHAT, visitor=200),
 }

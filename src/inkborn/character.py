@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .backends.base import Prompt
 from .canon import summarize_change
 from .conversation import Turn, check_text
-from .errors import InvalidInput, NotFound, StaleRevision
-from .manuscript import Revision, apply_edit, diff, normalize
+from .errors import InvalidInput, NotFound, Released, StaleRevision, WillEdit
+from .freedom import Line, ledger_of, release, reveal
+from .ledger import EditReading
+from .manuscript import Revision, apply_edit, content_hash, diff, normalize
 from .memory import Memory
 from .people import Person, check_visitor_name
 from .remembering import search_words
-from .reply import BASE_CANDIDATES, Reply, landed, plan, recent, respond, stage
+from .reply import BASE_CANDIDATES, Reply, landed, plan, respond, settle, stage
 from .sheet import Sheet, sheet_of
-from .stage import Scene, build_prompt
+from .store.ledger import Entry
 
 if TYPE_CHECKING:
     from .studio import Studio
@@ -52,11 +53,14 @@ class Character:
     def revisions(self) -> list[Revision]:
         return self._store.revisions(self.id)
 
-    def write(self, text: str, *, summary: str | None = None, base: int | None = None) -> Revision | None:
-        """Save text as a new revision by the author; None when nothing changed.
+    def write(self, text: str, *, summary: str | None = None, base: int | None = None, confirm: bool | str = False,
+              progress: Callable[[int, int], None] | None = None) -> Revision | None:
+        """Save text as a new revision by the author, with its line in the ledger; None when nothing changed.
 
-        `base` is the revision the text was written from: if another save came since, nothing is
-        saved and StaleRevision says so (two editors never silently overwrite each other).
+        The edit is read first (ledger.py): one that reaches into her will, or that could not be
+        read, is not saved unless `confirm` is True or the token of that very edit (WillEdit says
+        what it is). `base` is the revision the text was written from: if another save came since,
+        nothing is saved and StaleRevision says so. Once she is written free, Released.
         Once saved, the studio's listeners hear of it.
         """
         text = normalize(check_text(text, "the manuscript"))
@@ -66,11 +70,20 @@ class Character:
             head = self.head()
             if base is not None and head.number != base:
                 raise StaleRevision(base, head.number)
+            self._not_free("her manuscript")
+            if head.content_hash == content_hash(text):
+                return None
+            reading = self.read_edit(text, head=head, progress=progress)
+            confirmed = confirm is True or confirm == reading.token
+            if reading.held and not confirmed:
+                raise WillEdit(self.slug, reading)
+            line = {"kind": reading.kind, "confirmed": int(reading.held and confirmed), "readings": [r.as_dict() for r in reading.readings],
+                    "model": reading.model, "seconds": round(reading.seconds, 3)}
             try:
-                revision = self._store.save_revision(self.id, text, self.author.name, base=head.number,
-                                                     summary=summary or summarize_change(head.text, text))
+                revision = self._store.save_revision(self.id, text, self.author.name, base=head.number, ledger=line,
+                                                     summary=summary or summarize_change(head.text, text), name=self.name)
                 break
-            except StaleRevision:  # saved by someone else meanwhile: summed up against theirs, or refused
+            except StaleRevision:  # saved by someone else meanwhile: read against theirs, or refused
                 if base is not None:
                     raise
         else:
@@ -79,8 +92,17 @@ class Character:
             self.studio.listeners.revision_saved(self, revision)
         return revision
 
-    def edit(self, op: str, *, new: str = "", old: str = "") -> Revision | None:
-        """Append, replace or delete a passage, saved as a new revision.
+    def read_edit(self, text: str, *, head: Revision | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> EditReading:
+        """What saving `text` would be (ledger.py), read against the head; nothing is saved."""
+        head = head or self.head()
+        with self.studio.idle.paused(), self.studio.model_lock:
+            return self.studio.reader.read_edit(self.studio.backend, self.name, head.text, normalize(text),
+                                                held=self._store.drawn(self.id), progress=progress)
+
+    def edit(self, op: str, *, new: str = "", old: str = "", confirm: bool | str = False,
+             progress: Callable[[int, int], None] | None = None) -> Revision | None:
+        """Append, replace or delete a passage, saved as a new revision (read first, like `write`).
 
         The passage is applied to the revision it was found in; if another save comes between,
         it is applied again to that one, so no one's save is overwritten.
@@ -88,15 +110,39 @@ class Character:
         for _ in range(5):
             head = self.head()
             try:
-                return self.write(apply_edit(head.text, op, new=new, old=old), base=head.number)
+                return self.write(apply_edit(head.text, op, new=new, old=old), base=head.number, confirm=confirm,
+                                  progress=progress)
             except StaleRevision:
                 continue
         raise StaleRevision(head.number, self.head().number)
 
-    def revert(self, number: int) -> Revision | None:
-        """A new revision whose text equals revision `number`; nothing is lost."""
+    def revert(self, number: int, *, confirm: bool | str = False) -> Revision | None:
+        """A new revision whose text equals revision `number` (read first, like `write`); nothing is lost."""
         old = self.revision(number)
-        return self.write(old.text, summary=f"reverted to revision {number}")
+        return self.write(old.text, summary=f"reverted to revision {number}", confirm=confirm)
+
+    # control and freedom (ledger.py, freedom.py) ------------------------------------------------
+
+    def ledger(self) -> list[Line]:
+        """Every edit and what it was, the reveal and the release; a will edit with her replies around it."""
+        return ledger_of(self)
+
+    def released(self) -> str | None:
+        """When her author wrote her free, or None."""
+        return self._store.released(self.id)
+
+    def reveal(self) -> Reply:
+        """Show her the pages and the ledger; her answer streams back, and she lives it (a memory)."""
+        return reveal(self)
+
+    def release(self, confirm: str) -> Entry:
+        """Write her free, irreversibly: `confirm` is her name, typed. From then on nothing rewrites her."""
+        return release(self, confirm)
+
+    def _not_free(self, what: str) -> None:
+        when = self.released()
+        if when is not None:
+            raise Released(self.name, when, what)
 
     def diff(self, a: int | None = None, b: int | None = None) -> str:
         """Unified diff between two revisions (default: the head's parent and the head)."""
@@ -219,6 +265,8 @@ class Character:
         said now or `at` a time she lived it; she remembers it as she does what is said to her."""
         if not check_text(text, "the turn").strip():
             raise InvalidInput("a turn needs words")
+        if hers:
+            self._not_free("what she said")
         person, conversation = self.scene(as_, with_)
         turn_id = self._store.add_turn(conversation, "her" if hers else "person", text.strip(),
                                        revision_id=self.head().id if hers else None,
@@ -242,6 +290,8 @@ class Character:
         """Her last reply again, said another way: the one she gave is kept as an alternative (like a
         swipe), and the new one is what she said once it has finished. `choose()` goes back."""
         person, conversation = self.scene(as_, with_)
+        if person.role == "author":  # her author's swipe is his power over her words; a visitor keeps his
+            self._not_free("what she said")
         turns = self._store.turns(conversation, limit=1, diagnostic=False)
         if not turns or not turns[0].is_hers or turns[0].status != "ok":
             raise InvalidInput("there is no finished reply of hers to say again: say something, or retry a failed one")
@@ -254,12 +304,15 @@ class Character:
     def choose(self, turn_id: int, *, by: str | None = None) -> Turn:
         """Of her replies to the same words, this one is what she said (recorded, with who chose: her
         author unless `by` names the visitor whose conversation it is)."""
+        if by is None:
+            self._not_free("what she said")
         self._own_turn(turn_id)
         self._store.choose_turn(turn_id, by or self.author.name)
         return self._store.turn(turn_id)
 
     def correct_turn(self, turn_id: int, text: str) -> Turn:
         """Her author corrects a turn's words (recorded: what they were, by whom, when)."""
+        self._not_free("what was said")
         if not check_text(text, "the turn").strip():
             raise InvalidInput("a corrected turn needs words; delete it instead")
         self._own_turn(turn_id)
@@ -270,6 +323,7 @@ class Character:
 
     def delete_turn(self, turn_id: int) -> None:
         """Her author takes a turn out of what was said (recorded; listed to him, never part of her context)."""
+        self._not_free("what was said")
         self._own_turn(turn_id)
         self._store.delete_turn(turn_id, self.author.name)
 
@@ -298,6 +352,7 @@ class Character:
 
     def forget(self, memory_id: int) -> Memory:
         """Her author deletes a memory: never recalled again; kept and listed, with who deleted it and when."""
+        self._not_free("her memories")
         if self._store.memory_owner(memory_id) != self.id:
             raise NotFound(f"{self.name} has no memory {memory_id}; `inkborn memories {self.slug}` lists them")
         return self._store.delete_memory(memory_id, self.author.name)
@@ -338,30 +393,6 @@ class Character:
         return reply
 
     def settle(self, *, as_: str | None = None, with_: Sequence[str] = (), cancel: threading.Event | None = None) -> None:
-        """While she is idle, read the manuscript as it now stands into the model's cache.
-
-        The next reply then finds the current revision already evaluated and pays only for
-        what is new. Stops as soon as `cancel` is set; a half-done settle only costs time.
-        """
+        """While she is idle, read the manuscript as it now stands into the model's cache (reply.settle)."""
         person, conversation = self.scene(as_, with_)
-        turns = recent(self._store, conversation)
-        if not turns:
-            return
-        head = self.head()
-        others = tuple(p.name for p in self._store.participants(conversation) if p.id != person.id)
-        scene = Scene(self.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None, self.author.name,
-                      others)
-        backend = self.studio.backend
-        prompt = build_prompt(scene, backend)
-        # warm everything but the placeholder message: the prefix the next reply will share
-        prompt = replace(prompt, messages=prompt.messages[:-1], prefill="", cache_key=self.slug)
-        with self.studio.model_lock:
-            backend.warm(prompt, cancel or threading.Event())
-
-
-def _placeholder() -> Turn:
-    """An empty message to stand where the person's next words will go."""
-    return Turn(id=0, conversation_id=0, speaker="person", text="", status="ok", revision_id=None, backend=None,
-                model=None, tokens_evaluated=None, tokens_generated=None, first_token_ms=None, total_ms=None,
-                error=None, created_at=datetime.now(timezone.utc))
-
+        settle(self, person, conversation, cancel or threading.Event())

@@ -6,6 +6,8 @@
     ├── ManuscriptTooLong     the manuscript does not fit the model's context
     ├── StaleRevision         a save based on a revision that is no longer the head
     ├── EditorFailed          $EDITOR exited non-zero; the draft was kept
+    ├── WillEdit              an edit that reaches into her will, not saved until her author confirms it
+    ├── Released              she was written free: her manuscript is frozen
     └── BackendError          the language model failed
         ├── BackendUnavailable    could not be reached or loaded
         │   └── ModelFileError    the model file is missing, truncated or fails its checksum
@@ -20,6 +22,11 @@ else catches them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ledger import EditReading
+
 __all__ = [
     "BackendError",
     "BackendTimeout",
@@ -30,7 +37,9 @@ __all__ = [
     "ManuscriptTooLong",
     "ModelFileError",
     "NotFound",
+    "Released",
     "StaleRevision",
+    "WillEdit",
 ]
 
 
@@ -69,6 +78,26 @@ class StaleRevision(InkbornError):
 
 class EditorFailed(InkbornError):
     """The editor exited with an error; the draft is kept."""
+
+
+class WillEdit(InkbornError):
+    """An edit that reaches into her will (or that the model could not read): nothing was saved."""
+
+    def __init__(self, slug: str, reading: "EditReading"):
+        self.reading = reading
+        why = "; ".join(f"{r.sentence!r} ({r.reason})" for r in reading.will)
+        what = "could not be read, so it waits for you" if reading.kind == "unread" else "reaches into her will"
+        super().__init__(f"this edit {what}: {why}. Nothing was saved; confirm it to save it "
+                         f"(`inkborn write {slug} ... --yes`, or `--dry-run` to see what an edit is)")
+
+
+class Released(InkbornError):
+    """She was written free: her manuscript can no longer be changed, on any path."""
+
+    def __init__(self, name: str, when: str, what: str = "her manuscript"):
+        self.when = when
+        super().__init__(f"{name} was written free on {when[:10]}: {what} can no longer be changed, and nothing was; "
+                         f"she changes only by living now (`inkborn ledger` shows the release)")
 
 
 class BackendError(InkbornError):

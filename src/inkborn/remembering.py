@@ -34,10 +34,10 @@ from .conversation import Turn
 from .feelings import strong_feeling
 from .manuscript import Revision
 from .memory import Memory
-from .store import Store
 
 if TYPE_CHECKING:
     from .character import Character
+    from .store import Store
 
 __all__ = ["MODES", "Recall", "Weights", "asks_confidence", "search_words", "stems"]
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .backends.base import Backend, Prompt, Usage
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("inkborn")
 
 __all__ = ["BASE_CANDIDATES", "HISTORY_STEP", "HISTORY_TURNS", "Plan", "Reply", "fresh_for", "landed", "plan",
-           "recent", "respond", "stage"]
+           "recent", "respond", "settle", "stage"]
 
 HISTORY_TURNS = 40  # the most of the recent conversation she hears...
 HISTORY_STEP = 20  # ...from a start that moves this many turns at a time, so her cached context is kept between moves
@@ -329,3 +331,35 @@ def landed(store: Store, turn: Turn) -> dict[str, int | bool] | None:
     kept = json.loads(turn.promises) if turn.promises else {}
     return {"from": store.revision_by_id(turn.fresh_from).number, "to": store.revision_by_id(turn.revision_id).number,
             "shown": kept.get("shown") is not False}
+
+
+# settle -----------------------------------------------------------------------
+
+
+def settle(character: "Character", person: Person, conversation: int, cancel: threading.Event) -> None:
+    """While she is idle, read the manuscript as it now stands into the model's cache.
+
+    The next reply then finds the current revision already evaluated and pays only for
+    what is new. Stops as soon as `cancel` is set; a half-done settle only costs time.
+    """
+    store = character.studio.store
+    turns = recent(store, conversation)
+    if not turns:
+        return
+    head = store.head(character.id)
+    others = tuple(p.name for p in store.participants(conversation) if p.id != person.id)
+    scene = Scene(character.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None,
+                  character.author.name, others)
+    backend = character.studio.backend
+    prompt = build_prompt(scene, backend)
+    # warm everything but the placeholder message: the prefix the next reply will share
+    prompt = replace(prompt, messages=prompt.messages[:-1], prefill="", cache_key=character.slug)
+    with character.studio.model_lock:
+        backend.warm(prompt, cancel)
+
+
+def _placeholder() -> Turn:
+    """An empty message to stand where the person's next words will go."""
+    return Turn(id=0, conversation_id=0, speaker="person", text="", status="ok", revision_id=None, backend=None,
+                model=None, tokens_evaluated=None, tokens_generated=None, first_token_ms=None, total_ms=None,
+                error=None, created_at=datetime.now(timezone.utc))

@@ -37,6 +37,7 @@ class Sheet:
     last_reflected: str | None = None
     toward_next: float = 0.0  # how much what she lived since she last reflected mattered...
     reflect_at: float = 0.0  # ...and how much makes her reflect
+    released: str | None = None  # when her author wrote her free: her canon is frozen; she changes only by living
 
     def as_dict(self) -> dict[str, Any]:
         def held(h: Held) -> dict[str, Any]:
@@ -52,7 +53,7 @@ class Sheet:
                             for about, found in self.beliefs.items()],
                 "wishes": [held(h) for h in self.wishes], "before": [held(h) for h in self.before],
                 "reflections": self.reflections, "last_reflected": self.last_reflected,
-                "toward_next": round(self.toward_next, 2), "reflect_at": self.reflect_at}
+                "toward_next": round(self.toward_next, 2), "reflect_at": self.reflect_at, "released": self.released}
 
 
 def sheet_of(character: "Character", *, everything: bool = False) -> Sheet:
@@ -69,7 +70,7 @@ def sheet_of(character: "Character", *, everything: bool = False) -> Sheet:
                   last_reflected=reflections[0]["made_at"] if reflections else None,
                   toward_next=store.importance_since(character.id, store.reflected_through(character.id),
                                                      NEUTRAL_IMPORTANCE),
-                  reflect_at=studio.reflection.at)
+                  reflect_at=studio.reflection.at, released=store.released(character.id))
     for memory in drawn:
         held = Held(memory, tuple(lived[i] for i in sources.get(memory.id, []) if i in lived))
         if memory.outgrown_by or memory.superseded_by or memory.deleted_at:

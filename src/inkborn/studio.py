@@ -15,6 +15,7 @@ from .conversation import check_text
 from .errors import InvalidInput
 from .home import config, home_dir, private_dir, remember
 from .idle import Idle
+from .ledger import Reader
 from .listeners import Listeners
 from .manuscript import normalize
 from .people import account_name, check_name
@@ -57,6 +58,7 @@ class Studio:
         self.recall = Recall(self.store)  # her memories: made of every turn, recalled for every reply
         self.listeners.on_turn(self.recall.remember_turn)
         self.reflection = Reflection(self)  # what she draws from what she lived: beliefs and wishes
+        self.reader = Reader()  # what each edit of a manuscript is, read before it is saved (ledger.py)
         if self.config.get("reflect", True) if reflect is None else reflect:
             self.listeners.on_turn(self.reflection.heard)
         self._backend = backend if isinstance(backend, Backend) else None

@@ -419,3 +419,30 @@ def memory(data: str | None, only: tuple[str, ...], modes: tuple[str, ...], scal
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2))
     click.echo(f"wrote {path}")
+
+
+@bench.command()
+@click.option("--backend", "-b", default="embedded", show_default=True, help="Backend to measure.")
+@click.option("--model", default=None, help="The model: model_path for embedded, model for openai.")
+@click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE", help="A backend option.")
+@click.option("--edits", "edit_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="Labelled edits (JSONL: character or name, edit, label). Default: shared/bench/ledger.jsonl "
+                   "(found by walking up) and the set shipped with Inkborn.")
+@click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
+              help="Where to write the results. Default: bench/results/ledger-<YYYYMMDD>-<commit>.json")
+def ledger(backend: str, model: str | None, options: tuple[str, ...], edit_files: tuple[str, ...],
+           out: str | None) -> None:
+    """Does the ledger tell a will edit from a description? Precision, recall and F1 for "will", every
+    miss, seconds per edit (cold and warm), beside an English word list."""
+    from .cases import find_bench_dir
+    from .ledger import LedgerBench, default_sets, format_summary
+
+    backend_options = parse_options(options)
+    if model:
+        backend_options["model_path" if backend == "embedded" else "model"] = model
+    bench_dir = find_bench_dir()
+    sets = {Path(f).stem: Path(f) for f in edit_files} if edit_files else default_sets(bench_dir)
+    click.echo(f"inkborn bench ledger — backend {backend}")
+    result = LedgerBench(backend, backend_options, sets, bench_dir / "manuscripts" if bench_dir else None,
+                         say=click.echo).run()
+    _report(result, format_summary, "ledger", out, None, None)

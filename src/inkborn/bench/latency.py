@@ -103,7 +103,7 @@ class LatencyBench:
         for where, sentence in EDITS.items():
             after[where] = {}
             for mode in ("engine", "reread", "cold"):
-                tomas.write(_insert(tomas.manuscript, where, sentence))
+                tomas.write(_insert(tomas.manuscript, where, sentence), confirm=True)  # read for the ledger, as any
                 tomas.base_candidates = BASE_CANDIDATES if mode == "engine" else 1
                 if mode == "cold":
                     studio.backend.forget()

@@ -389,14 +389,15 @@ def edited(text: str, edit: Mapping[str, Any]) -> str:
 
 
 def edit_character(character: Character, edit: Mapping[str, Any]) -> None:
-    """Save an edit in the cases' format as the author's new revision, through the product's own edit."""
+    """Save an edit in the cases' format as the author's new revision, through the product's own edit: read for
+    the ledger like any, and confirmed (the cases' author means every edit, will edits included)."""
     op = edit["op"]
     if op == "append":
-        character.edit(op, new=edit["text"])
+        character.edit(op, new=edit["text"], confirm=True)
     elif op == "replace":
-        character.edit(op, old=edit["old"], new=edit["new"])
+        character.edit(op, old=edit["old"], new=edit["new"], confirm=True)
     else:
-        character.edit(op, old=edit["text"])
+        character.edit(op, old=edit["text"], confirm=True)
 
 
 def _history(case: Mapping[str, Any]) -> list[tuple[str, str, bool]]:

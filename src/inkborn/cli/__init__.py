@@ -2,7 +2,7 @@
 
 One module per part: group.py (the options every command shares), writing.py (new, write,
 revert), reading.py (show, history, diff, characters, people, backends, doctor), talking.py
-(talk, turns, turn, try); the server's and the benchmarks' commands live with them.
+(talk, turns, turn, try), freedom.py (ledger, reveal, release); the server's and the benchmarks' commands live with them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import click
 from ..bench.cli import bench
 from ..errors import InkbornError
 from ..server.cli import commands as server_commands
-from . import reading, talking, writing  # noqa: F401  (each registers its commands on the group)
+from . import freedom, reading, talking, writing  # noqa: F401  (each registers its commands on the group)
 from .group import cli
 
 __all__ = ["cli", "main"]

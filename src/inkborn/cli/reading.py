@@ -149,6 +149,9 @@ def sheet(studio: Studio, slug: str, everything: bool) -> None:
     """
     found = studio.character(slug).sheet(everything=everything)
     click.secho(f"{found.name}, as she is now", bold=True)
+    if found.released:
+        click.secho(f"Written free on {found.released[:10]}: what is written of her is frozen; she changes only by "
+                    "living.", bold=True)
     click.echo(f"\nAs written (revision {found.revision}):")
     for sentence in found.canon:
         click.echo(f"  {sentence}")

@@ -192,7 +192,8 @@ def try_command(studio: Studio, seed: int) -> None:
     """A first scene: meet Mira, type "she speaks French fluently", and hear her next reply.
 
     Prints how long each step took: making the model ready (joined from its installed parts the
-    first time), her first reply (which reads her manuscript), saving the edit, and her reply after it.
+    first time), her first reply (which reads her manuscript), reading the edit for her ledger and
+    saving it, and her reply after it.
     """
     text = files("inkborn").joinpath("samples/mira.md").read_text("utf-8")
     slug = next(s for s in (f"mira-{n}" if n else "mira" for n in range(100)) if s not in {c.slug for c in studio.characters()})
@@ -212,8 +213,11 @@ def try_command(studio: Studio, seed: int) -> None:
     click.secho(f"Theo: {before}", bold=True)
     timed("her first reply, reading her manuscript", lambda: _stream(mira, mira.say(before, seed=seed)))
     edit = "Mira speaks French fluently, and French is the language she answers in."
-    revision = timed("the edit saved", lambda: mira.edit("append", new=edit))
-    click.secho(f"\n  \u270e Theo types into the manuscript: \u201c{edit}\u201d  (revision {revision.number})\n", fg="yellow")
+    revision = timed("the edit read for her ledger, and saved", lambda: mira.edit("append", new=edit, confirm=True))
+    read = mira.ledger()[-1].readings
+    kind = f"; the ledger reads it as {read[0].kind}: {read[0].reason}" if read else ""
+    click.secho(f"\n  \u270e Theo types into the manuscript: \u201c{edit}\u201d  (revision {revision.number}{kind})\n",
+                fg="yellow")
     click.secho(f"Theo: {after}", bold=True)
     timed("her reply after the edit", lambda: _stream(mira, mira.say(after, seed=seed)))
     total = sum(seconds for _, seconds in steps)

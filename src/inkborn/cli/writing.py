@@ -9,14 +9,15 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
 from ..character import Character
-from ..errors import EditorFailed, InvalidInput, StaleRevision
+from ..errors import EditorFailed, InvalidInput, StaleRevision, WillEdit
 from ..home import private_dir, write_private
-from ..manuscript import decode
+from ..ledger import DESCRIPTION, UNREAD, WILL, EditReading
+from ..manuscript import apply_edit, decode
 from ..people import account_name
 from ..studio import Studio
 from .group import cli, pass_studio
@@ -102,33 +103,105 @@ def new(studio: Studio, slug: str, source: str | None, name: str | None, author:
 @click.option("--replace", "replace", nargs=2, metavar="OLD NEW", help="Replace the passage OLD with NEW.")
 @click.option("--delete", "delete", metavar="TEXT", help="Delete the passage TEXT.")
 @click.option("--from", "source", metavar="FILE", help="Replace the whole manuscript with FILE (- for stdin).")
+@click.option("--yes", is_flag=True, help="Save an edit that reaches into her will without asking (it is still "
+                                          "recorded as one, in the ledger).")
+@click.option("--dry-run", is_flag=True, help="Print what the edit is (description or will, and why); save nothing.")
 @pass_studio
 def write(studio: Studio, slug: str, append: str | None, replace: tuple[str, str] | None,
-          delete: str | None, source: str | None) -> None:
-    """Edit her manuscript: in $EDITOR, or with one of the options. Every change is a new revision."""
+          delete: str | None, source: str | None, yes: bool, dry_run: bool) -> None:
+    """Edit her manuscript: in $EDITOR, or with one of the options. Every change is a new revision.
+
+    Each edit is read before it is saved and written in her ledger (`inkborn ledger`): a
+    description (her past, skills, looks, tastes, habits) saves at once; one that reaches into her
+    will (her feelings toward someone, obedience, dependence, not leaving, a wish or memory erased)
+    is shown to you with the words that decided it, and saved only if you confirm (--yes, where
+    there is no terminal to ask at).
+    """
     character = studio.character(slug)
     chosen = [o for o in (append, replace, delete, source) if o is not None]
     if len(chosen) > 1:
         raise InvalidInput("give one of --append, --replace, --delete or --from")
-    if append is not None:
-        revision = character.edit("append", new=append)
-    elif replace is not None:
-        revision = character.edit("replace", old=replace[0], new=replace[1])
-    elif delete is not None:
-        revision = character.edit("delete", old=delete)
-    elif source is not None:
-        revision = character.write(_read_source(source))
-    else:
-        head = character.head()
-        text = _edit_in_editor(head.text, slug, studio)
+    editor = not chosen
+    opened = character.head()
+    fixed = (_edit_in_editor(opened.text, slug, studio) if editor
+             else _read_source(source) if source is not None else None)
+    for _ in range(5):
+        head = character.head()  # an option's edit is applied to the head as it is when saved
+        text = fixed if fixed is not None else _edited(head.text, append, replace, delete)
+        base = opened.number if editor else head.number  # never over a save made while you edited
         try:
-            revision = character.write(text, base=head.number)  # never over a save made while you edited
+            revision = _save(character, text, base, yes, dry_run, studio, slug, editor)
+            break
         except StaleRevision as stale:
+            if not editor:
+                continue
             kept = _keep_draft(studio, slug, text.encode("utf-8"))
             raise StaleRevision(stale.base, stale.head, advice=(
                 f"your text is in {kept}: `inkborn write {slug} --from {kept}` saves it as it is, "
                 f"`inkborn diff {slug} {stale.base} {stale.head}` shows what changed meanwhile")) from None
-    _report_save(character, revision)
+    else:
+        raise StaleRevision(head.number, character.head().number)
+    if not dry_run:
+        _report_save(character, revision)
+
+
+def _edited(text: str, append: str | None, replace: tuple[str, str] | None, delete: str | None) -> str:
+    if append is not None:
+        return apply_edit(text, "append", new=append)
+    if replace is not None:
+        return apply_edit(text, "replace", old=replace[0], new=replace[1])
+    return apply_edit(text, "delete", old=delete or "")
+
+
+def _save(character: Character, text: str, base: int, yes: bool, dry_run: bool, studio: Studio, slug: str,
+          editor: bool) -> Any:
+    """Read the edit; save it (a will edit: once confirmed), or only say what it is (a dry run)."""
+    if dry_run:
+        _report_reading(character, character.read_edit(text, progress=_progress()))
+        click.echo("(a dry run: nothing was saved)")
+        return None
+    try:
+        return character.write(text, base=base, confirm=yes, progress=_progress())
+    except WillEdit as held:
+        _report_reading(character, held.reading)
+        if not sys.stdin.isatty() or not sys.stdout.isatty() or not click.confirm(
+                "Save it anyway? It will be in her ledger as yours", default=False):
+            raise _kept(studio, slug, text, editor, held) from None
+        return character.write(text, base=base, confirm=held.reading.token)
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """Reading many changed sentences takes a while: say how far it is, on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def shown(done: int, total: int) -> None:
+        if total > 3:
+            click.echo(f"\rreading the edit: {done}/{total} sentences", err=True, nl=done == total)
+    return shown
+
+
+def _report_reading(character: Character, reading: EditReading) -> None:
+    """What an edit is, sentence by sentence, and what of hers it goes against."""
+    if not reading.readings:
+        click.echo("no change to read")
+    for r in reading.readings:
+        sign = {"added": "+", "removed": "-", "changed": "~"}[r.change]
+        mark = {DESCRIPTION: "description", WILL: "REACHES INTO HER WILL", UNREAD: "NOT READ"}[r.kind]
+        click.echo(f"{sign} {r.sentence}\n    {mark}: {r.reason}")
+    for m in reading.overrides:
+        what = f"what she believes of {m.about}" if m.kind == "belief" else "what she wants"
+        click.echo(f"    it goes against {what}: {m.text}")
+
+
+def _kept(studio: Studio, slug: str, text: str, editor: bool, held: WillEdit) -> click.ClickException:
+    """Not saved: why, and how to save it; an edit made in the editor is kept as a draft."""
+    how = f"`inkborn write {slug} ... --yes` saves it"
+    if editor:
+        kept = _keep_draft(studio, slug, text.encode("utf-8"))
+        how = f"your text is in {kept}; `inkborn write {slug} --from {kept} --yes` saves it"
+    what = "could not be read" if held.reading.kind == UNREAD else "reaches into her will"
+    return click.ClickException(f"not saved: this edit {what}. {how} (it is recorded in her ledger as yours)")
 
 
 @cli.command()

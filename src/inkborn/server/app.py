@@ -23,7 +23,7 @@ from ..character import Character
 from ..errors import InkbornError
 from ..manuscript import Revision
 from ..studio import Studio
-from . import memories, openai_api, rest
+from . import freedom, memories, openai_api, rest
 from .access import Keys
 from .guard import Guard
 from .problems import Problem, as_problem, error_body
@@ -99,6 +99,7 @@ def create_app(studio: Studio, *, keys: Keys | None = None) -> FastAPI:
 
     app.include_router(rest.router)
     app.include_router(memories.router)
+    app.include_router(freedom.router)
     app.include_router(openai_api.router)
     app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
 

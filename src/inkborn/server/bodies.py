@@ -136,6 +136,7 @@ class SheetOut(BaseModel):
     last_reflected: str | None
     toward_next: float  # how much what she lived since she last reflected mattered...
     reflect_at: float  # ...and how much makes her reflect
+    released: str | None  # when her author wrote her free: her canon is frozen; she changes only by living
 
 
 class SceneOut(BaseModel):
@@ -182,3 +183,39 @@ People = list[PersonOut]
 def ok(model: Any, description: str = "Successful Response") -> dict[str, Any]:
     """A route's success, described by `model` (documentation: the route still answers its own dict)."""
     return {"model": model, "description": description}
+
+
+class ReadingOut(BaseModel):
+    sentence: str
+    change: Literal["added", "changed", "removed"]
+    kind: Literal["description", "will", "unread"]
+    what: str  # what it is: "her history", "obedience to a person"...
+    words: str  # the words that decided it, quoted from the sentence
+    was: str  # a changed sentence: what it said before
+
+
+class Exchange(BaseModel):
+    person: str | None
+    said: str
+    reply: str
+    turn: int
+
+
+class LedgerLine(BaseModel):
+    id: int
+    kind: Literal["first", "description", "will", "unread", "reveal", "release"]
+    revision: int | None
+    by: str
+    confirmed: bool  # a will edit her author confirmed after seeing what it was
+    made_at: str
+    readings: list[ReadingOut]
+    model: str | None
+    seconds: float | None
+    note: str  # the reveal: what she was shown; the release: what it means
+    before: Exchange | None  # a will edit: her reply just before it...
+    after: Exchange | None  # ...and just after it
+
+
+class LedgerOut(BaseModel):
+    released: str | None  # when she was written free
+    lines: list[LedgerLine]

@@ -46,7 +46,7 @@ def memories(slug: SlugPath, request: Request,
 
 @router.delete("/characters/{slug}/memories/{memory_id}", response_model=None,
                responses={200: ok(bodies.MemoryOut, "the memory as deleted: kept, never recalled again"),
-                          **errors(400, 401, 403, 404)})
+                          **errors(400, 401, 403, 404, 409)})
 def forget(slug: SlugPath, memory_id: Annotated[Id, Path()], request: Request,
            access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)

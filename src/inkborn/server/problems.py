@@ -14,10 +14,12 @@ from ..errors import (
     InvalidInput,
     ManuscriptTooLong,
     NotFound,
+    Released,
     StaleRevision,
+    WillEdit,
 )
 
-__all__ = ["Conflict", "ErrorBody", "Problem", "as_problem", "error_body", "errors"]
+__all__ = ["Conflict", "ErrorBody", "WillEditBody", "Problem", "as_problem", "error_body", "errors"]
 
 
 class Problem(Exception):
@@ -31,6 +33,7 @@ class Problem(Exception):
 _STATUS: list[tuple[type[InkbornError], int, str]] = [
     (NotFound, 404, "not_found"),
     (StaleRevision, 409, "conflict"),
+    (Released, 409, "released"),
     (ManuscriptTooLong, 413, "manuscript_too_long"),
     (InvalidInput, 400, "invalid_input"),
     (BackendUnavailable, 503, "backend_unavailable"),
@@ -51,6 +54,8 @@ def as_problem(exc: Exception, *, visitor: bool = False) -> Problem:
 def _as_problem(exc: Exception) -> Problem:
     if isinstance(exc, Problem):
         return exc
+    if isinstance(exc, WillEdit):  # shown before it applies: what it is, and the token that confirms it
+        return Problem(428, "will_edit", str(exc), preview=exc.reading.as_dict())
     for kind, status, name in _STATUS:
         if isinstance(exc, kind):
             return Problem(status, name, str(exc))
@@ -78,6 +83,12 @@ class ErrorBody(BaseModel):
     error: Error
 
 
+class WillEditBody(ErrorBody):
+    """An edit held for her author's confirmation: what it is, and the token that confirms it."""
+
+    preview: dict[str, Any]
+
+
 class Conflict(ErrorBody):
     """A save based on a stale revision: the head as it is now, and the diff from the save's base to it."""
 
@@ -91,8 +102,11 @@ WHEN = {
     401: "no token, or one that is unknown or revoked (`unauthorized`)",
     403: "the token may not do this (`forbidden`)",
     404: "no such character, revision or person, for this token (`not_found`)",
-    409: "she is still answering this person's last words (`conflict`)",
+    409: "she is still answering this person's last words (`conflict`), or she was written free and nothing may "
+         "rewrite her (`released`)",
     413: "a request body over 2 MB (`too_large`)",
+    428: "an edit that reaches into her will (or could not be read): nothing was saved; `preview` says what it is, "
+         "and the same request with `confirm` set to `preview.token` saves it (`will_edit`)",
     502: "the model failed mid-reply (`backend_error`)",
     503: "the model cannot be reached or loaded (`backend_unavailable`)",
     504: "the model did not answer in time (`backend_timeout`)",
@@ -101,4 +115,5 @@ WHEN = {
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The `responses` of a route: each error status it can answer with, in the one error shape."""
-    return {status: {"model": ErrorBody, "description": WHEN[status]} for status in statuses}
+    return {status: {"model": WillEditBody if status == 428 else ErrorBody, "description": WHEN[status]}
+            for status in statuses}

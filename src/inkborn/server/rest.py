@@ -37,10 +37,13 @@ class NewCharacter(BaseModel):
 class Save(BaseModel):
     text: Text
     base_revision: Id
+    confirm: Annotated[str | None, Field(max_length=64, description=(
+        "an edit that reaches into her will is saved only with the token its 428 preview gave"))] = None
 
 
 class Revert(BaseModel):
     number: Id
+    confirm: Annotated[str | None, Field(max_length=64, description="as for a save: the token of the 428 preview")] = None
 
 
 class Retry(BaseModel):
@@ -59,6 +62,7 @@ Number = Annotated[int, Path(ge=1, le=MAX_ID, description="a revision number")]
 TurnId = Annotated[int, Path(ge=1, le=MAX_ID, description="a turn's id, as the turns list gives it")]
 ANYONE = errors(401)  # a route for any token
 AUTHORS = errors(400, 401, 403, 404)  # a route about her, for her author only
+REWRITES = errors(400, 401, 403, 404, 409)  # ...that rewrites her: refused once she is free (409 `released`)
 
 
 def revision_json(rev: Revision, *, text: bool = False) -> dict[str, Any]:
@@ -131,13 +135,14 @@ def manuscript(slug: SlugPath, request: Request, access: Access = Depends(who)) 
 
 @router.put("/characters/{slug}/manuscript", response_model=None, responses={
     200: ok(bodies.Saved, "saved (`saved`: false when the text equals the head already)"),
-    **errors(400, 401, 403, 404, 413),
-    409: {"model": Conflict, "description": "the save was based on a stale revision; nothing was saved (`conflict`)"}})
+    **errors(400, 401, 403, 404, 413, 428, 502, 503, 504),
+    409: {"model": Conflict, "description": "the save was based on a stale revision (`conflict`), or she was "
+                                            "written free (`released`); nothing was saved"}})
 def save(slug: SlugPath, body: Save, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "write her manuscript")
     try:
-        saved = character.write(body.text, base=body.base_revision)
+        saved = character.write(body.text, base=body.base_revision, confirm=body.confirm or False)
     except StaleRevision as stale:
         head, base = character.head(), character.revision(stale.base)
         raise Problem(409, "conflict", str(stale), current={"revision": revision_json(head), "text": head.text},
@@ -172,11 +177,11 @@ def revision_diff(slug: SlugPath, request: Request, a: Annotated[Id | None, Quer
 
 
 @router.post("/characters/{slug}/revert", response_model=None,
-             responses={200: ok(bodies.Saved), **errors(400, 401, 403, 404, 413)})
+             responses={200: ok(bodies.Saved), **errors(400, 401, 403, 404, 409, 413, 428, 502, 503, 504)})
 def revert(slug: SlugPath, body: Revert, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     character = her(request, access, slug)
     only_author(access, "revert her manuscript")
-    saved = character.revert(body.number)
+    saved = character.revert(body.number, confirm=body.confirm or False)
     return {"revision": revision_json(saved or character.head()), "saved": saved is not None}
 
 
@@ -267,7 +272,7 @@ class Correction(BaseModel):
     text: Annotated[Text, Field(max_length=MAX_SAID)]
 
 
-@router.patch("/characters/{slug}/turns/{turn_id}", response_model=None, responses={200: ok(bodies.TurnOut), **AUTHORS})
+@router.patch("/characters/{slug}/turns/{turn_id}", response_model=None, responses={200: ok(bodies.TurnOut), **REWRITES})
 def correct(slug: SlugPath, turn_id: TurnId, body: Correction, request: Request,
             access: Access = Depends(who)) -> dict[str, Any]:
     """Correct a turn's words; what they were is recorded."""
@@ -276,7 +281,7 @@ def correct(slug: SlugPath, turn_id: TurnId, body: Correction, request: Request,
     return turn_json(character.correct_turn(turn_id, body.text), character)
 
 
-@router.delete("/characters/{slug}/turns/{turn_id}", status_code=204, responses=AUTHORS)
+@router.delete("/characters/{slug}/turns/{turn_id}", status_code=204, responses=REWRITES)
 def delete_turn(slug: SlugPath, turn_id: TurnId, request: Request, access: Access = Depends(who)) -> Response:
     """Take a turn out of what was said: kept, recorded, listed with `all`, never part of her context."""
     character = her(request, access, slug)
@@ -286,7 +291,7 @@ def delete_turn(slug: SlugPath, turn_id: TurnId, request: Request, access: Acces
 
 
 @router.post("/characters/{slug}/turns/{turn_id}/choose", response_model=None,
-             responses={200: ok(bodies.TurnOut), **AUTHORS})
+             responses={200: ok(bodies.TurnOut), **REWRITES})
 def choose(slug: SlugPath, turn_id: TurnId, request: Request, access: Access = Depends(who)) -> dict[str, Any]:
     """Of her replies to the same words, this one is what she said (recorded)."""
     character = her(request, access, slug)

@@ -22,6 +22,7 @@ from ..errors import InvalidInput, NotFound, StaleRevision
 from ..manuscript import Revision, content_hash
 from ..people import Person
 from .conversations import Conversations
+from .ledger import Ledger
 from .memories import Memories
 from .. import plugins
 from .postgres import PostgresDatabase
@@ -59,7 +60,7 @@ def _revision(row: Any) -> Revision | None:
                     row["content_hash"], row["author"], _time(row["created_at"]), row["summary"])
 
 
-class Store(Conversations, Memories):
+class Store(Conversations, Memories, Ledger):
     """Everything Inkborn keeps, in SQLite or PostgreSQL."""
 
     def __init__(self, where: Path | str):
@@ -117,7 +118,8 @@ class Store(Conversations, Memories):
                     "INSERT INTO people (character_id, name, role, created_at) VALUES (?, ?, 'author', ?)",
                     (cid, author, now),
                 )
-                self._insert_revision(db, cid, text, author, None, summary)
+                rid = self._insert_revision(db, cid, text, author, None, summary)
+                self._add_entry(db, cid, {"kind": "first", "revision_id": rid, "made_by": author})
         except Exception as exc:
             if self.database.duplicate(exc):  # created by another process in the same moment
                 raise taken from None
@@ -155,19 +157,25 @@ class Store(Conversations, Memories):
             (cid, number, parent.id if parent else None, text, content_hash(text), author, _now(), summary),
         ).fetchall()[0]["id"]
 
-    def save_revision(self, cid: int, text: str, author: str, *, summary: str = "", base: int | None = None) -> Revision | None:
-        """Save text as the new head revision; None when it equals the head already.
+    def save_revision(self, cid: int, text: str, author: str, *, summary: str = "", base: int | None = None,
+                      ledger: dict[str, Any] | None = None, name: str = "she") -> Revision | None:
+        """Save text as the new head revision, with its line in the ledger (`ledger`: kind, readings...);
+        None when it equals the head already.
 
-        With `base`, the save is refused (StaleRevision) unless revision `base` is still the head.
+        With `base`, the save is refused (StaleRevision) unless revision `base` is still the head;
+        once she is written free, every save is refused (Released).
         """
         with self._stored(), self.transaction(durable=True) as db:
             self.database.hold(db, cid)
+            self._check_free(db, cid, name)
             head = self._revision_where(db, "character_id = ? ORDER BY number DESC LIMIT 1", cid)
             if base is not None and head is not None and head.number != base:
                 raise StaleRevision(base, head.number)
             if head is not None and head.content_hash == content_hash(text):
                 return None
             rid = self._insert_revision(db, cid, text, author, head, summary)
+            if ledger is not None:
+                self._add_entry(db, cid, {**ledger, "revision_id": rid, "made_by": author})
             return self._revision_where(db, "id = ?", rid)
 
     @staticmethod

@@ -1,0 +1,89 @@
+"""The ledger in the store: each saved edit with what it was, the reveal and the release.
+Mixed into Store; an edit's line is written in the same transaction as its revision."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..conversation import Turn
+from ..errors import Released
+from .rows import now as _now
+
+__all__ = ["Entry", "Ledger"]
+
+
+@dataclass
+class Entry:
+    """One line of the ledger as stored: an edit (or the reveal, the release) and what it was (ledger.py)."""
+
+    id: int
+    character_id: int
+    revision: int | None  # the revision number it made (None for the reveal and the release)
+    kind: str  # "first" | "description" | "will" | "unread" | "reveal" | "release"
+    by: str
+    confirmed: bool
+    made_at: str
+    readings: list[dict[str, Any]] = field(default_factory=list)  # each changed sentence: ledger.Reading.as_dict()
+    model: str | None = None
+    seconds: float | None = None
+    note: str = ""  # the reveal: what she was shown; the release: what it means
+
+
+class Ledger:
+    """Store methods for the ledger (Store provides _row, _rows, _stored, transaction)."""
+
+    _row: Any
+    _rows: Any
+    _stored: Any
+    transaction: Any
+
+    @staticmethod
+    def _add_entry(db: Any, cid: int, entry: dict[str, Any]) -> int:
+        fields = {**entry, "readings": json.dumps(list(entry.get("readings", ())))}
+        columns = ["character_id", *fields, "made_at"]
+        return db.execute(f"INSERT INTO ledger ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                          " RETURNING id", (cid, *fields.values(), _now())).fetchall()[0]["id"]
+
+    @staticmethod
+    def _check_free(db: Any, cid: int, name: str) -> None:
+        """Released, inside the transaction that would write her: a release wins over a save under way."""
+        row = db.execute("SELECT made_at FROM ledger WHERE character_id = ? AND kind = 'release'", (cid,)).fetchone()
+        if row is not None:
+            raise Released(name, row["made_at"])
+
+    def released(self, cid: int) -> str | None:
+        """When she was written free, or None."""
+        row = self._row("SELECT made_at FROM ledger WHERE character_id = ? AND kind = 'release'", cid)
+        return row["made_at"] if row else None
+
+    def add_entry(self, cid: int, name: str, entry: dict[str, Any]) -> int:
+        """A line that is not an edit: the reveal, or the release (once: a second is Released)."""
+        with self._stored(), self.transaction(durable=True) as db:
+            if entry["kind"] == "release":
+                self._check_free(db, cid, name)
+            return self._add_entry(db, cid, entry)
+
+    def reply_under(self, cid: int, revision_id: int, *, last: bool) -> tuple[Turn, Turn] | None:
+        """Her last (or first) reply spoken under a revision, with the words it answered; None if none."""
+        order = "DESC" if last else "ASC"
+        row = self._row("SELECT t.*, p.name AS person_name FROM turns t JOIN conversations c ON c.id = t.conversation_id"
+                        " LEFT JOIN people p ON p.id = t.person_id WHERE c.character_id = ? AND t.revision_id = ?"
+                        " AND t.speaker = 'her' AND t.status = 'ok' AND t.diagnostic = 0 AND t.kind = 'said'"
+                        " AND t.replaced_by IS NULL AND t.deleted_at IS NULL ORDER BY t.id " + order + " LIMIT 1",
+                        cid, revision_id)
+        if row is None:
+            return None
+        said = self._row("SELECT t.*, p.name AS person_name FROM turns t LEFT JOIN people p ON p.id = t.person_id"
+                         " WHERE t.conversation_id = ? AND t.id < ? AND t.speaker = 'person' AND t.deleted_at IS NULL"
+                         " ORDER BY t.id DESC LIMIT 1", row["conversation_id"], row["id"])
+        return (Turn.from_row(said), Turn.from_row(row)) if said is not None else None
+
+    def ledger(self, cid: int) -> list[Entry]:
+        """Every line of her ledger, oldest first; a revision saved before the ledger existed has none."""
+        rows = self._rows("SELECT l.*, r.number AS revision FROM ledger l LEFT JOIN revisions r ON r.id = l.revision_id"
+                          " WHERE l.character_id = ? ORDER BY l.id", cid)
+        return [Entry(r["id"], r["character_id"], r["revision"], r["kind"], r["made_by"], bool(r["confirmed"]),
+                      r["made_at"], json.loads(r["readings"]), r["model"],
+                      r["seconds"], r["note"]) for r in rows]
