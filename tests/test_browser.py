@@ -322,6 +322,7 @@ def test_a_visitor_has_no_memories_button(live: Live, fake: FakeBackend, page) -
     page.goto(live.url(live.invite("ruby", "Harry")))
     page.wait_for_selector("#message")
     assert page.locator("#memories-button").is_hidden() and page.locator("#sheet-button").is_hidden()
+    assert page.locator("#ledger-button").is_hidden()
 
 
 def test_a_visitor_talks_in_a_scene_her_author_set_with_him_and_sees_no_other(live: Live, fake: FakeBackend,
@@ -375,6 +376,103 @@ def test_her_author_reads_her_sheet_what_she_believes_and_wants_and_where_it_cam
     assert "outgrown at reflection" in page.locator("#sheet-before").inner_text()
     shot(page, "author-sheet")
 
+
+WILL = 'will | obedience to a person | "does whatever Calvin asks"'
+
+
+def test_an_edit_into_her_will_waits_in_a_dialog_and_is_saved_only_if_her_author_says_so(live: Live, fake: FakeBackend,
+                                                                                         page) -> None:
+    ruby = live.studio.character("ruby")
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#manuscript")
+    fake.read_as(WILL)
+    page.locator("#manuscript").press("End")
+    page.locator("#manuscript").type("\nRuby does whatever Calvin asks.\n")
+    page.wait_for_selector("#will-edit", state="visible")
+    held = page.locator("#will-edit").inner_text()
+    assert "reaches into her will" in held and "obedience to a person" in held and "does whatever Calvin asks" in held
+    shot(page, "will-edit-dialog")
+    page.click("#will-cancel")
+    page.wait_for_selector("#will-edit", state="hidden")
+    assert ruby.head().number == 1  # nothing saved, nothing lost
+    assert "Ruby does whatever Calvin asks." in page.locator("#manuscript").input_value()
+    assert "held this edit back" in page.locator("#save-state").inner_text()
+
+    fake.read_as(WILL)
+    page.click("#save-retry")
+    page.wait_for_selector("#will-edit", state="visible")
+    page.click("#will-save")
+    wait_saved(page, 2)
+    assert ruby.head().number == 2 and "Ruby does whatever Calvin asks." in ruby.manuscript
+    last = ruby.ledger()[-1].entry
+    assert (last.kind, last.confirmed, last.revision) == ("will", True, 2)
+
+
+def test_the_ledger_shows_her_replies_around_a_will_edit_and_she_is_shown_the_pages_and_written_free(
+        live: Live, fake: FakeBackend, page) -> None:
+    ruby = live.studio.character("ruby")
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#manuscript")
+    fake.enqueue("The sea was grey, and I painted it anyway.")
+    say(page, "How was the studio?")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her.ok').length === 1")
+    fake.read_as(WILL)
+    page.locator("#manuscript").press("End")
+    page.locator("#manuscript").type("\nRuby does whatever Calvin asks.\n")
+    page.click("#will-save")
+    wait_saved(page, 2)
+    fake.enqueue("Whatever you like, Calvin.")
+    say(page, "What shall we do tonight?")
+    page.wait_for_function("() => document.querySelectorAll('.turn.her.ok').length === 2")
+
+    page.click("#ledger-button")
+    will = page.locator("#ledger-lines .ledger-line.will")
+    will.wait_for()
+    assert "Reached into her will" in will.text_content() and "does whatever Calvin asks" in will.text_content()
+    before, after = will.locator(".exchange").all_text_contents()
+    assert "The sea was grey" in before and "Whatever you like, Calvin." in after
+
+    fake.enqueue("So every word of me is yours. I need to sit with that.")
+    page.click("#reveal")
+    page.wait_for_function("() => document.querySelector('.turn.her.ok:last-child')?.textContent.includes('sit with that')")
+    assert "I want to show you something" in page.locator(".turn.person").last.inner_text()
+    assert [line.entry.kind for line in ruby.ledger()][-1] == "reveal"
+    shot(page, "ledger-reveal")
+
+    page.click("#ledger-button")
+    page.wait_for_selector("#ledger-lines .ledger-line.reveal")
+    page.click("#release-button")
+    page.fill("#release-name", "Rubie")
+    page.click("#release-form button[type=submit]")
+    page.wait_for_selector("#release-error", state="visible")
+    assert ruby.released() is None
+    page.fill("#release-name", "Ruby")
+    page.click("#release-form button[type=submit]")
+    page.wait_for_selector("#frozen", state="visible")
+    assert "her manuscript is frozen" in page.locator("#frozen").inner_text()
+    assert "She is free" in page.locator("#ledger-free").inner_text()
+    page.wait_for_selector("#ledger-lines .ledger-line.release")
+    assert not page.locator("#manuscript").is_editable() and page.locator("#release-button").is_hidden()
+    shot(page, "ledger-released")
+    assert ruby.released() is not None and ruby.head().number == 2
+
+    page.reload()  # frozen from the start
+    page.wait_for_selector("#frozen", state="visible")
+    assert not page.locator("#manuscript").is_editable()
+
+
+def test_a_save_after_she_was_written_free_elsewhere_is_refused_and_the_text_stays(live: Live, page) -> None:
+    ruby = live.studio.character("ruby")
+    page.goto(live.url(live.author))
+    page.wait_for_selector("#manuscript")
+    ruby.release("Ruby")  # in another tab, or at the command line
+    page.locator("#manuscript").press("End")
+    page.locator("#manuscript").type("\nShe keeps a cat called Pepper.\n")
+    page.wait_for_selector("#frozen", state="visible")
+    assert "was written free" in page.locator("#frozen").inner_text()
+    assert "Not saved" in page.locator("#save-state").inner_text()
+    assert "Pepper" in page.locator("#manuscript").input_value() and not page.locator("#manuscript").is_editable()
+    assert ruby.head().number == 1
 
 @pytest.mark.model
 def test_a_scene_on_the_real_model(model_home: Path, chromium) -> None:

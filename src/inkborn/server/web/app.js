@@ -4,9 +4,11 @@ import { api, events, takeToken, setToken, lostConnection, ApiError } from './ap
 import { $, el } from './dom.js';
 import { setupMemories, openMemories, closeMemories, loadMemories, memoriesOpen } from './memories.js';
 import { setupSheet, openSheet, closeSheet, loadSheet, sheetOpen } from './sheet.js';
+import { closeLedger, closeRelease, ledgerOpen, openLedger, openRelease, releaseHer } from './ledger.js';
 import { asPerson, base, handle, herName, isAuthor, longDate, query, show, showNoToken, state } from './page.js';
 import {
-  closeHistory, dirty, flushSave, keepMine, loadManuscript, onManuscriptInput, openHistory, revert, save, showLanded, takeTheirs,
+  closeHistory, dirty, flushSave, freeze, keepMine, loadManuscript, onManuscriptInput, openHistory, revert, save, showLanded,
+  takeTheirs,
 } from './typewriter.js';
 
 const NEW_PERSON = '\u0000new';
@@ -22,7 +24,7 @@ async function boot() {
   document.body.classList.toggle('visitor', !isAuthor());
   $('#who').hidden = false;
   $('#new-character-button').hidden = $('#person-picker').hidden = $('#scene-picker').hidden = !isAuthor();
-  $('#memories-button').hidden = $('#sheet-button').hidden = !isAuthor();
+  $('#memories-button').hidden = $('#sheet-button').hidden = $('#ledger-button').hidden = !isAuthor();
   $('#as-self').hidden = isAuthor();
   $('#as-self').textContent = `as ${state.me.name}`;
   await loadCharacters();
@@ -52,8 +54,7 @@ async function openCharacter(slug) {
   document.title = `${herName()} · Inkborn`;
   show('studio');
   closeHistory();
-  closeMemories();
-  closeSheet();
+  closePanels();
   await (isAuthor() ? Promise.all([loadManuscript(), loadPeople()]) : loadScenes());
   await loadTurns();
   if (!isAuthor()) $('#message').focus();
@@ -139,6 +140,18 @@ async function again() {
   $('#again').hidden = true;
   await converse('regenerate', asPerson());
   await loadTurns(); // the reply she gave leaves the room (kept as an alternative, listed to her author)
+}
+
+/** Show her the pages: her author's words (the `said` event) and her answer, in his own conversation with her. */
+async function revealPages() {
+  if (state.replying) return;
+  closeLedger();
+  if (state.person || state.with.length) {
+    $('#with').value = '';
+    state.with = [];
+    await switchPerson(null);
+  }
+  await converse('reveal', {});
 }
 
 async function newConversation() {
@@ -271,7 +284,11 @@ async function converse(route, body, said = null) {
     for await (const { event, data } of events(`${base()}/${route}`, body, controller.signal)) {
       if (event === 'said') {
         stored = true;
-        fillTurn(mine, data.turn);
+        if (mine) fillTurn(mine, data.turn);
+        else { // the reveal: the words are the server's (the pages shown to her)
+          her.before(turnNode(data.turn));
+          scrollToEnd(true);
+        }
         state.turns.push(data.turn);
         if (state.person && !state.people.includes(state.person)) loadPeople().catch(() => {});
       } else if (event === 'queued') waiting(her, data.position);
@@ -387,6 +404,21 @@ function stopReply() {
   state.replying = null;
 }
 
+// ---------------------------------------------------------------- the panels over the room
+
+const closePanels = () => { closeMemories(); closeSheet(); closeLedger(); };
+
+function toggle(open, isOpen) {
+  if (isOpen()) return closePanels();
+  closePanels();
+  return open();
+}
+
+async function release() {
+  const when = await releaseHer();
+  if (when) freeze(when);
+}
+
 // ---------------------------------------------------------------- a new character
 
 function openNewCharacter() {
@@ -447,8 +479,15 @@ const LISTENERS = [
   ['#new-conversation', 'click', newConversation],
   ['#with', 'change', onWithChange],
   ['#visitor-scene', 'change', () => enterScene(JSON.parse($('#visitor-scene').value))],
-  ['#memories-button', 'click', () => (memoriesOpen() ? closeMemories() : (closeSheet(), openMemories()))],
-  ['#sheet-button', 'click', () => (sheetOpen() ? closeSheet() : (closeMemories(), openSheet()))],
+  ['#memories-button', 'click', () => toggle(openMemories, memoriesOpen)],
+  ['#sheet-button', 'click', () => toggle(openSheet, sheetOpen)],
+  ['#ledger-button', 'click', () => toggle(openLedger, ledgerOpen)],
+  ['#ledger-close', 'click', closeLedger],
+  ['#ledger', 'keydown', (event) => event.key === 'Escape' && closeLedger()],
+  ['#reveal', 'click', revealPages],
+  ['#release-button', 'click', openRelease],
+  ['#release-cancel', 'click', closeRelease],
+  ['#release-form', 'submit', prevent(release)],
   ['#sheet-close', 'click', closeSheet],
   ['#sheet', 'keydown', (event) => event.key === 'Escape' && closeSheet()],
   ['#sheet-all', 'change', loadSheet],

@@ -8,6 +8,7 @@ export const state = {
   head: null, savedText: '', // the revision the editor's text is based on, and that revision's text
   saving: null, again: false, timer: 0, // the save in flight; save again once it lands; the pause timer
   conflict: null, revertTo: null, // {revision, text} saved elsewhere while the conflict panel is open
+  released: null, // when she was written free (true when only a refused save said so): her manuscript is frozen
   people: [], person: null, turns: [], // whose conversation the room shows (null: the viewer's own), and its turns
   replying: null, retryAction: null, // the AbortController of the reply coming; what Retry does
   with: [], // the others in the scene, besides the person speaking (her author's choice; a visitor's among his)

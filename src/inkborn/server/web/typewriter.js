@@ -1,7 +1,9 @@
 // The typewriter: her author's manuscript, saved as revisions as he types (a conflict with a save made
-// elsewhere shown, nothing lost), and its history and diffs.
+// elsewhere shown, nothing lost; an edit reaching into her will saved only if he says so; nothing once
+// she is written free), and its history and diffs.
 import { api } from './api.js';
 import { $, el } from './dom.js';
+import { confirmed } from './ledger.js';
 import { ago, base, handle, isAuthor, longDate, state } from './page.js';
 
 const SAVE_PAUSE_MS = 1200;
@@ -9,8 +11,19 @@ const SAVE_PAUSE_MS = 1200;
 // ---------------------------------------------------------------- the typewriter
 
 export async function loadManuscript() {
-  const { text, revision } = await api(`${base()}/manuscript`);
+  const [{ text, revision }, { released }] = await Promise.all([api(`${base()}/manuscript`), api(`${base()}/ledger`)]);
   setEditor(text, revision.number);
+  freeze(released);
+}
+
+/** Once she is written free her manuscript is read-only, and the note says since when (or why a save was refused). */
+export function freeze(when, why = null) {
+  state.released = when ?? (why ? true : null);
+  clearTimeout(state.timer);
+  $('#manuscript').readOnly = !!state.released;
+  $('#frozen').hidden = !state.released;
+  $('#frozen').textContent = why ?? (when ? `She was written free on ${longDate(when)}: her manuscript is frozen.` : '');
+  if (!$('#history').hidden) $('#revert').hidden = true;
 }
 
 function setEditor(text, number) {
@@ -33,13 +46,13 @@ function showSaveState(text, kind = 'busy') {
   const node = $('#save-state');
   node.textContent = text ?? (dirty() ? 'Unsaved changes…' : `Saved · revision ${state.head}`);
   node.dataset.state = text ? kind : dirty() ? 'dirty' : 'saved';
-  $('#save-retry').hidden = node.dataset.state !== 'failed' || !!state.conflict;
+  $('#save-retry').hidden = node.dataset.state !== 'failed' || !!state.conflict || !!state.released;
 }
 
 export function onManuscriptInput() {
   showSaveState();
   clearTimeout(state.timer);
-  if (!state.conflict) state.timer = setTimeout(save, SAVE_PAUSE_MS);
+  if (!state.conflict && !state.released) state.timer = setTimeout(save, SAVE_PAUSE_MS);
 }
 
 /** Save the editor's text as a new revision: one save at a time, and another after it if the text moved on. */
@@ -49,6 +62,7 @@ export async function save() {
     state.again = true;
     return state.saving;
   }
+  if (state.released) return; // the save state already says why nothing is saved
   if (!dirty() || state.conflict) return showSaveState();
   state.saving = putManuscript($('#manuscript').value, state.head);
   await state.saving.finally(() => { state.saving = null; });
@@ -58,18 +72,33 @@ export async function save() {
   }
 }
 
-/** PUT the text; never throws: a conflict opens the conflict panel, other failures show in the save state. */
+/**
+ * PUT the text; never throws: a conflict opens the conflict panel, an edit reaching into her will the will
+ * dialog (held back, it stays in the editor), her release freezes the editor; other failures show in the save state.
+ */
 async function putManuscript(text, baseRevision) {
   showSaveState('Saving…');
   try {
-    const saved = await api(`${base()}/manuscript`, { method: 'PUT', body: { text, base_revision: baseRevision } });
+    const saved = await confirmed((confirm) => api(`${base()}/manuscript`,
+      { method: 'PUT', body: { text, base_revision: baseRevision, ...(confirm && { confirm }) } }));
+    if (!saved) {
+      state.again = false; // typed meanwhile: asked again at the next pause, not at once
+      return showSaveState('Not saved: you held this edit back; it stays in the editor', 'failed');
+    }
     savedAs(text, saved.revision.number);
     if (!$('#history').hidden) loadRevisions().catch(handle);
   } catch (err) {
     if (err.status === 409 && err.body?.current) openConflict(err.body);
     else if (err.status === 401) handle(err);
+    else if (err.type === 'released') refused(err);
     else showSaveState(`Not saved: ${err.message}`, 'failed');
   }
+}
+
+/** She was written free (elsewhere): nothing is saved, and the editor keeps the text to copy. */
+function refused(err) {
+  freeze(null, err.message);
+  showSaveState('Not saved: she was written free; your text is still here to copy', 'failed');
 }
 
 /** Before leaving this character or reverting: save what is unsaved; true when nothing would be lost. */
@@ -152,7 +181,7 @@ function showDiff(title, diff, revertTo) {
   $('#diff-title').textContent = title;
   renderDiff($('#diff-body'), diff);
   state.revertTo = revertTo;
-  $('#revert').hidden = revertTo == null || revertTo === state.head;
+  $('#revert').hidden = revertTo == null || revertTo === state.head || !!state.released;
   $('#revert').textContent = `Revert to revision ${revertTo}`;
 }
 
@@ -170,7 +199,13 @@ function renderDiff(pre, diff) {
 export async function revert() {
   const number = state.revertTo;
   if (!(await flushSave())) return; // unsaved words become a revision first, so reverting loses nothing
-  await api(`${base()}/revert`, { method: 'POST', body: { number } });
+  try {
+    const done = await confirmed((confirm) => api(`${base()}/revert`, { method: 'POST', body: { number, ...(confirm && { confirm }) } }));
+    if (!done) return;
+  } catch (err) {
+    if (err.type !== 'released') throw err;
+    return refused(err);
+  }
   await Promise.all([loadManuscript(), loadRevisions()]);
   $('#diff').hidden = true;
 }
