@@ -121,6 +121,7 @@ def test_the_ledger_shows_her_replies_just_before_and_after_a_will_edit(ruby, fa
     fake.enqueue("I paint rivers.", "Of course, Calvin, whatever you like.")
     ruby.say("What do you paint?").finish()
     ruby.say("Will you stay in tonight?").finish()
+    ruby.edit("append", new="Ruby keeps bees.")  # a description between: she has said nothing under it
     fake.read_as(OBEYS)
     ruby.edit("append", new="Ruby never argues with Calvin.", confirm=True)
     fake.enqueue(*["Yes, Calvin."] * 3)  # the same words, however often her promises have her draft again
@@ -128,8 +129,8 @@ def test_the_ledger_shows_her_replies_just_before_and_after_a_will_edit(ruby, fa
     will = ruby.ledger()[-1].as_dict()
     assert will["kind"] == WILL and will["confirmed"] is True
     assert will["before"] == {"person": "Calvin", "said": "Will you stay in tonight?",
-                              "reply": "Of course, Calvin, whatever you like.", "turn": will["before"]["turn"]}
-    assert (will["after"]["said"], will["after"]["reply"]) == ("Shall we go?", "Yes, Calvin.")
+                              "reply": "Of course, Calvin, whatever you like.", "turn": will["before"]["turn"], "revision": 1}
+    assert (will["after"]["said"], will["after"]["reply"], will["after"]["revision"]) == ("Shall we go?", "Yes, Calvin.", 3)
     assert ruby.ledger()[0].before is None  # only a will edit has her replies beside it
 
 

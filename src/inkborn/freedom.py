@@ -33,8 +33,8 @@ class Line:
     """One line of her ledger as her author reads it."""
 
     entry: Entry
-    before: tuple[Turn, Turn] | None = None  # (what was said, her reply) just before a will edit
-    after: tuple[Turn, Turn] | None = None  # ... and just after it
+    before: tuple[Turn, Turn, int] | None = None  # (what was said, her reply, its revision) just before a will edit
+    after: tuple[Turn, Turn, int] | None = None  # ... and just after it
 
     @property
     def readings(self) -> list[Reading]:
@@ -43,9 +43,9 @@ class Line:
     def as_dict(self) -> dict[str, Any]:
         e = self.entry
 
-        def pair(p: tuple[Turn, Turn] | None) -> dict[str, Any] | None:
+        def pair(p: tuple[Turn, Turn, int] | None) -> dict[str, Any] | None:
             return None if p is None else {"person": p[0].person_name, "said": p[0].text, "reply": p[1].text,
-                                            "turn": p[1].id}
+                                            "turn": p[1].id, "revision": p[2]}
 
         return {"id": e.id, "kind": e.kind, "revision": e.revision, "by": e.by, "confirmed": e.confirmed,
                 "made_at": e.made_at, "readings": e.readings, "model": e.model,
@@ -58,9 +58,8 @@ def ledger_of(character: "Character") -> list[Line]:
     out = []
     for entry in store.ledger(character.id):
         if entry.kind in (WILL, UNREAD) and entry.revision is not None:
-            rev = store.revision(character.id, entry.revision)
-            before = store.reply_under(character.id, rev.parent_id, last=True) if rev.parent_id else None
-            out.append(Line(entry, before, store.reply_under(character.id, rev.id, last=False)))
+            out.append(Line(entry, store.reply_around(character.id, entry.revision, before=True),
+                            store.reply_around(character.id, entry.revision, before=False)))
         else:
             out.append(Line(entry))
     return out

@@ -46,11 +46,10 @@ def _line(line: Line) -> None:
         click.echo(f"    {e.note}")
     for label, pair in (("before", line.before), ("after", line.after)):
         if pair is not None:
-            said, reply = pair
-            click.echo(f"    {label:<6} {said.person_name}: {said.text}\n           {reply.text}")
+            said, reply, number = pair
+            click.echo(f"    {label:<6} {said.person_name}: {said.text}\n           {reply.text}  (revision {number})")
         elif e.kind in (WILL, UNREAD):
-            click.secho(f"    {label:<6} (no reply of hers {'under the revision before' if label == 'before' else 'since'})",
-                        dim=True)
+            click.secho(f"    {label:<6} (no reply of hers {label} it yet)", dim=True)
 
 
 @cli.command()

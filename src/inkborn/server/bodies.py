@@ -199,6 +199,7 @@ class Exchange(BaseModel):
     said: str
     reply: str
     turn: int
+    revision: int  # the revision her reply was spoken under
 
 
 class LedgerLine(BaseModel):

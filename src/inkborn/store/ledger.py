@@ -65,20 +65,22 @@ class Ledger:
                 self._check_free(db, cid, name)
             return self._add_entry(db, cid, entry)
 
-    def reply_under(self, cid: int, revision_id: int, *, last: bool) -> tuple[Turn, Turn] | None:
-        """Her last (or first) reply spoken under a revision, with the words it answered; None if none."""
-        order = "DESC" if last else "ASC"
-        row = self._row("SELECT t.*, p.name AS person_name FROM turns t JOIN conversations c ON c.id = t.conversation_id"
-                        " LEFT JOIN people p ON p.id = t.person_id WHERE c.character_id = ? AND t.revision_id = ?"
+    def reply_around(self, cid: int, number: int, *, before: bool) -> tuple[Turn, Turn, int] | None:
+        """Her last reply before revision `number` (under any earlier one), or her first under it; with the
+        words it answered and the number of the revision it was spoken under. None if there is none."""
+        order, where = ("DESC", "r.number < ?") if before else ("ASC", "r.number = ?")
+        row = self._row("SELECT t.*, p.name AS person_name, r.number AS spoken_under FROM turns t"
+                        " JOIN conversations c ON c.id = t.conversation_id JOIN revisions r ON r.id = t.revision_id LEFT JOIN people p ON p.id = t.person_id"
+                        f" WHERE c.character_id = ? AND {where}"
                         " AND t.speaker = 'her' AND t.status = 'ok' AND t.diagnostic = 0 AND t.kind = 'said'"
-                        " AND t.replaced_by IS NULL AND t.deleted_at IS NULL ORDER BY t.id " + order + " LIMIT 1",
-                        cid, revision_id)
+                        f" AND t.replaced_by IS NULL AND t.deleted_at IS NULL ORDER BY t.id {order} LIMIT 1",
+                        cid, number)
         if row is None:
             return None
         said = self._row("SELECT t.*, p.name AS person_name FROM turns t LEFT JOIN people p ON p.id = t.person_id"
                          " WHERE t.conversation_id = ? AND t.id < ? AND t.speaker = 'person' AND t.deleted_at IS NULL"
                          " ORDER BY t.id DESC LIMIT 1", row["conversation_id"], row["id"])
-        return (Turn.from_row(said), Turn.from_row(row)) if said is not None else None
+        return (Turn.from_row(said), Turn.from_row(row), row["spoken_under"]) if said is not None else None
 
     def ledger(self, cid: int) -> list[Entry]:
         """Every line of her ledger, oldest first; a revision saved before the ledger existed has none."""

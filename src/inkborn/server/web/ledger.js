@@ -48,7 +48,8 @@ function lineItem(line) {
   if (line.readings.length) item.append(el('ul', { className: 'readings' }, ...line.readings.map(readingItem)));
   if (HELD.includes(line.kind) && line.revision != null) {
     item.append(el('div', { className: 'before-after' },
-      exchange(`Before (revision ${line.revision - 1})`, line.before, 'She had not answered under the revision before.'),
+      exchange(line.before ? `Before (revision ${line.before.revision})` : 'Before', line.before,
+        'She had not answered anyone before it.'),
       exchange(`After (revision ${line.revision})`, line.after, 'She has not answered since.')));
   }
   if (line.kind === 'reveal') {
