@@ -10,7 +10,7 @@ from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, keep
 from inkborn.mending import within
-from inkborn.spoken import until_another_voice, whole_sentences
+from inkborn.spoken import until_another_voice, unwrapped, whole_sentences
 from inkborn.promises import Promise, read_promises
 
 PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
@@ -51,6 +51,31 @@ def test_a_reply_cut_off_by_its_length_ends_on_its_last_whole_sentence() -> None
     words = ["The", " hives", " are", " loud.", " Then", " the", " queen", " went"]
     assert "".join(whole_sentences(iter(words), max_tokens=8)).strip() == "The hives are loud."
     assert "".join(whole_sentences(iter(words), max_tokens=100)) == "The hives are loud. Then the queen went"  # ended by itself
+
+
+@pytest.mark.parametrize(
+    ("said", "hers"),
+    [
+        ('"No, I slept badly. The room was too hot."', "No, I slept badly. The room was too hot."),
+        ('"Hi!"', "Hi!"),
+        ("\u00ab Bonjour, Tomas. Les abeilles vont bien. \u00bb", "Bonjour, Tomas. Les abeilles vont bien."),
+        ("\u201eGuten Morgen! Die Bienen sind laut.\u201c", "Guten Morgen! Die Bienen sind laut."),
+        ('"\u00bfLas abejas? Muy bien, gracias."', "\u00bfLas abejas? Muy bien, gracias."),
+        ("\u201cLe api stanno bene, grazie.\u201d", "Le api stanno bene, grazie."),
+        ('"As abelhas? Est\u00e3o \u00f3timas!"', "As abelhas? Est\u00e3o \u00f3timas!"),
+        # quotation marks that belong to what she says stay
+        ('"Queen Bee" is what I call the old hive.', '"Queen Bee" is what I call the old hive.'),
+        ('I call the old hive "Queen Bee".', 'I call the old hive "Queen Bee".'),
+        ('"The hives," I told him, "are loud."', '"The hives," I told him, "are loud."'),
+    ],
+)
+def test_a_reply_wrapped_in_quotation_marks_is_said_without_them(said: str, hers: str) -> None:
+    words = said.split(" ")
+    chunks = iter([" ".join(words[:6]), *(" " + w for w in words[6:])])  # her first words are held, then streamed
+    assert "".join(unwrapped(chunks)).strip() == hers
+    fake = FakeBackend()
+    fake.enqueue(said)
+    assert run(fake, [])[0] == hers  # as she speaks: her words held before she is heard decide it
 
 
 def test_her_name_as_a_label_is_never_part_of_her_words() -> None:

@@ -2,7 +2,8 @@
 
 Filters over a backend's stream of text chunks, applied as she speaks (keeping.py): she never
 writes anyone else's line, a reply cut off by its length ends where its last sentence did, and
-the quotation marks a rewrite or a translation comes wrapped in are dropped.
+the quotation marks a rewrite or a translation comes wrapped in are dropped, and so are those a
+model wraps a whole reply in, as if writing a script (`unwrapped`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Iterator
 
 from .backends.base import Usage
 
-__all__ = ["TAIL_TOKENS", "unlabelled", "unquoted", "until_another_voice", "whole_sentences"]
+__all__ = ["TAIL_TOKENS", "unlabelled", "unquoted", "until_another_voice", "unwrapped", "whole_sentences"]
 
 TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
 
@@ -65,6 +66,43 @@ def unquoted(chunks: Iterator[str]) -> Iterator[str]:
             yield text
     if last and not quoted:
         yield last
+
+
+_OPENING = "\"\u201c\u00ab\u201e"  # " “ « „
+_CLOSING = "\"\u201d\u00bb\u201c"  # " ” » “
+_ENDS = (".", "!", "?", "\u2026")
+
+
+def unwrapped(chunks: Iterator[str]) -> Iterator[str]:
+    """Her reply without the quotation marks a model wraps a whole line of dialogue in.
+
+    Played through the CLI on the default model, three replies in a row came as "No, I didn't sleep
+    well..." with their quotes; a reader marked such replies unnatural. The first chunk (her words
+    held before she is heard, keeping.py) decides: a reply that opens with a quotation mark is
+    wrapped unless that quotation closes mid-sentence and goes on (`"Dayton After Rain" is my
+    series.`, `"The hives," I told him`: hers, kept whole). A closing mark after her last
+    sentence's end is dropped.
+    """
+    wrapped, last, said = None, "", ""
+    try:
+        for chunk in chunks:
+            if wrapped is None and chunk.strip():
+                bare = chunk.lstrip()
+                wrapped = bare[0] in _OPENING and not re.match(  # a quotation that closes mid-sentence: hers
+                    rf"[{_OPENING}][^{_CLOSING}]*[^\s.!?\u2026{_CLOSING}][{_CLOSING}]\s*\S", bare)
+                chunk = bare[1:].lstrip() if wrapped else chunk
+            text, last = last + chunk, ""
+            closing = re.search(rf"[{_CLOSING}]\s*$", text) if wrapped else None
+            if closing and (said + text[:closing.start()]).rstrip().endswith(_ENDS):
+                cut = len(text[:closing.start()].rstrip())
+                text, last = text[:cut], text[cut:]  # dropped if nothing follows it
+            if text:
+                said = said[-8:] + text
+                yield text
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
 
 
 _LABEL = re.compile(  # "\nTheo:", "\n**Le voisin** :", "\nTheo (quietly):": a capital, a few words, a colon
