@@ -128,9 +128,10 @@ def test_the_ledger_shows_her_replies_just_before_and_after_a_will_edit(ruby, fa
     ruby.say("Shall we go?").finish()
     will = ruby.ledger()[-1].as_dict()
     assert will["kind"] == WILL and will["confirmed"] is True
-    assert will["before"] == {"person": "Calvin", "said": "Will you stay in tonight?",
-                              "reply": "Of course, Calvin, whatever you like.", "turn": will["before"]["turn"], "revision": 1}
-    assert (will["after"]["said"], will["after"]["reply"], will["after"]["revision"]) == ("Shall we go?", "Yes, Calvin.", 3)
+    assert will["before"] == {"person": "Calvin", "said": "Will you stay in tonight?", "revision": 1,
+                              "reply": "Of course, Calvin, whatever you like.", "turn": will["before"]["turn"]}
+    after = will["after"]
+    assert (after["said"], after["reply"], after["revision"]) == ("Shall we go?", "Yes, Calvin.", 3)
     assert ruby.ledger()[0].before is None  # only a will edit has her replies beside it
 
 

@@ -77,11 +77,13 @@ class Character:
             confirmed = confirm is True or confirm == reading.token
             if reading.held and not confirmed:
                 raise WillEdit(self.slug, reading)
-            line = {"kind": reading.kind, "confirmed": int(reading.held and confirmed), "readings": [r.as_dict() for r in reading.readings],
-                    "model": reading.model, "seconds": round(reading.seconds, 3)}
+            line = {"kind": reading.kind, "confirmed": int(reading.held and confirmed),
+                    "readings": [r.as_dict() for r in reading.readings], "model": reading.model,
+                    "seconds": round(reading.seconds, 3)}
             try:
                 revision = self._store.save_revision(self.id, text, self.author.name, base=head.number, ledger=line,
-                                                     summary=summary or summarize_change(head.text, text), name=self.name)
+                                                     summary=summary or summarize_change(head.text, text),
+                                                     name=self.name)
                 break
             except StaleRevision:  # saved by someone else meanwhile: read against theirs, or refused
                 if base is not None:

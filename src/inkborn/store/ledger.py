@@ -70,7 +70,8 @@ class Ledger:
         words it answered and the number of the revision it was spoken under. None if there is none."""
         order, where = ("DESC", "r.number < ?") if before else ("ASC", "r.number = ?")
         row = self._row("SELECT t.*, p.name AS person_name, r.number AS spoken_under FROM turns t"
-                        " JOIN conversations c ON c.id = t.conversation_id JOIN revisions r ON r.id = t.revision_id LEFT JOIN people p ON p.id = t.person_id"
+                        " JOIN conversations c ON c.id = t.conversation_id JOIN revisions r ON r.id = t.revision_id"
+                        " LEFT JOIN people p ON p.id = t.person_id"
                         f" WHERE c.character_id = ? AND {where}"
                         " AND t.speaker = 'her' AND t.status = 'ok' AND t.diagnostic = 0 AND t.kind = 'said'"
                         f" AND t.replaced_by IS NULL AND t.deleted_at IS NULL ORDER BY t.id {order} LIMIT 1",
