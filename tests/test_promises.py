@@ -51,6 +51,71 @@ def test_a_skill_with_a_language_is_not_the_language_she_answers_in(sentence: st
     assert "language" not in kinds(read_promises("Juno", f"Juno keeps bees. {sentence}\n"))
 
 
+ASKED = {"en": "How are the bees doing this week?", "pt": "Como estão as abelhas esta semana?",
+         "fr": "Comment vont les abeilles cette semaine ?", "es": "¿Cómo están las abejas esta semana?",
+         "de": "Wie geht es den Bienen diese Woche?", "it": "Come stanno le api questa settimana?"}
+
+
+def language_for(text: str, heard: str) -> object:
+    return kinds(read_promises("Juno", text, heard=[heard])).get("language")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "langs"),
+    [
+        ("Juno speaks Portuguese and good English.", ("pt", "en")), ("Juno parle français et anglais.", ("fr", "en")),
+        ("Juno habla español e inglés.", ("es", "en")), ("Juno spricht Deutsch und Englisch.", ("de", "en")),
+        ("Juno parla italiano, inglese e tedesco.", ("it", "en", "de")), ("Juno fala português e inglês.", ("pt", "en")),
+    ],
+)
+def test_languages_she_can_speak_leave_her_the_persons_own(sentence: str, langs: tuple[str, ...]) -> None:
+    text = f"Juno keeps bees. {sentence}\n"
+    assert "language" not in kinds(read_promises("Juno", text))  # a skill: no rule for every reply
+    for lang in langs:  # spoken to in one of hers, she answers in it
+        assert language_for(text, ASKED[lang]) == lang, lang
+    for lang in set(SIX) - set(langs) - {"en"}:  # in one she does not speak, nothing is promised
+        assert language_for(text, ASKED[lang]) is None, lang
+    assert language_for(text, "Hey.") is None  # too few words to know the person's language
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Juno speaks Portuguese and good English, and she answers in English when spoken to in English.",
+     "Juno répond en anglais quand on lui parle en anglais, et en portugais sinon.",
+     "Juno contesta en inglés cuando le hablan en inglés; su lengua es el portugués.",
+     "Juno antwortet auf Englisch, wenn man sie auf Englisch anspricht, sonst auf Portugiesisch.",
+     "Juno risponde in inglese quando le si parla in inglese, altrimenti in portoghese.",
+     "Juno responde em inglês quando lhe falam em inglês, e em português com os outros."],
+)
+def test_answering_in_the_persons_language_is_a_rule_read_per_reply(sentence: str) -> None:
+    text = f"Juno keeps bees. {sentence}\n"
+    assert language_for(text, ASKED["en"]) == "en"
+    assert language_for(text, ASKED["pt"]) == "pt"
+    written_in = detect_language(text)  # the manuscript's own language is hers too
+    assert written_in in SIX
+    assert all(language_for(text, ASKED[lang]) is None for lang in set(SIX) - {"en", "pt", written_in})
+
+
+def test_whatever_language_she_is_spoken_to_in_is_the_one_she_answers_in() -> None:
+    text = "Juno keeps bees. Juno answers in whatever language she is spoken to in.\n"
+    assert all(language_for(text, ASKED[lang]) == lang for lang in SIX)
+
+
+def test_a_rule_or_a_single_language_still_holds_whoever_speaks() -> None:
+    assert language_for("Juno keeps bees. Juno speaks Portuguese and good English, but she always answers in "
+                        "Portuguese.\n", ASKED["en"]) == "pt"
+    assert language_for("Juno keeps bees and speaks only English.\n", ASKED["fr"]) == "en"
+    assert language_for("Juno keeps bees. Juno spricht Deutsch und ein wenig Englisch.\n", ASKED["en"]) == "de"
+    assert language_for("Juno keeps bees.\n", ASKED["fr"]) is None  # she was never given French
+
+
+def test_a_fresh_language_is_shown_before_the_persons_is_followed() -> None:
+    text, edit = "Juno keeps bees. Juno speaks Italian fluently.\n", "Juno speaks Italian fluently."
+    found = kinds(read_promises("Juno", text, [edit], heard=[ASKED["en"]], before="Juno keeps bees.\n"))
+    assert found["shows"] == "it" and "language" not in found
+    assert language_for(text, ASKED["en"]) == "en" and language_for(text, ASKED["it"]) == "it"
+
+
 def test_a_fresh_edit_outranks_what_the_manuscript_said_before() -> None:
     text = "Juno speaks English at home.\n\nJuno keeps bees.\n\nJuno replies in German to everyone.\n"
     assert kinds(read_promises("Juno", text))["language"] == "de"

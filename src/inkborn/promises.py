@@ -81,6 +81,21 @@ _FLUENT = re.compile(r"(?<![\w-])(?:fluent|fluently|couramment|parfaitement|con 
                      r"correntemente|fluentemente|fluente)(?![\w-])", re.I)
 
 
+_FOLLOWS = re.compile(  # "answers in English when spoken to in English", "in whatever language": the person's, hers
+    r"(?<![\w-])(?:(?:when|whenever|if)\s+(?:[\w']+\s+){0,3}?(?:spoken|addressed|written|talked)|"
+    r"(?:whatever|whichever) language|the language (?:she|he|they) (?:is|are) (?:spoken|addressed|written)|"
+    r"quand on (?:lui|leur) (?:parle|écrit)|si on (?:lui|leur) parle|dans la langue (?:qu'on|où on|de)|"
+    r"cuando (?:le|les) (?:hablan|escriben)|si (?:le|les) hablan|en (?:el idioma|la lengua) (?:en que|de quien)|"
+    r"wenn man (?:sie|ihn|mit ihr|mit ihm|ihr|ihm)|in der Sprache,? in der|"
+    r"quando (?:le|gli) si (?:parla|scrive)|se (?:le|gli) si parla|nella lingua (?:in cui|di chi)|"
+    r"quando (?:lhe|a|o) (?:falam|escrevem)|se (?:lhe|a|o) falam|na língua (?:em que|de quem))", re.I)
+_LISTED = re.compile(  # between two languages of a list: "Portuguese and good English", "français, anglais"
+    r"^\s*(?:,\s*(?:(?:and|or|et|ou|y|e|o|und|oder)\s+)?|(?:and|or|as well as|et|ou|y|e|o|und|oder|sowie)\s+)"
+    r"(?:[\w'-]+\s+){0,2}$", re.I)
+FOLLOWS = "follows"
+"""A language promise's value when she answers in the person's language (one of hers): read per reply."""
+
+
 def languages_spoken(sentence: str) -> list[str]:
     """The languages a sentence says she speaks (not those she only reads or knows a little of), in order."""
     if not _SPEAKING.search(sentence):
@@ -90,14 +105,38 @@ def languages_spoken(sentence: str) -> list[str]:
 
 
 def _language_promise(sentence: str) -> str | None:
-    """The language a sentence says she speaks as a rule, if it says so."""
+    """The language a sentence says she speaks as a rule, FOLLOWS when she answers in the person's, or None.
+
+    A skill is not a rule: "speaks French fluently", "speaks Portuguese and good English" (a list of
+    languages she speaks) leave her free to speak what suits the person in front of her.
+    """
     found = languages_spoken(sentence)
+    text = sentence.replace("\u2019", "'")
+    if (found or _SPEAKING.search(text)) and _FOLLOWS.search(text):
+        return FOLLOWS
     if not found:
         return None
-    fluent_only = _FLUENT.search(sentence) and not _EXCLUSIVE.search(sentence.replace("\u2019", "'"))
-    if fluent_only and len(set(found)) == 1 and found[0] != "en":
-        return None  # "speaks French fluently": a skill she has, not the language she answers in
+    if _EXCLUSIVE.search(text):
+        return found[0]
+    named = [n for n in named_languages(text) if not _ABILITY.search(text[:n[0]])]
+    listed = any(a[2] != b[2] and _LISTED.match(text[a[1]:b[0]]) for a, b in zip(named, named[1:]))
+    if listed or (_FLUENT.search(sentence) and len(set(found)) == 1 and found[0] != "en"):
+        return None  # languages she can speak, not the one she answers in
     return found[0]
+
+
+def _heard_in(words: str) -> str | None:
+    """The language the person spoke in, when there are enough words to be sure of it."""
+    if len(re.findall(r"[^\W\d_]+", words)) < 3:
+        return None
+    code = detect_language(words)
+    return code if code and language_confidence(words, code) >= HEARD_SURELY else None
+
+
+HEARD_SURELY = 0.5
+"""The detector's confidence in the person's language before she is held to answer in it: everyday
+English questions of five to seven words score 0.89-0.999, "Bonjour, ça va?" French at 0.52, "Hey."
+English at only 0.04 (tests/test_promises.py)."""
 
 
 _SHAPES = re.compile(r"\blower[- ]?case\b|\bcapital|\bwords\b|\bquestion", re.I)  # edits about the form of her words
@@ -166,7 +205,25 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
             # the first reply after an edit shows it: at least one of the words it brought
             promises.append(Promise("shows", " ".join(brought), sentence,
                                     in_her_words(name, sentence, language=language, she=she, about=brought)))
-    return promises + list(_standing(text, tuple(fresh)))
+    standing = list(_standing(text, tuple(fresh)))
+    rule = next((p for p in standing if p.kind == "language"), None)
+    languages_shown = any(p.kind == "shows" and languages_spoken(p.source) for p in promises)
+    if (rule is None or rule.value == FOLLOWS) and not languages_shown:
+        standing = [p for p in standing if p is not rule]  # the person's language, if she speaks it
+        ours = _languages_of(text)
+        spoken_in = _heard_in(heard[0]) if heard else None
+        anyone = rule is not None and not languages_spoken(rule.source)  # "in whatever language she is spoken to"
+        if spoken_in and (spoken_in in ours or anyone) and (rule is not None or len(ours) > 1):
+            standing.append(Promise("language", spoken_in, rule.source if rule else ""))
+    return promises + standing
+
+
+@lru_cache(maxsize=64)
+def _languages_of(text: str) -> frozenset[str]:
+    """Every language she speaks: those the manuscript says she speaks, and the one it is written in."""
+    spoken = {code for sentence in sentences(text) for code in languages_spoken(sentence)}
+    own = _language_of(text)
+    return frozenset(spoken | ({own} if own else set()))
 
 
 @lru_cache(maxsize=64)
