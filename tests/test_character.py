@@ -48,9 +48,14 @@ def _last_system_before_user(prompt):
 
 
 def _fresh_note(prompt):
-    """The note just before the person's words, where what is fresh for them is said ("" if none)."""
-    before = prompt.messages[-2]
-    return before.content if before.role == "system" else ""
+    """The note close to the person's words, where what is fresh for them is said ("" if none); only
+    what she recalls may stand between them."""
+    for before in reversed(prompt.messages[:-1]):
+        if before.role != "system":
+            return ""
+        if not before.content.startswith(("What you remember", "What you have come to believe")):
+            return before.content
+    return ""
 
 
 def _all_text(prompt):

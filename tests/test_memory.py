@@ -205,3 +205,78 @@ def test_a_number_said_to_her_recalls_only_what_holds_it(studio, ruby):
     ruby.record("The bakery on Fifth sells rye bread.", hers=True)
     ruby.record("I bought 1 loaf there.", hers=True)
     assert recalled(studio, ruby, "1", "Calvin") == ["I bought 1 loaf there."]
+
+
+def _extends(before, after) -> bool:
+    """Whether a context begins with all of an earlier one but its last message (the words it answered)."""
+    kept = before.messages[:-1]
+    return after.messages[: len(kept)] == kept
+
+
+def test_what_she_recalls_stays_where_she_recalled_it_so_each_context_extends_the_last(studio, ruby, fake):
+    topics = ["goats", "boats", "kites", "bread", "roses", "tides", "bees", "trains"]
+    for topic in topics:  # long ago, one thing said about each, far out of what she hears now
+        ruby.record(f"My cousin once told me all about {topic} in Dayton.", as_="Harry")
+        ruby.record(f"I remember the {topic}, yes.", as_="Harry", hers=True)
+    for n in range(10):
+        ruby.record(f"Small talk number {n} about the weather.", as_="Harry")
+        ruby.record(f"The weather again, reply {n}.", as_="Harry", hers=True)
+    ruby.new_conversation(as_="Harry")
+    prompts = []
+    for n, topic in enumerate(topics):  # each message brings back a different memory
+        fake.enqueue(f"Ah, {topic}. Reply {n}.")
+        ruby.say(f"Do you remember the {topic} in Dayton?", as_="Harry").finish()
+        prompts.append(fake.history[-1])
+    for n, (before, after) in enumerate(zip(prompts, prompts[1:])):
+        assert f"about {topics[n + 1]} in Dayton" in "\n".join(m.content for m in after.messages)
+        assert _extends(before, after), n  # what she recalled for the message before is still just before it
+    last = "\n".join(m.content for m in prompts[-1].messages)
+    assert all(last.count(f"about {topic} in Dayton") <= 1 for topic in topics)  # recalled once, never again beside it
+    assert sum(m.content.startswith("What you remember") for m in prompts[-1].messages) >= 2
+
+
+def test_a_memory_deleted_since_is_gone_from_where_she_recalled_it(studio, ruby, fake):
+    ruby.record("My cousin told me about the goats in Dayton.", as_="Harry")
+    ruby.record("Goats, yes.", as_="Harry", hers=True)
+    ruby.new_conversation(as_="Harry")
+    ruby.say("Do you remember the goats in Dayton?", as_="Harry").finish()
+    assert "goats in Dayton" in fake.history[-1].messages[-2].content
+    gone = next(m for m in studio.store.memories(ruby.id) if "cousin" in m.text)
+    ruby.forget(gone.id)
+    ruby.say("And the weather today?", as_="Harry").finish()
+    assert "cousin told me about the goats" not in "\n".join(m.content for m in fake.history[-1].messages)
+
+
+def test_settling_while_idle_reads_in_the_context_her_next_reply_extends(inkborn_home, database):
+    """What `settle` warms is her next context but the words to come: past a move of the conversation's
+    window and with what she recalled where she recalled it."""
+    from inkborn.backends.fake import FakeBackend
+    from inkborn.reply import HISTORY_STEP, HISTORY_TURNS
+
+    class Warmed(FakeBackend):
+        def __init__(self) -> None:
+            super().__init__()
+            self.warmed: list = []
+
+        def warm(self, prompt, cancel) -> None:
+            self.warmed.append(prompt)
+
+    backend = Warmed()
+    with Studio(inkborn_home, backend=backend, database=database) as studio:
+        ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
+        ruby.record("My cousin told me about the goats in Dayton.", as_="Harry")
+        ruby.record("Goats, yes.", as_="Harry", hers=True)
+        ruby.new_conversation(as_="Harry")
+        ruby.say("Do you remember the goats in Dayton?", as_="Harry").finish()
+        ruby.record("Hm.", as_="Harry")  # an odd count: her next reply's words are what move the window
+        said = 2
+        while said < HISTORY_TURNS - HISTORY_STEP + HISTORY_STEP // 2:  # on until the next words move the window
+            ruby.record(f"Small talk {said}.", as_="Harry")
+            ruby.record(f"Yes, small talk {said}.", as_="Harry", hers=True)
+            said += 2
+        for _ in range(HISTORY_STEP // 2 + 1):
+            ruby.settle(as_="Harry")
+            ruby.say("Anything else?", as_="Harry").finish()
+            warmed, replied = backend.warmed[-1], backend.history[-1]
+            assert replied.messages[: len(warmed.messages)] == warmed.messages
+            assert len(warmed.messages) == len(replied.messages) - 1 or "What you remember" in replied.messages[-2].content

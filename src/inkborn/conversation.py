@@ -50,6 +50,7 @@ class Turn:
     kind: str = "said"  # what the turn is: words said (room for events: an edit landing, a reveal)
     replaced_by: int | None = None  # her turns: another reply to the same words, chosen over this one
     deleted_at: str | None = None  # deleted by her author: kept, listed to him, never part of her context
+    recalled: str | None = None  # the person's turns: JSON, the memories she recalled on hearing it (stage.py)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Turn":

@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .backends.base import Backend, Prompt, Usage
 from .canon import FreshEdit, fresh_edits
@@ -31,7 +31,7 @@ from .memory import Memory
 from .people import Person
 from .promises import Promise, read_promises
 from .remembering import Recall
-from .stage import Scene, build_prompt, spoken_instructions, who_is_here
+from .stage import Scene, build_prompt, fitting, spoken_instructions, who_is_here
 from .store import Store
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ class Plan:
     seed: int | None
     others: tuple[str, ...] = ()  # the others in the scene, besides the person speaking now
     remembered: tuple[Memory, ...] = ()  # what she recalls now, of what she does not hear in the conversation
+    pinned: tuple[tuple[int, tuple[Memory, ...]], ...] = ()  # what she recalled on hearing earlier turns (stage.py)
 
     @property
     def message(self) -> str:
@@ -120,28 +121,42 @@ def fresh_for(store: Store, cid: int, person: Person, head: Revision) -> tuple[R
     return seen, tuple(fresh_edits(seen.text, head.text)) if seen and seen.id != head.id else ()
 
 
-def recent(store: Store, conversation: int) -> list[Turn]:
+def recent(store: Store, conversation: int, coming: int = 0) -> list[Turn]:
     """The recent conversation she hears: at most HISTORY_TURNS turns, from a start that moves
     HISTORY_STEP turns at a time. A window sliding by every turn changed what follows her
     manuscript at each reply, so the model read all of it again: measured in a 44-message
     conversation on the default model, her first word went from ~0.6 s to ~14 s once 40 turns
-    had been said."""
+    had been said. `coming`: where the window will start once that many more turns are said."""
     count = store.turn_count(conversation, diagnostic=False)
-    start = max(0, (count - (HISTORY_TURNS - HISTORY_STEP)) // HISTORY_STEP * HISTORY_STEP)
+    start = max(0, (count + coming - (HISTORY_TURNS - HISTORY_STEP)) // HISTORY_STEP * HISTORY_STEP)
     return store.turns(conversation, limit=max(1, count - start), diagnostic=False) if count else []
 
 
+def pinned_in(store: Store, history: Sequence[Turn], present: set[int]) -> tuple[tuple[int, tuple[Memory, ...]], ...]:
+    """What she recalled on hearing each earlier message she still hears, as it stands now: a memory
+    since deleted, superseded by an edit or not for everyone present is left out."""
+    pinned = []
+    for turn in history[:-1]:
+        ids = json.loads(turn.recalled) if turn.recalled else []
+        kept = tuple(m for m in store.memories_by_id(ids) if m.may_be_heard_by(present)) if ids else ()
+        if kept:
+            pinned.append((turn.id, kept))
+    return tuple(pinned)
+
+
 def remembered(recall: Recall, store: Store, cid: int, name: str, person: Person, conversation: int,
-               history: list[Turn], head: Revision) -> tuple[Memory, ...]:
+               history: list[Turn], head: Revision, pinned: Sequence[Memory] = ()) -> tuple[Memory, ...]:
     """What she recalls for this reply, of all she does not hear in the conversation now: her wishes
     and what she believes of those present (reflection.py), what bears on the person's words, and,
     when a conversation is only beginning, her last moments with them (a returning visitor is
-    someone she knows). Only what everyone present may hear; her words that
-    an edit since made untrue are superseded first. Her memory failing never fails her reply: she
-    answers without it (logged)."""
+    someone she knows). Only what everyone present may hear, and not what she already recalled
+    earlier in the conversation she hears (`pinned`); her words that an edit since made untrue are
+    superseded first. Her memory failing never fails her reply: she answers without it (logged)."""
     try:
         recall.ready(cid, name, head)
-        return _recalled(recall, store, cid, name, person, conversation, history)
+        already = {m.id for m in pinned}
+        return tuple(m for m in _recalled(recall, store, cid, name, person, conversation, history)
+                     if m.id not in already)
     except NotFound:
         raise
     except Exception:
@@ -184,8 +199,12 @@ def plan(store: Store, cid: int, name: str, author: str, person: Person, convers
                              heard=[history[-1].text, who_is_here(name, person.name, author, head.text, others),
                                     *spoken_instructions(name)],
                              before=seen.text if seen else "", said_before=said_before)
-    memories = remembered(recall, store, cid, name, person, conversation, history, head) if recall else ()
-    return Plan(name, author, person, head, seen, fresh, tuple(history), tuple(promises), seed, others, memories)
+    present = {p.id for p in store.participants(conversation)} | {person.id}
+    pinned = pinned_in(store, history, present)
+    memories = remembered(recall, store, cid, name, person, conversation, history, head,
+                          [m for _, ms in pinned for m in ms]) if recall else ()
+    return Plan(name, author, person, head, seen, fresh, tuple(history), tuple(promises), seed, others, memories,
+                pinned)
 
 
 # stage --------------------------------------------------------------------
@@ -204,7 +223,7 @@ def stage(plan: Plan, backend: Backend, bases: list[Revision], cache_key: str) -
     for base in bases:
         edits = _merge(fresh_edits(base.text, plan.head.text) if base.id != plan.head.id else [], newly)
         scene = Scene(plan.name, plan.person.name, base.text, tuple(edits), plan.history, plan.seed, plan.author,
-                      plan.others, plan.remembered)
+                      plan.others, plan.remembered, plan.pinned)
         prompt = replace(build_prompt(scene, backend), cache_key=cache_key)
         cost = backend.cost(prompt) + (0 if base.id == plan.head.id else REREAD_MARGIN)
         if best is None or cost < best[0]:
@@ -246,6 +265,9 @@ def respond(character: "Character", person: Person, conversation: int, seed: int
             planned = plan(store, character.id, character.name, character.author.name, person, conversation, seed,
                            studio.recall)
             prompt = reply.prompt = stage(planned, backend, character.bases(planned.head), character.slug)
+            recalled = [m.id for m in fitting(character.name, planned.remembered, backend)]
+            if recalled or planned.history[-1].recalled:  # kept before the words, for her later replies' context
+                store.update_turn(planned.history[-1].id, recalled=json.dumps(recalled) if recalled else None)
             turn_id = store.add_turn(conversation, "her", "", status="partial", error=CUT_OFF,
                                      revision_id=planned.head.id, fresh_from=planned.seen.id if planned.seen else None,
                                      backend=backend.name, diagnostic=not backend.speaks_as_her)
@@ -343,13 +365,15 @@ def settle(character: "Character", person: Person, conversation: int, cancel: th
     what is new. Stops as soon as `cancel` is set; a half-done settle only costs time.
     """
     store = character.studio.store
-    turns = recent(store, conversation)
+    turns = recent(store, conversation, coming=1)  # as the next reply will hear it, past the person's next words
     if not turns:
         return
     head = store.head(character.id)
-    others = tuple(p.name for p in store.participants(conversation) if p.id != person.id)
-    scene = Scene(character.name, person.name, head.text, (), tuple(turns) + (_placeholder(),), None,
-                  character.author.name, others)
+    people = store.participants(conversation)
+    others = tuple(p.name for p in people if p.id != person.id)
+    history = tuple(turns) + (_placeholder(),)
+    scene = Scene(character.name, person.name, head.text, (), history, None, character.author.name, others,
+                  pinned=pinned_in(store, history, {p.id for p in people} | {person.id}))
     backend = character.studio.backend
     prompt = build_prompt(scene, backend)
     # warm everything but the placeholder message: the prefix the next reply will share

@@ -3,11 +3,12 @@
     system   who she is: the manuscript of the *base* revision      (stable prefix; a manuscript
              too long for her context: its opening, passages.py)
     system   who is talking with her                                 (per person)
-    user / assistant ...  the recent conversation with this person   (grows at the end)
+    user / assistant ...  the recent conversation with this person   (grows at the end; what she
+             recalled on hearing each message stays just before it: the context only grows)
     system   more of who she is: passages of a long manuscript that bear on the moment
+    system   what is true of her now that her recent words did not show   (fresh edits)
     system   what she remembers of what she does not hear now, and what     (recalled, per reply)
              she has come to believe and want
-    system   what is true of her now that her recent words did not show   (fresh edits)
     user     what the person just said
     assistant  her reply
 
@@ -31,7 +32,7 @@ from .errors import ManuscriptTooLong
 from .memory import DRAWN, Memory
 from .passages import passages_of
 
-__all__ = ["Scene", "build_prompt", "describe_edits", "how_she_speaks", "recollections", "spoken_instructions"]
+__all__ = ["Scene", "build_prompt", "describe_edits", "fitting", "how_she_speaks", "recollections", "spoken_instructions"]
 
 REPLY_TOKENS = 300
 MESSAGE_ROOM = 600  # the person's message and the fresh edits, kept free past the manuscript
@@ -53,6 +54,7 @@ class Scene:
     author: str = ""  # who writes her; the person is a visitor when this is another name
     others: tuple[str, ...] = ()  # the others in the scene, besides the person speaking now
     remembered: tuple[Memory, ...] = ()  # what she recalls, best first
+    pinned: tuple[tuple[int, tuple[Memory, ...]], ...] = ()  # what she recalled on hearing earlier turns, by turn id
 
 
 def who_she_is(name: str, manuscript: str) -> str:
@@ -152,16 +154,14 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
             tail.append(Message("system", f"More of who you are, as written:\n\n{more}"))
     head = [Message("system", first),
             Message("system", who_is_here(scene.name, scene.person, scene.author, scene.base_text, scene.others))]
-    remembered = list(scene.remembered)
-    while remembered and backend.count_tokens(recollections(scene.name, remembered)) > MEMORY_ROOM:
-        remembered.pop()  # the least worth recalling goes first
-    if remembered:
-        tail.append(Message("system", recollections(scene.name, remembered)))
     if scene.edits:  # close to where she speaks, as fact about her; never put in her mouth (describe_edits)
         tail.append(Message("system", describe_edits(scene.name, scene.edits)))
+    remembered = fitting(scene.name, scene.remembered, backend)
+    if remembered:  # just before the words that brought them back, where they stay for later replies
+        tail.append(Message("system", recollections(scene.name, remembered)))
     tail.append(Message("user", f"{scene.person}: {message.text}"))
     used += sum(backend.count_tokens(m.content) + 8 for m in head[1:] + tail)
-    talk = _conversation(earlier, scene.name, scene.person)
+    talk = _conversation(earlier, scene.name, scene.person, dict(scene.pinned))
     sizes = [backend.count_tokens(m.content) + 8 for m in talk]
     total, first = sum(sizes), 0
     while first < len(talk) and used + total > budget + MESSAGE_ROOM:  # the oldest exchanges go first
@@ -172,6 +172,14 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
     return Prompt(tuple(head + talk + tail), prefill=f"{scene.name}:",
                   stop=(*(f"\n{p}:" for p in (scene.person, *scene.others)), f"\n{scene.name}:", "\n("),
                   max_tokens=REPLY_TOKENS, seed=scene.seed)
+
+
+def fitting(name: str, memories: tuple[Memory, ...] | list[Memory], backend: Backend) -> tuple[Memory, ...]:
+    """The memories, best first, that fit her recollections' room: the least worth recalling go first."""
+    kept = list(memories)
+    while kept and backend.count_tokens(recollections(name, kept)) > MEMORY_ROOM:
+        kept.pop()
+    return tuple(kept)
 
 
 def _portrait(scene: Scene, backend: Backend, budget: int, moment: str) -> tuple[str, str]:
@@ -185,9 +193,14 @@ def _portrait(scene: Scene, backend: Backend, budget: int, moment: str) -> tuple
     return first, "\n\n".join(passages.parts[i] for i in chosen)
 
 
-def _conversation(turns: list[Turn], name: str, person: str) -> list[Message]:
+def _conversation(turns: list[Turn], name: str, person: str,
+                  pinned: dict[int, tuple[Memory, ...]] | None = None) -> list[Message]:
     """Earlier turns as chat messages, each person's words after their name; her failed replies left
-    out, words said one after another joined (with the next speaker's name when it changes)."""
+    out, words said one after another joined (with the next speaker's name when it changes).
+
+    What she recalled on hearing a message stands just before it, as it stood when she answered
+    it: each reply's context extends the one before, so the model's cache is reused.
+    """
     messages: list[Message] = []
     last = ""
     for turn in turns:
@@ -195,6 +208,9 @@ def _conversation(turns: list[Turn], name: str, person: str) -> list[Message]:
             continue
         role = "assistant" if turn.is_hers else "user"
         label = name if turn.is_hers else turn.person_name or person
+        if pinned and pinned.get(turn.id):
+            messages.append(Message("system", recollections(name, pinned[turn.id])))
+            last = ""
         if messages and messages[-1].role == role:
             joined = turn.text if label == last else f"{label}: {turn.text}"
             messages[-1] = Message(role, messages[-1].content + "\n" + joined)

@@ -230,6 +230,9 @@ SQLITE: list[tuple[str, str]] = [
     CREATE INDEX ledger_by_character ON ledger (character_id, id);
     CREATE UNIQUE INDEX ledger_one_release ON ledger (character_id) WHERE kind = 'release';
     """),
+    ("0012_recalled", """
+    ALTER TABLE turns ADD COLUMN recalled TEXT;
+    """),
 ]
 
 
@@ -405,6 +408,9 @@ POSTGRES: list[tuple[str, str]] = [
     );
     CREATE INDEX ledger_by_character ON ledger (character_id, id);
     CREATE UNIQUE INDEX ledger_one_release ON ledger (character_id) WHERE kind = 'release';
+    """),
+    ("0007_recalled", """
+    ALTER TABLE turns ADD COLUMN recalled TEXT;
     """),
 ]
 
