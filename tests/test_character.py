@@ -1047,3 +1047,32 @@ def test_reading_a_conversation_begins_none(ruby, studio):
     assert conversations() == before
     ruby.record("Hello.")
     assert conversations() == before + 1 and [t.text for t in ruby.turns()] == ["Hello."]
+
+
+def test_while_her_context_lags_behind_an_edit_each_reply_extends_the_last(tmp_path, monkeypatch):
+    """Staged from an earlier revision (cheaper for a cache than re-reading the manuscript), what
+    changed is said once, before the words she first answered under it, and stays there."""
+
+    class Lagging(FakeBackend):
+        keeps_cache = True
+
+        def cost(self, prompt):  # the manuscript before the edit is what the cache holds
+            return 0 if FRENCH not in prompt.messages[0].content else 10_000
+
+    monkeypatch.setenv("INKBORN_AUTHOR", "Calvin")
+    backend = Lagging()
+    with Studio(home=tmp_path, backend=backend) as studio:
+        ruby = studio.create("ruby", RUBY, author="Calvin")
+        ruby.say("Hi Ruby.").finish()
+        ruby.edit("append", new=FRENCH)
+        prompts = []
+        for words in ["What are you painting?", "And tomorrow?", "Where will you show it?", "Who will come?"]:
+            reply = ruby.say(words)
+            reply.finish()
+            prompts.append(reply.prompt)
+        assert all(FRENCH not in p.messages[0].content for p in prompts)  # staged from the revision before
+        first_answered = next(i for i, m in enumerate(prompts[-1].messages) if m.content.endswith("What are you painting?"))
+        assert FRENCH in prompts[-1].messages[first_answered - 1].content
+        for before, after in zip(prompts, prompts[1:]):
+            assert after.messages[: len(before.messages) - 1] == before.messages[:-1]
+            assert sum(FRENCH in m.content for m in after.messages) == 1

@@ -223,13 +223,25 @@ def stage(plan: Plan, backend: Backend, bases: list[Revision], cache_key: str) -
     for base in bases:
         edits = _merge(fresh_edits(base.text, plan.head.text) if base.id != plan.head.id else [], newly)
         scene = Scene(plan.name, plan.person.name, base.text, tuple(edits), plan.history, plan.seed, plan.author,
-                      plan.others, plan.remembered, plan.pinned)
+                      plan.others, plan.remembered, plan.pinned, _first_answered_since(plan.history, base, plan.head))
         prompt = replace(build_prompt(scene, backend), cache_key=cache_key)
         cost = backend.cost(prompt) + (0 if base.id == plan.head.id else REREAD_MARGIN)
         if best is None or cost < best[0]:
             best = (cost, prompt)
     assert best is not None, "there is always the head to stage from"
     return best[1]
+
+
+def _first_answered_since(history: tuple[Turn, ...], base: Revision, head: Revision) -> int | None:
+    """While her context lags behind the head (staged from an earlier base), the person's words she
+    first answered under the head: what changed since the base was said just before them, and
+    stays there for her later replies (None: it is said before the words she answers now)."""
+    if base.id == head.id:
+        return None
+    for heard, hers in zip(history, history[1:]):
+        if not heard.is_hers and hers.is_hers and hers.revision_id == head.id:
+            return heard.id
+    return None
 
 
 def _merge(*groups: list[FreshEdit]) -> list[FreshEdit]:

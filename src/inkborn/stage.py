@@ -55,6 +55,7 @@ class Scene:
     others: tuple[str, ...] = ()  # the others in the scene, besides the person speaking now
     remembered: tuple[Memory, ...] = ()  # what she recalls, best first
     pinned: tuple[tuple[int, tuple[Memory, ...]], ...] = ()  # what she recalled on hearing earlier turns, by turn id
+    noted: int | None = None  # the earlier turn the edits stand before, where they were first said; None: the last
 
 
 def who_she_is(name: str, manuscript: str) -> str:
@@ -103,8 +104,8 @@ def describe_edits(name: str, edits: tuple[FreshEdit, ...]) -> str:
     opening her turn ("Ruby (sadly):"): mood good 0.20 → 0.00, overall 0.48 → 0.45 (she recited
     "I am ecstatically happy, about everything, all the time.").
     """
-    true = [e.new for e in edits if e.new]
-    false = [e.old for e in edits if e.old]
+    true = list(dict.fromkeys(e.new for e in edits if e.new))
+    false = list(dict.fromkeys(e.old for e in edits if e.old))
     lines = [f"True of {name}, and true all along:"] + [f"- {s}" for s in true] if true else []
     if false:
         lines += [f"Never true of {name}, whatever was said before:"] + [f"- {s}" for s in false]
@@ -154,14 +155,16 @@ def build_prompt(scene: Scene, backend: Backend) -> Prompt:
             tail.append(Message("system", f"More of who you are, as written:\n\n{more}"))
     head = [Message("system", first),
             Message("system", who_is_here(scene.name, scene.person, scene.author, scene.base_text, scene.others))]
-    if scene.edits:  # close to where she speaks, as fact about her; never put in her mouth (describe_edits)
+    noted = scene.noted if scene.edits and any(t.id == scene.noted for t in earlier) else None
+    if scene.edits and noted is None:  # close to where she speaks, as fact about her; never put in her mouth
         tail.append(Message("system", describe_edits(scene.name, scene.edits)))
     remembered = fitting(scene.name, scene.remembered, backend)
     if remembered:  # just before the words that brought them back, where they stay for later replies
         tail.append(Message("system", recollections(scene.name, remembered)))
     tail.append(Message("user", f"{scene.person}: {message.text}"))
     used += sum(backend.count_tokens(m.content) + 8 for m in head[1:] + tail)
-    talk = _conversation(earlier, scene.name, scene.person, dict(scene.pinned))
+    notes = {noted: describe_edits(scene.name, scene.edits)} if noted is not None else {}
+    talk = _conversation(earlier, scene.name, scene.person, dict(scene.pinned), notes)
     sizes = [backend.count_tokens(m.content) + 8 for m in talk]
     total, first = sum(sizes), 0
     while first < len(talk) and used + total > budget + MESSAGE_ROOM:  # the oldest exchanges go first
@@ -193,13 +196,14 @@ def _portrait(scene: Scene, backend: Backend, budget: int, moment: str) -> tuple
     return first, "\n\n".join(passages.parts[i] for i in chosen)
 
 
-def _conversation(turns: list[Turn], name: str, person: str,
-                  pinned: dict[int, tuple[Memory, ...]] | None = None) -> list[Message]:
+def _conversation(turns: list[Turn], name: str, person: str, pinned: dict[int, tuple[Memory, ...]] | None = None,
+                  notes: dict[int, str] | None = None) -> list[Message]:
     """Earlier turns as chat messages, each person's words after their name; her failed replies left
     out, words said one after another joined (with the next speaker's name when it changes).
 
-    What she recalled on hearing a message stands just before it, as it stood when she answered
-    it: each reply's context extends the one before, so the model's cache is reused.
+    What she recalled on hearing a message, and what an edit made true if she first answered it
+    under that edit, stand just before it, as they stood when she answered it: each reply's
+    context extends the one before, so the model's cache is reused.
     """
     messages: list[Message] = []
     last = ""
@@ -208,8 +212,11 @@ def _conversation(turns: list[Turn], name: str, person: str,
             continue
         role = "assistant" if turn.is_hers else "user"
         label = name if turn.is_hers else turn.person_name or person
+        before = [text for text in ((notes or {}).get(turn.id),) if text]
         if pinned and pinned.get(turn.id):
-            messages.append(Message("system", recollections(name, pinned[turn.id])))
+            before.append(recollections(name, pinned[turn.id]))
+        if before:
+            messages += [Message("system", text) for text in before]
             last = ""
         if messages and messages[-1].role == role:
             joined = turn.text if label == last else f"{label}: {turn.text}"
