@@ -30,6 +30,17 @@ def test_work_runs_once_and_a_later_one_with_the_same_key_replaces_it(idle):
     assert ran == ["second"]
 
 
+def test_work_that_wants_quiet_waits_until_nobody_has_spoken_for_that_long(idle):
+    ran: list[str] = []
+    settled, reflected = threading.Event(), threading.Event()
+    with idle.paused():  # a reply
+        idle.soon("reflect-later", lambda cancel: ran.append("an hour of quiet"), quiet=3600)
+        idle.soon("reflect", lambda cancel: (ran.append("reflect"), reflected.set()), quiet=0.2)
+        idle.soon("settle", lambda cancel: (ran.append("settle"), settled.set()))
+    assert settled.wait(WAIT) and reflected.wait(WAIT)
+    assert sorted(ran) == ["reflect", "settle"]  # an hour's quiet has not come: that work waits
+
+
 def test_paused_cancels_work_under_way_and_waits_for_it_to_stop(idle):
     began, stopped = threading.Event(), threading.Event()
 

@@ -149,6 +149,7 @@ def test_a_new_belief_outgrows_the_old_one_and_both_stay_on_her_sheet(studio, ru
 def test_she_reflects_by_herself_once_what_she_lived_mattered_enough(inkborn_home, database, fake):
     with Studio(inkborn_home, backend=fake, database=database) as studio:
         studio.reflection.at = 2.5  # five everyday lines
+        studio.reflection.quiet = 0.0  # at once, once nobody speaks
         ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
         fake.enqueue("I'd love to.", *DRAWN)
         ruby.say(WEEK[0][1], as_="Lila").finish()
@@ -180,7 +181,7 @@ class Slow(FakeBackend):
 def test_a_person_speaking_cancels_her_reflection_and_nothing_half_drawn_is_kept(inkborn_home, database):
     slow = Slow()
     with Studio(inkborn_home, backend=slow, database=database) as studio:
-        studio.reflection.at = 1.0
+        studio.reflection.at, studio.reflection.quiet = 1.0, 0.0
         ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
         slow.enqueue("I'd love to.")
         ruby.say(WEEK[0][1], as_="Lila").finish()  # her words: a reflection is due, and begins while she is idle

@@ -28,11 +28,14 @@ class Idle:
 
     `soon(key, work)` runs work once; `every(key, seconds, work)` runs it again and again.
     A later `soon` or `every` with the same key replaces work not yet begun.
+    `soon(key, work, quiet=s)` waits until nobody has spoken for s seconds: long work begun the
+    moment her reply ends would only be cancelled by the next words (and cost her cached context).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Condition()
-        self._once: dict[Hashable, Work] = {}
+        self._once: dict[Hashable, tuple[Work, float]] = {}
+        self._spoken = time.monotonic()  # when a reply last let idle work go on
         self._repeat: dict[Hashable, tuple[float, Work]] = {}
         self._due: dict[Hashable, float] = {}
         self._paused = 0
@@ -41,9 +44,9 @@ class Idle:
         self._stopping = False
         self._running = False
 
-    def soon(self, key: Hashable, work: Work) -> None:
+    def soon(self, key: Hashable, work: Work, *, quiet: float = 0.0) -> None:
         with self._lock:
-            self._once[key] = work
+            self._once[key] = (work, quiet)
             self._start()
             self._lock.notify_all()
 
@@ -78,6 +81,7 @@ class Idle:
         finally:
             with self._lock:
                 self._paused -= 1
+                self._spoken = time.monotonic()
                 if not self._paused:
                     self._cancel = threading.Event()
                 self._lock.notify_all()
@@ -104,16 +108,17 @@ class Idle:
 
     def _next(self) -> tuple[Hashable, Work] | None:
         """The work to run now, or None after waiting a little (the lock held)."""
+        now = time.monotonic()
         if not self._paused:
-            if self._once:
-                key = next(iter(self._once))
-                return key, self._once.pop(key)
-            now = time.monotonic()
+            for key, (work, quiet) in self._once.items():
+                if now - self._spoken >= quiet:
+                    del self._once[key]
+                    return key, work
             for key, (seconds, work) in self._repeat.items():
                 if self._due.get(key, 0.0) <= now:
                     self._due[key] = now + seconds
                     return key, work
-        soonest = min(self._due.values(), default=None)
+        soonest = min([*self._due.values(), *(self._spoken + quiet for _, quiet in self._once.values())], default=None)
         self._lock.wait(None if self._paused or soonest is None else max(0.01, soonest - time.monotonic()))
         return None
 

@@ -53,6 +53,12 @@ __all__ = ["Drawn", "REFLECT_AT", "Reflection", "first_sentence"]
 log = logging.getLogger("inkborn")
 
 REFLECT_AT = 20.0  # summed importance of what she lived since she last reflected: about 40 everyday lines
+REFLECT_QUIET = 15.0
+"""Seconds nobody has spoken to her before a due reflection begins. Begun the moment her reply
+ended, it was cancelled by the next words in a brisk conversation and tried again after each
+reply, taking the model's cache from her every time: in `inkborn bench conversation` (Caspar,
+messages back to back, no context kept on disk), every reply past the 21st re-read 1,300-1,600
+tokens (16-19 s to her first word) where the one between read 30."""
 READS = 40  # the newest things she lived that one reflection reads
 WISHES = 3  # the wishes she holds at once: a fourth outgrows the oldest
 ABOUT = 2  # the people she reflects on each time: those who said most to her
@@ -91,6 +97,7 @@ class Reflection:
         self.studio = studio
         self.store = studio.store
         self.at = at
+        self.quiet = REFLECT_QUIET
 
     def due(self, cid: int) -> bool:
         """Whether what she lived since she last reflected has mattered enough."""
@@ -100,7 +107,8 @@ class Reflection:
         """A listener: after her own words, when a reflection is due, give her one while she is idle.
         (Never after the person's: her reply follows at once and would only cancel it.)"""
         if turn.is_hers and turn.status == "ok" and self.due(character.id):
-            self.studio.idle.soon(("reflect", character.id), lambda cancel: self.reflect(character, cancel))
+            self.studio.idle.soon(("reflect", character.id), lambda cancel: self.reflect(character, cancel),
+                                  quiet=self.quiet)
 
     def reflect(self, character: "Character", cancel: threading.Event | None = None) -> int | None:
         """Draw beliefs and wishes from what she lived since she last reflected; the reflection's id

@@ -150,8 +150,6 @@ class ConversationBench:
         self.scripts_dir = Path(scripts)
         self.backend, self.options = backend, dict(options or {})
         self.seed, self.cap, self.say = seed, turns, say
-        if self.backend_name == "embedded":
-            self.options.setdefault("save_state", False)  # a scratch home: nothing to keep
         shared = find_bench_dir()
         self.shared_manuscripts = Path(manuscripts) if manuscripts else shared / "manuscripts" if shared else None
         self.scripts = self._select(sorted(self.scripts_dir.glob("*.json")), [o for o in only if o])
@@ -291,7 +289,9 @@ class ConversationBench:
             "role": "author" if as_ is None else "visitor", "message": entry["say"], "reply": text,
             "status": status, "error": error or (turn.error if turn else None), "failed": status != "ok" or not text,
             "seed": seed, "first_token_ms": turn.first_token_ms if turn else None,
-            "total_ms": turn.total_ms if turn else None, "attempts": kept.get("attempts"),
+            "total_ms": turn.total_ms if turn else None,
+            "model_first_token_ms": turn.model_first_token_ms if turn else None,
+            "tokens_evaluated": turn.tokens_evaluated if turn else None, "attempts": kept.get("attempts"),
             "repairs": kept.get("repairs"),
             "standing": held, "passed_standing": all(held.values()),
             "checks": own[1] if own else None, "passed_own": own[0] if own else None,
