@@ -10,7 +10,7 @@ from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, keep
 from inkborn.mending import within
-from inkborn.spoken import until_another_voice, unwrapped, whole_sentences
+from inkborn.spoken import unaddressed, until_another_voice, unwrapped, whole_sentences
 from inkborn.promises import Promise, read_promises
 
 PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
@@ -76,6 +76,29 @@ def test_a_reply_wrapped_in_quotation_marks_is_said_without_them(said: str, hers
     fake = FakeBackend()
     fake.enqueue(said)
     assert run(fake, [])[0] == hers  # as she speaks: her words held before she is heard decide it
+
+
+@pytest.mark.parametrize(
+    ("before", "said", "hers"),
+    [
+        ("Tomas, the hives are loud.", "Tomas, I think they know it rains.", "I think they know it rains."),
+        ("Tomas! Bonjour.", "Tomas, je crois qu'il va pleuvoir.", "Je crois qu'il va pleuvoir."),
+        ("tomas, sí.", "Tomas, creo que va a llover.", "Creo que va a llover."),
+        ("Tomas, ja.", "Tomas! ich glaube, es regnet.", "Ich glaube, es regnet."),
+        ("Tomas, sì.", "Tomas, credo che pioverà.", "Credo che pioverà."),
+        ("Tomas, sim.", "Tomas, acho que vai chover.", "Acho que vai chover."),
+        ("The hives are loud.", "Tomas, I think they know it rains.", "Tomas, I think they know it rains."),
+        ("Tomas, the hives are loud.", "Tomasz will know.", "Tomasz will know."),
+        ("Tomas, the hives are loud.", "Tomas is right, they are.", "Tomas is right, they are."),
+    ],
+)
+def test_the_persons_name_opens_her_reply_once_not_as_a_habit(before: str, said: str, hers: str) -> None:
+    words = said.split(" ")
+    chunks = iter([words[0], *(" " + w for w in words[1:])])  # even a name streamed a word at a time
+    assert "".join(unaddressed(chunks, "Tomas Berg", before)) == hers
+    fake = FakeBackend()
+    fake.enqueue(said)
+    assert run(fake, [Promise("new_line", before, "")])[0] == hers  # her last reply, as she speaks
 
 
 def test_her_name_as_a_label_is_never_part_of_her_words() -> None:

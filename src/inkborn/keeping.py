@@ -21,7 +21,7 @@ from .errors import BackendError
 from .judge import mood_kept
 from .mending import rewrite, shortened, translation, within
 from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, languages_spoken
-from .spoken import unlabelled, unquoted, until_another_voice, unwrapped, whole_sentences
+from .spoken import unaddressed, unlabelled, unquoted, until_another_voice, unwrapped, whole_sentences
 from .voice import follows_a_line
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
@@ -141,7 +141,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if limit is not None:  # her translated words keep her limit too
                     translated = "".join(stream)
                     held, stream = within(translated, limit) or _shortened(translated, limit, record), iter(())
-            for chunk in _shaped(unwrapped(chain([held], stream)), promises, record):  # no script's quotes
+            last_opened = said_before[-1] if said_before else ""  # no script's quotes, no name as a habit
+            for chunk in _shaped(unaddressed(unwrapped(chain([held], stream)), person, last_opened), promises, record):
                 spoken += chunk
                 yield chunk
         finally:

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .backends.base import Usage
 
-__all__ = ["TAIL_TOKENS", "unlabelled", "unquoted", "until_another_voice", "unwrapped", "whole_sentences"]
+__all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "until_another_voice", "unwrapped", "whole_sentences"]
 
 TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
 
@@ -99,6 +99,42 @@ def unwrapped(chunks: Iterator[str]) -> Iterator[str]:
             if text:
                 said = said[-8:] + text
                 yield text
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+def unaddressed(chunks: Iterator[str], person: str, before: str) -> Iterator[str]:
+    """Her reply without the person's name opening it, when her reply before opened with it too.
+
+    A small model copies its own habit: played on the default model through `bench conversation`,
+    once one reply began "Tomas, …" nearly every later one did, and "Adaeze, …" the same. Said
+    once, a name is how she greets someone; it is dropped only from the second opening in a row,
+    so the habit never reaches what she is heard to have said, nor her context.
+    """
+    first = person.split()[0] if person.split() else ""
+    opening = re.compile(rf"\s*{re.escape(first)}\s*[,!]\s+(?=\S)", re.I) if first else None
+    if opening is None or not opening.match(before):
+        yield from chunks
+        return
+    held = ""
+    try:
+        for chunk in chunks:
+            if held is None:
+                yield chunk
+                continue
+            held += chunk
+            if len(held.lstrip()) < len(first) + 3:
+                continue  # not yet enough to tell
+            found = opening.match(held)
+            if found:
+                rest = held[found.end():]
+                held = rest[:1].upper() + rest[1:]
+            out, held = held, None
+            yield out
+        if held:
+            yield held
     finally:
         close = getattr(chunks, "close", None)
         if close:
