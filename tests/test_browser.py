@@ -464,7 +464,7 @@ def test_the_ledger_shows_her_replies_around_a_will_edit_and_she_is_shown_the_pa
 def test_a_save_after_she_was_written_free_elsewhere_is_refused_and_the_text_stays(live: Live, page) -> None:
     ruby = live.studio.character("ruby")
     page.goto(live.url(live.author))
-    page.wait_for_selector("#manuscript")
+    page.wait_for_selector("#revision[data-revision='1']")  # her manuscript loaded, still hers to write
     ruby.release("Ruby")  # in another tab, or at the command line
     page.locator("#manuscript").press("End")
     page.locator("#manuscript").type("\nShe keeps a cat called Pepper.\n")
