@@ -95,10 +95,21 @@ def test_a_reply_wrapped_in_quotation_marks_is_said_without_them(said: str, hers
 def test_the_persons_name_opens_her_reply_once_not_as_a_habit(before: str, said: str, hers: str) -> None:
     words = said.split(" ")
     chunks = iter([words[0], *(" " + w for w in words[1:])])  # even a name streamed a word at a time
-    assert "".join(unaddressed(chunks, "Tomas Berg", before)) == hers
+    assert "".join(unaddressed(chunks, "Tomas Berg", ["Hello.", before])) == hers
     fake = FakeBackend()
     fake.enqueue(said)
     assert run(fake, [Promise("new_line", before, "")])[0] == hers  # her last reply, as she speaks
+
+
+def test_alone_with_her_a_name_opens_one_reply_in_a_scene_it_may_open_every_one() -> None:
+    earlier = [Promise("new_line", "Tomas, the hives are loud.", ""), Promise("new_line", "They swarm in May.", "")]
+    record = Keeping()
+    for alone, hers in [(True, "Rain, I think."), (False, "Tomas, rain, I think.")]:
+        fake = FakeBackend()
+        fake.enqueue("Tomas, rain, I think.")
+        said = "".join(keep(fake, PROMPT, earlier, "Juno", Usage(), record, message="Rain?", person="Tomas",
+                            alone=alone))
+        assert said == hers
 
 
 def test_her_name_as_a_label_is_never_part_of_her_words() -> None:

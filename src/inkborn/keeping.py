@@ -46,10 +46,11 @@ class Keeping:
 
 
 def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, usage: Usage,
-         record: Keeping, *, message: str = "", person: str = "") -> Iterator[str]:
+         record: Keeping, *, message: str = "", person: str = "", alone: bool = True) -> Iterator[str]:
     """Her reply with the promises kept: checked before it is heard, drafted again or mended.
 
-    message: what the person just said, for the judge and a rewrite; person: who said it.
+    message: what the person just said, for the judge and a rewrite; person: who said it;
+    alone: nobody else is in the scene (in a scene, naming whom she answers is how she is understood).
     """
     if not backend.speaks_as_her:
         yield from unlabelled(backend.stream(prompt, usage), f"{name}:", usage)
@@ -141,8 +142,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if limit is not None:  # her translated words keep her limit too
                     translated = "".join(stream)
                     held, stream = within(translated, limit) or _shortened(translated, limit, record), iter(())
-            last_opened = said_before[-1] if said_before else ""  # no script's quotes, no name as a habit
-            for chunk in _shaped(unaddressed(unwrapped(chain([held], stream)), person, last_opened), promises, record):
+            named = said_before if alone else []  # no script's quotes; alone with her, no name as a habit
+            for chunk in _shaped(unaddressed(unwrapped(chain([held], stream)), person, named), promises, record):
                 spoken += chunk
                 yield chunk
         finally:

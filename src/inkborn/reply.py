@@ -285,7 +285,7 @@ def respond(character: "Character", person: Person, conversation: int, seed: int
                                      backend=backend.name, diagnostic=not backend.speaks_as_her)
             flushed = time.perf_counter()
             for chunk in keep(backend, prompt, list(planned.promises), character.name, usage, keeping,
-                              message=planned.message, person=person.name):
+                              message=planned.message, person=person.name, alone=not planned.others):
                 now = time.perf_counter()
                 if first is None:
                     first = now - began

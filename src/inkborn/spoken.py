@@ -105,17 +105,18 @@ def unwrapped(chunks: Iterator[str]) -> Iterator[str]:
             close()
 
 
-def unaddressed(chunks: Iterator[str], person: str, before: str) -> Iterator[str]:
-    """Her reply without the person's name opening it, when her reply before opened with it too.
+def unaddressed(chunks: Iterator[str], person: str, before: list[str] | tuple[str, ...]) -> Iterator[str]:
+    """Her reply without the person's name opening it, when one of her replies `before` opened with it.
 
     A small model copies its own habit: played on the default model through `bench conversation`,
     once one reply began "Tomas, …" nearly every later one did, and "Adaeze, …" the same. Said
-    once, a name is how she greets someone; it is dropped only from the second opening in a row,
-    so the habit never reaches what she is heard to have said, nor her context.
+    once, a name is how she greets someone; after that it is dropped from her openings, so the
+    habit never reaches what she is heard to have said, nor her context. (In a scene she names
+    whom she answers, every time: keeping.py leaves her names be there.)
     """
     first = person.split()[0] if person.split() else ""
     opening = re.compile(rf"\s*{re.escape(first)}\s*[,!]\s+(?=\S)", re.I) if first else None
-    if opening is None or not opening.match(before):
+    if opening is None or not any(opening.match(line) for line in before):
         yield from chunks
         return
     held = ""
