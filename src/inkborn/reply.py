@@ -135,13 +135,10 @@ def recent(store: Store, conversation: int, coming: int = 0) -> list[Turn]:
 def pinned_in(store: Store, history: Sequence[Turn], present: set[int]) -> tuple[tuple[int, tuple[Memory, ...]], ...]:
     """What she recalled on hearing each earlier message she still hears, as it stands now: a memory
     since deleted, superseded by an edit or not for everyone present is left out."""
-    pinned = []
-    for turn in history[:-1]:
-        ids = json.loads(turn.recalled) if turn.recalled else []
-        kept = tuple(m for m in store.memories_by_id(ids) if m.may_be_heard_by(present)) if ids else ()
-        if kept:
-            pinned.append((turn.id, kept))
-    return tuple(pinned)
+    asked = [(turn.id, json.loads(turn.recalled)) for turn in history[:-1] if turn.recalled]
+    found = {m.id: m for m in store.memories_by_id(i for _, ids in asked for i in ids) if m.may_be_heard_by(present)}
+    pinned = [(tid, tuple(found[i] for i in ids if i in found)) for tid, ids in asked]
+    return tuple((tid, kept) for tid, kept in pinned if kept)
 
 
 def remembered(recall: Recall, store: Store, cid: int, name: str, person: Person, conversation: int,
