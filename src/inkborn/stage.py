@@ -212,7 +212,7 @@ def _conversation(turns: list[Turn], name: str, person: str, pinned: dict[int, t
             continue
         role = "assistant" if turn.is_hers else "user"
         label = name if turn.is_hers else turn.person_name or person
-        before = [text for text in ((notes or {}).get(turn.id),) if text]
+        before = [notes[turn.id]] if notes and turn.id in notes else []
         if pinned and pinned.get(turn.id):
             before.append(recollections(name, pinned[turn.id]))
         if before:
