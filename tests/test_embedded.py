@@ -13,7 +13,7 @@ import pytest
 from inkborn.backends import weights
 from inkborn.backends.base import Message, Prompt, Usage
 from inkborn.backends import cpu
-from inkborn.backends.embedded import EmbeddedBackend, dropped_span
+from inkborn.backends.embedded import EmbeddedBackend
 from inkborn.errors import InvalidInput, ModelFileError
 
 
@@ -49,31 +49,6 @@ def test_a_steady_turn_evaluates_only_what_is_new(tmp_path: Path) -> None:
     assert usage1.tokens_evaluated == len(b.tokens(prompt("Hello there.")))
     _, usage2 = reply(b, prompt("Hello there.", first or "Hi.", "How are the clocks?"))
     assert 0 < usage2.tokens_evaluated < usage1.tokens_evaluated / 3
-    b.close()
-
-
-def test_a_dropped_span_is_found_where_the_cached_context_goes_on() -> None:
-    cached = list(range(100)) + list(range(1000, 1200)) + list(range(2000, 2100))
-    moved = list(range(100)) + list(range(1050, 1200)) + list(range(2000, 2100)) + [7, 8, 9]
-    assert dropped_span(cached, moved) == (100, 150, 250)  # 250 tokens from 1050 on kept, 50 let go
-    assert dropped_span(cached, cached[:300] + [5] * 20) is None  # only a common beginning: nothing to shift
-    assert dropped_span(cached, list(range(100)) + list(range(2060, 2100))) is None  # too little kept to bother
-    assert dropped_span([], moved) is None and dropped_span(cached, []) is None
-
-
-def test_when_the_oldest_turns_go_the_rest_of_her_context_is_kept_not_read_again(tmp_path: Path) -> None:
-    b = backend(tmp_path)
-    said = [f"Turn {n}: " + "the pendulum clock in the window ticks a little slow in winter. " * 3 for n in range(8)]
-    before = prompt(*said, "What time is it?")
-    reply(b, before)
-    moved = prompt(*said[2:], "What time is it?")  # the window moves: the first exchange goes
-    full = len(b.tokens(moved))
-    assert b.cost(moved) < full / 4
-    text, usage = reply(b, moved)
-    assert text.strip() and 0 < usage.tokens_evaluated < full / 4
-    assert list(b._llm.input_ids[: len(b.tokens(moved))]) == b.tokens(moved)  # the cache holds what she now hears
-    _, steady = reply(b, prompt(*said[2:], "What time is it?", text or "Noon.", "And the canal?"))
-    assert 0 < steady.tokens_evaluated < full / 4
     b.close()
 
 

@@ -28,8 +28,6 @@ from .base import Backend, Prompt, Usage
 from .options import BackendOptions
 
 WARM_CHUNK = 64  # tokens evaluated between checks for a cancelled warm-up
-SHIFT_LEAST = 64  # cached tokens a dropped span must leave reusable after it before the cache is shifted
-PROBE = 8  # tokens that must match where the cached context goes on, before it is measured
 
 
 def _common_prefix(a: list[int], b: list[int]) -> int:
@@ -39,26 +37,6 @@ def _common_prefix(a: list[int], b: list[int]) -> int:
     x, y = np.asarray(a[:n]), np.asarray(b[:n])
     diff = np.flatnonzero(x != y)
     return int(diff[0]) if diff.size else n
-
-
-def dropped_span(cached: list[int], tokens: list[int], least: int = SHIFT_LEAST) -> tuple[int, int, int] | None:
-    """Where a context leaves out a span of the cached one and then goes on as it did (the oldest
-    turns of a conversation let go when its window moves): (start, end, kept), with
-    cached[:start] == tokens[:start] and cached[end:end + kept] == tokens[start:start + kept];
-    None unless at least `least` cached tokens would be kept past the span."""
-    start = _common_prefix(cached, tokens)
-    probe = tokens[start:start + PROBE]
-    if len(probe) < PROBE or len(cached) - start < least + PROBE:
-        return None
-    held = np.asarray(cached)
-    ends = np.flatnonzero(held[start + 1 : len(held) - PROBE + 1] == probe[0]) + start + 1
-    best = None
-    for end in ends.tolist():
-        if cached[end:end + PROBE] == probe:
-            kept = _common_prefix(cached[end:], tokens[start:])
-            if kept >= least and (best is None or kept > best[2]):
-                best = (start, int(end), kept)
-    return best
 
 
 class EmbeddedBackend(Backend):
@@ -180,34 +158,7 @@ class EmbeddedBackend(Backend):
         with self._lock:
             self._restore(key, tokens)
             cached = list(self._llm.input_ids[: self._llm.n_tokens])
-        span = dropped_span(cached, tokens) if self._can_shift() else None
-        reused = span[0] + span[2] if span else _common_prefix(cached, tokens)
-        return len(tokens) - min(reused, len(tokens) - 1)
-
-    def _can_shift(self) -> bool:
-        import llama_cpp
-
-        memory = getattr(self._llm._ctx, "memory", None) if self._llm is not None else None
-        return memory is not None and bool(llama_cpp.llama_memory_can_shift(memory))
-
-    def _shift(self, tokens: list[int]) -> None:
-        """Let go of a span of the cached context that these tokens leave out, keeping what follows it
-        (moved back into place) instead of evaluating it all again: when a conversation's window moves,
-        its oldest turns go and the rest is kept. The tokens after the span were read with the span
-        before them, as llama.cpp's own context shift has them."""
-        llm = self._llm
-        cached = list(llm.input_ids[: llm.n_tokens])
-        span = dropped_span(cached, tokens) if self._can_shift() else None
-        if span is None:
-            return
-        start, end, _ = span
-        if not llm._ctx.kv_cache_seq_rm(0, start, end):
-            return
-        llm._ctx.kv_cache_seq_shift(0, end, len(cached), start - end)
-        kept = cached[:start] + cached[end:]
-        llm.input_ids[: len(kept)] = kept
-        llm.n_tokens = len(kept)
-        self._dirty = True
+        return len(tokens) - min(_common_prefix(cached, tokens), len(tokens) - 1)
 
     def warm(self, prompt: Prompt, cancel: threading.Event) -> None:
         """Evaluate the prompt into the cache in small steps, stopping as soon as cancel is set."""
@@ -215,7 +166,6 @@ class EmbeddedBackend(Backend):
         with self._lock:
             llm = self._llm
             self._restore(prompt.cache_key, tokens)
-            self._shift(tokens)
             keep = _common_prefix(list(llm.input_ids[: llm.n_tokens]), tokens)
             llm.n_tokens = keep
             for start in range(keep, len(tokens), WARM_CHUNK):
@@ -315,8 +265,6 @@ class EmbeddedBackend(Backend):
 
     def _generate(self, llm: Any, tokens: list[int], prompt: Prompt, usage: Usage) -> Iterator[str]:
         usage.count(evaluated=self._cost(tokens, prompt.cache_key))
-        if not prompt.aside:  # an aside's context is put back as it was: nothing of hers to move
-            self._shift(tokens)
         self._dirty = self._dirty or not prompt.aside
         generated = 0
         for chunk in llm.create_completion(
