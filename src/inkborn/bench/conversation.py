@@ -164,10 +164,6 @@ class ConversationBench:
         self._done = 0
         self._total = sum(len(self._messages(s)) for s in self.scripts)
 
-    @property
-    def backend_name(self) -> str:
-        return self.backend.name if isinstance(self.backend, Backend) else self.backend
-
     def _select(self, paths: list[Path], only: list[str]) -> list[dict[str, Any]]:
         if not paths:
             raise InvalidInput(f"no scripts (*.json) in {self.scripts_dir}; pass --scripts DIR")
