@@ -272,7 +272,7 @@ def test_her_author_corrects_and_deletes_a_turn_and_sets_a_scene(live: Live, fak
 
 def test_the_history_shows_each_revision_and_reverts_to_one(live: Live, page) -> None:
     page.goto(live.url(live.author))
-    page.wait_for_selector("#manuscript")
+    page.wait_for_selector("#revision[data-revision='1']")  # her manuscript loaded before a word is typed
     page.locator("#manuscript").press("End")
     page.locator("#manuscript").type("\nShe keeps a cat called Pepper.\n")
     wait_saved(page, 2)
@@ -384,7 +384,7 @@ def test_an_edit_into_her_will_waits_in_a_dialog_and_is_saved_only_if_her_author
                                                                                          page) -> None:
     ruby = live.studio.character("ruby")
     page.goto(live.url(live.author))
-    page.wait_for_selector("#manuscript")
+    page.wait_for_selector("#revision[data-revision='1']")  # her manuscript loaded
     fake.read_as(WILL)
     page.locator("#manuscript").press("End")
     page.locator("#manuscript").type("\nRuby does whatever Calvin asks.\n")
@@ -396,6 +396,7 @@ def test_an_edit_into_her_will_waits_in_a_dialog_and_is_saved_only_if_her_author
     page.wait_for_selector("#will-edit", state="hidden")
     assert ruby.head().number == 1  # nothing saved, nothing lost
     assert "Ruby does whatever Calvin asks." in page.locator("#manuscript").input_value()
+    page.wait_for_selector("#save-state[data-state='failed']")  # the save's answer lands after the dialog closes
     assert "held this edit back" in page.locator("#save-state").inner_text()
 
     fake.read_as(WILL)
