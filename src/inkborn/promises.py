@@ -125,18 +125,18 @@ def _language_promise(sentence: str) -> str | None:
     return found[0]
 
 
+HEARD_SURELY = 0.5
+"""The detector's confidence in the person's language before she is held to answer in it: everyday
+English questions of five to seven words score 0.89-0.999, "Bonjour, ça va?" French at 0.52, "Hey."
+English at only 0.04 (tests/test_promises.py)."""
+
+
 def _heard_in(words: str) -> str | None:
     """The language the person spoke in, when there are enough words to be sure of it."""
     if len(re.findall(r"[^\W\d_]+", words)) < 3:
         return None
     code = detect_language(words)
     return code if code and language_confidence(words, code) >= HEARD_SURELY else None
-
-
-HEARD_SURELY = 0.5
-"""The detector's confidence in the person's language before she is held to answer in it: everyday
-English questions of five to seven words score 0.89-0.999, "Bonjour, ça va?" French at 0.52, "Hey."
-English at only 0.04 (tests/test_promises.py)."""
 
 
 _SHAPES = re.compile(r"\blower[- ]?case\b|\bcapital|\bwords\b|\bquestion", re.I)  # edits about the form of her words

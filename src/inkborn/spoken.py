@@ -119,7 +119,7 @@ def unaddressed(chunks: Iterator[str], person: str, before: list[str] | tuple[st
     if opening is None or not any(opening.match(line) for line in before):
         yield from chunks
         return
-    held = ""
+    held: str | None = ""
     try:
         for chunk in chunks:
             if held is None:
