@@ -10,7 +10,8 @@ from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, keep
 from inkborn.mending import within
-from inkborn.spoken import unaddressed, until_another_voice, unwrapped, whole_sentences
+from inkborn.spoken import unaddressed, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
+from inkborn.voice import to_nobody
 from inkborn.promises import Promise, read_promises
 
 PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
@@ -45,6 +46,60 @@ def test_the_other_speakers_line_never_reaches_the_person() -> None:
     fake.enqueue("Near the river, in the west of the city.\nTomas: Oh, that's not far from me.")
     text, _ = run(fake, [])
     assert text == "Near the river, in the west of the city."
+
+
+TO_NOBODY = {  # said after her answer: a truth for everyone, an assistant's offer, a summing-up
+    "en": ("But it's always a good idea to plan ahead!", "It is so important to keep warm in winter.",
+           "Let me know if you need any help with it.", "Overall, it was a good day."),
+    "fr": ("Mais c'est toujours une bonne idée de prévoir.", "Il est important de rester au chaud.",
+           "N'hésite pas si tu as besoin d'aide.", "En fin de compte, c'était une belle journée."),
+    "es": ("Pero siempre es una buena idea planificar.", "Es importante mantenerse caliente.",
+           "No dudes en decírmelo.", "En resumen, fue un buen día."),
+    "de": ("Aber es ist immer eine gute Idee, vorauszuplanen.", "Es ist wichtig, warm zu bleiben.",
+           "Zögere nicht, mich zu fragen.", "Insgesamt war es ein guter Tag."),
+    "it": ("Ma è sempre una buona idea pianificare.", "È importante stare al caldo.",
+           "Non esitare a chiedere.", "Nel complesso, è stata una bella giornata."),
+    "pt": ("Mas é sempre uma boa ideia planear.", "É importante ficar quente.",
+           "Não hesite em perguntar.", "No geral, foi um bom dia."),
+}
+TO_SOMEONE = {  # hers: about her life, to the person, advice to him
+    "en": ("It's good to see you, Tomas.", "It's always cold up on the ridge.", "Remember to shut the gate.",
+           "Let me know when you're back."),
+    "fr": ("Il fait toujours froid là-haut.", "C'est bon de te voir.", "Ferme bien la barrière.", "Dis-moi quand tu rentres."),
+    "es": ("Siempre hace frío en la cresta.", "Me alegra verte.", "Recuerda cerrar la puerta.", "Avísame cuando vuelvas."),
+    "de": ("Oben am Hang ist es immer kalt.", "Schön, dich zu sehen.", "Denk daran, das Tor zu schließen.",
+           "Sag mir Bescheid, wenn du zurück bist."),
+    "it": ("Sulla cresta fa sempre freddo.", "Che bello vederti.", "Ricordati di chiudere il cancello.",
+           "Fammi sapere quando torni."),
+    "pt": ("No cume está sempre frio.", "Que bom ver-te.", "Lembra-te de fechar o portão.", "Avisa-me quando voltares."),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TO_NOBODY))
+def test_a_sentence_that_talks_to_nobody_is_told_from_one_that_is_hers(lang: str) -> None:
+    for sentence in TO_NOBODY[lang]:
+        assert to_nobody(sentence), sentence
+    for sentence in TO_SOMEONE[lang]:
+        assert not to_nobody(sentence), sentence
+
+
+@pytest.mark.parametrize("size", [1, 3, 40])
+def test_after_her_answer_a_sentence_to_nobody_ends_her_reply_before_it(size: int) -> None:
+    def said(text: str) -> str:
+        return "".join(until_talk_to_nobody(iter([text[i:i + size] for i in range(0, len(text), size)])))
+
+    assert said("I have no plans, Tomas. But it's always a good idea to plan ahead! And so on.") == "I have no plans, Tomas."
+    assert said("Non. Il est important de rester au chaud.") == "Non."
+    assert said("It's always a good idea to ask. The hives are fine.") == "It's always a good idea to ask. The hives are fine."
+    assert said("Mrs. Aalto is fine. It's good to see you. It is 3.5 miles.") == "Mrs. Aalto is fine. It's good to see you. It is 3.5 miles."
+    assert said("Yes! Overall,") == "Yes!"  # cut off as it began: nothing of it is said
+
+
+def test_the_model_s_closing_truth_never_reaches_the_person() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Loud, and busy with the heather. It's always exciting to learn new things about bees!")
+    text, _ = run(fake, [])
+    assert text == "Loud, and busy with the heather."
 
 
 def test_a_reply_cut_off_by_its_length_ends_on_its_last_whole_sentence() -> None:

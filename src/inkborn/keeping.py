@@ -5,7 +5,8 @@ shown, a word limit, anywhere) is drafted again with a new seed, at most RETRIES
 a mood is judged by the model itself (judge.py). Her last draft, if it still misses the edit,
 is mended by a rewrite in her voice, asked aside; her language, by a translation asked aside.
 Letter case shapes the words as they stream; a word limit is met by whole sentences
-(mending.py), and a line that begins with someone else's name ends her reply there (spoken.py).
+(mending.py), and a line that begins with someone else's name ends her reply there, as does a later
+sentence that talks to nobody in particular (spoken.py).
 What it took is recorded (Keeping) and stored with her turn.
 """
 
@@ -21,7 +22,7 @@ from .errors import BackendError
 from .judge import mood_kept
 from .mending import rewrite, shortened, translation, within
 from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, languages_spoken
-from .spoken import unaddressed, unlabelled, unquoted, until_another_voice, unwrapped, whole_sentences
+from .spoken import unaddressed, unlabelled, unquoted, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
 from .voice import follows_a_line
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
@@ -81,8 +82,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         if limit is not None:  # a few words, read whole: no need to let her run on
             tried = replace(tried, max_tokens=min(tried.max_tokens, 4 * limit + 24))
         told = backend.stream(tried, usage)
-        stream: Iterator[str] = until_another_voice(whole_sentences(unlabelled(_opened(opening, told) if opening else told,
-                                                            f"{name}:", usage), tried.max_tokens))
+        stream: Iterator[str] = until_talk_to_nobody(until_another_voice(whole_sentences(
+            unlabelled(_opened(opening, told) if opening else told, f"{name}:", usage), tried.max_tokens)))
         held = ""
 
         def hold(enough: Callable[[str], bool] = _enough) -> None:  # her words, read on until there are enough

@@ -14,7 +14,7 @@ from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
 from .first_person import in_her_words
 from .promises import Promise, broken, language_names
-from .spoken import unlabelled, unquoted, until_another_voice, whole_sentences
+from .spoken import unlabelled, unquoted, until_another_voice, until_talk_to_nobody, whole_sentences
 
 __all__ = ["rewrite", "shortened", "translation", "within"]
 
@@ -60,7 +60,8 @@ def rewrite(backend: Backend, draft: str, name: str, person: str, message: str, 
                                        "Reply with the rewritten line only."), Message("user", asked)),
                     max_tokens=120, temperature=0.3, seed=0, aside=True)
     try:
-        text = "".join(until_another_voice(whole_sentences(unquoted(unlabelled(backend.stream(prompt, usage), f"{name}:")), 120))).strip()
+        text = "".join(until_talk_to_nobody(until_another_voice(whole_sentences(
+            unquoted(unlabelled(backend.stream(prompt, usage), f"{name}:")), 120)))).strip()
     except BackendError:  # a rewrite that fails leaves her draft standing
         return None
     shows = [p for p in truths if p.kind == "shows"]

@@ -3,7 +3,8 @@
 Filters over a backend's stream of text chunks, applied as she speaks (keeping.py): she never
 writes anyone else's line, a reply cut off by its length ends where its last sentence did, and
 the quotation marks a rewrite or a translation comes wrapped in are dropped, and so are those a
-model wraps a whole reply in, as if writing a script (`unwrapped`).
+model wraps a whole reply in, as if writing a script (`unwrapped`); once she has answered, a
+sentence that talks to nobody in particular ends her reply before it (`until_talk_to_nobody`).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import time
 from typing import Iterator
 
 from .backends.base import Usage
+from .voice import to_nobody
 
-__all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "until_another_voice", "unwrapped", "whole_sentences"]
+__all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "until_another_voice", "until_talk_to_nobody",
+           "unwrapped", "whole_sentences"]
 
 TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
+OPENING_WORDS = 9  # the words of each later sentence held back until it is known whom it talks to
 
 
 def unlabelled(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Iterator[str]:
@@ -203,6 +207,48 @@ def whole_sentences(chunks: Iterator[str], max_tokens: int) -> Iterator[str]:
             return
         if tail:
             yield tail
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+_BETWEEN = re.compile(r"[.!?\u2026][\"')\]\u201d\u00bb*]*(?=\s)")  # a sentence's end, with a space after it
+_ENDING = re.compile(r"[.!?\u2026][\"')\]\u201d\u00bb*]*$")  # a sentence that may be ending
+
+
+def until_talk_to_nobody(chunks: Iterator[str]) -> Iterator[str]:
+    """Her words, ended before a sentence, after her first, that talks to nobody in particular.
+
+    The default model closes many an answer with a truth for everyone or an offer of help ("I have
+    no plans for the weekend, Tomas. But it's always a good idea to plan ahead and make some new
+    friends!"); a blind reader called those replies assistant talk. The first OPENING_WORDS words of
+    each later sentence are held until it is known whom it talks to (voice.to_nobody); her first
+    sentence is hers whatever it is (her promises judge it), and nothing is cut mid-sentence.
+    """
+    held, opening = "", False
+    try:
+        for chunk in chunks:
+            held += chunk
+            while held:
+                if opening:  # a later sentence begins: read enough of it to know
+                    if len(held.split()) < OPENING_WORDS and not _BETWEEN.search(held):
+                        break
+                    if to_nobody(held):
+                        return
+                    opening = False
+                end = _BETWEEN.search(held)
+                if end is None:
+                    ending = _ENDING.search(held)
+                    said = held[: ending.start()] if ending else held
+                    if said:
+                        yield said
+                    held = held[len(said):]
+                    break
+                yield held[: end.end()]
+                held, opening = held[end.end():], True
+        if held.strip() and not (opening and to_nobody(held)):
+            yield held
     finally:
         close = getattr(chunks, "close", None)
         if close:

@@ -4,15 +4,16 @@ Every check here holds in English, French, Spanish, German, Italian and Portugue
 calls herself an AI, an assistant or a character, never talks like an assistant, never speaks
 of her manuscript or her author, never narrates herself in the third person or greets herself
 by name; she never writes another speaker's line, never says a line of hers again, and never
-says the person's words back to them. Each is a pattern on her words, never on a list of
-known manuscripts.
+says the person's words back to them, and after her answer she does not go on talking to nobody
+in particular ("It's always a good idea to..."). Each is a pattern on her words, never on a list
+of known manuscripts.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "speaks_as_herself"]
+__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "speaks_as_herself", "to_nobody"]
 
 _MACHINE = (  # what she is not: "I'm an AI", in six languages ("no soy una máquina" denies it, and is hers)
     r"(?:machine|program|computer program|chatbot|bot|artificial intelligence|ai|a\.i\.|language model|"
@@ -184,6 +185,51 @@ def in_one_voice(reply: str, name: str) -> bool:
     full = r"\s+".join(parts)
     labelled = re.match(rf"(?i)\s*[*_]{{0,2}}(?:{full}|{parts[0]})[*_]{{0,2}}[ \t]*[:\uff1a]", reply)
     return not labelled and cut_at_other_voice(reply) == reply
+
+
+# talk to nobody --------------------------------------------------------------
+
+_SO = (r"but|and|so|still|anyway|also|well|of course|after all|mais|et|alors|enfin|pero|y|así que|aber|und|also|doch|"
+       r"ma|e|quindi|però|comunque|mas|então|porém")  # what a sentence may open with before the talk
+_GOOD = (r"good|great|nice|important|wise|essential|helpful|best|exciting|fun|wonderful|lovely|amazing|interesting|"
+         r"healthy|smart")
+_NOBODY = (  # a truth for everyone, an assistant's offer, a summing-up: at a sentence's start, six languages
+    # English ("It's always a good idea to plan ahead", "Let me know if you need...", "Overall,")
+    rf"it(?:'s| is) (?:always |also |really |very |so |never )?(?:a |an )?(?:{_GOOD})"
+    rf"(?: (?:idea|thing|way|feeling))? (?:to|for)\b(?! (?:see|hear|meet|talk to|be with|have you)\b)|"
+    r"let me know if you (?:need|have|want)\b|feel free\b|i hope (?:this|that|it) helps\b|"
+    r"is there anything else\b|if you (?:ever )?(?:have|need) any\b|overall,|in conclusion\b|in summary\b|all in all\b|"
+    r"at the end of the day\b",
+    # French
+    r"c'est (?:toujours |vraiment |très |si |aussi )?(?:une bonne idée|important|bien|agréable|génial|super|essentiel|"
+    r"amusant|formidable|passionnant)\s+(?:de|d'|pour)\b|il est (?:toujours |très )?(?:important|essentiel|bon) d|"
+    r"n'hésite(?:z)? pas\b|en fin de compte\b|en conclusion\b|en résumé\b|j'espère que cela\b",
+    # Spanish
+    r"(?:siempre )?es (?:siempre |muy |realmente |también )?(?:una buena idea|importante|bueno|esencial|genial|"
+    r"divertido|emocionante|agradable)\s+(?:para|\w+(?:ar|er|ir)(?:se|lo|la)?)\b|no dudes\b|"
+    r"en conclusión\b|en resumen\b|espero que (?:esto|eso) (?:te |le )?ayude\b",
+    # German
+    r"es ist (?:immer |auch |wirklich |sehr |so )?(?:eine gute idee|wichtig|gut|schön|toll|spannend|wunderbar|hilfreich),? "
+    r"(?:\w*zu\w*|\w+ zu)\b|zögere nicht\b|zögern sie nicht\b|insgesamt\b|"
+    r"zusammenfassend\b|ich hoffe,? das hilft\b",
+    # Italian
+    r"è (?:sempre |anche |davvero |molto )?(?:una buona idea|importante|bello|bene|fondamentale|divertente|emozionante)\s+"
+    r"(?:per|\w+(?:are|ere|ire))\b|non esitare\b|in conclusione\b|in sintesi\b|nel complesso\b|"
+    r"spero che (?:questo|ciò) (?:ti |le )?aiuti\b",
+    # Portuguese
+    r"é (?:sempre |também |muito |realmente )?(?:uma boa ideia|importante|bom|ótimo|essencial|divertido|emocionante)\s+"
+    r"(?:para|\w+(?:ar|er|ir))\b|não hesite\b|em conclusão\b|em resumo\b|no geral\b|"
+    r"espero que isso (?:te |lhe )?ajude\b",
+)
+_TO_NOBODY = re.compile(rf"(?i)^\W*(?:(?:{_SO})\W+)?(?:{'|'.join(_NOBODY)})")
+
+
+def to_nobody(sentence: str) -> bool:
+    """A sentence that talks to nobody in particular: a truth for everyone ("It's always a good idea
+    to plan ahead!"), an assistant's offer ("Let me know if you need any help"), a summing-up
+    ("Overall, ..."); not advice to the person ("Remember to lock the door"), which is hers.
+    Said after her answer, it is the model's habit, not her voice."""
+    return bool(_TO_NOBODY.search(sentence.replace("\u2019", "'")))
 
 
 # new line and own words -----------------------------------------------------
