@@ -297,6 +297,32 @@ def test_a_rewrite_that_names_her_is_the_rewriter_speaking_and_is_not_said() -> 
     assert text == "Grey." and "rewrite" not in record.repairs
 
 
+def test_a_rewrite_that_recites_a_long_truth_is_asked_again_and_one_that_shows_it_is_said() -> None:
+    fake = FakeBackend()
+    truth = "Juno has just won the county honey prize and is bursting with joy."
+    fake.enqueue("Quiet.", "Rain.", "Grey.", "I have just won the county honey prize and am bursting with joy.",
+                 "Grey? Not to me, Tomas: the county prize is on my shelf!")
+    text, record = run(fake, [Promise("shows", "prize", truth)])
+    assert text == "Grey? Not to me, Tomas: the county prize is on my shelf!" and "rewrite" in record.repairs
+    first, second = fake.history[3], fake.history[4]
+    assert second.temperature > first.temperature
+    assert "How are the bees?" in first.messages[-1].content  # still an answer to the person's words
+
+
+def test_a_rewrite_that_says_her_draft_again_or_recites_both_times_leaves_her_draft_standing() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Quiet.", "Rain.", "Grey.", "Grey.", "I have just won the county honey prize, and the whole hill knows.")
+    text, record = run(fake, [Promise("shows", "prize", "Juno has just won the county honey prize, and the whole hill knows.")])
+    assert text == "Grey." and "rewrite" not in record.repairs and record.shown is False
+
+
+def test_in_a_rewrite_the_name_she_is_called_by_is_the_persons() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Quiet.", "Rain.", "Grey.", "Oh, Juno! I practise the trumpet by the hives.")
+    text, _ = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
+    assert text == "Oh, Tomas! I practise the trumpet by the hives."
+
+
 def test_a_line_she_already_said_is_read_to_its_end_and_drafted_again() -> None:
     fake = FakeBackend()
     old = "I'm sorry, Marek. As you know, I have been working very hard to keep myself well."

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Iterator
 
 from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
 from .first_person import in_her_words
+from .judge import mood_kept
 from .promises import Promise, broken, language_names
 from .spoken import unlabelled, unquoted, until_another_voice, until_talk_to_nobody, whole_sentences
 
@@ -38,36 +40,100 @@ def shortened(text: str, limit: int) -> str:
     return said + "." if said else ""
 
 
+FEELS = {"positive": "glad", "negative": "unhappy"}  # how a mood of her manuscript is put to the rewrite
+RECITED = 6  # words in a row of a long truth that, said again, make a rewrite a recital of it
+LONG_TRUTH = 8  # a truth this long or longer is shown, not recited; a shorter one may be said as it is
+REWRITES = 2  # a rewrite that recites the truth or breaks her voice is asked once more, a little warmer
+
+
 def rewrite(backend: Backend, draft: str, name: str, person: str, message: str, truths: list[Promise],
           usage: Usage, held_to: list[Promise]) -> str | None:
-    """Her draft rewritten in her voice so that it shows what the manuscript now says.
+    """Her draft rewritten in her voice so that it shows what the manuscript now says, still
+    answering what the person said.
 
     The truth is given in her own words where a change of person can carry it ("I have been
     grieving..."): given as "Elias has been grieving", the default model's rewrite said "the grief
-    Elias is experiencing". None if nothing came, or if the rewrite breaks a promise of her voice
-    (held_to) or still does not show a fact it was asked to: then her draft stands.
+    Elias is experiencing". Asked only to "rewrite it so that it shows this", the default model
+    recited the truth as her whole answer ("I have been grieving since Admiral died last week, and
+    I can hardly speak of anything without sorrow." to "Lovely evening for a walk, isn't it?"), and
+    a blind reader judged every such reply bad; so it is asked to answer the person's words with the
+    truth shown in them, and a rewrite that recites a long truth is not said. None if nothing came,
+    or if no rewrite keeps her voice (held_to), differs from her draft, shows a fact it was asked to
+    (a mood, as the judge hears it) and does not recite: then her draft stands.
     """
     said = dict.fromkeys(p.opening or in_her_words(name, " ".join(p.source.split())) or " ".join(p.source.split())
                          for p in truths if p.source)
     truth = " ".join(said)
     if not truth:
         return None
-    asked = (f"{person or 'Someone'} said to {name}: \"{message.strip()}\"\n{name} answered: \"{draft.strip()}\"\n\n"
-             f"In {name}'s own words, this is true: \"{truth}\"\n\nRewrite {name}'s answer so that it shows this, "
-             f"in the first person (I, me, my), as {name} would say it aloud to {person or 'them'}: "
-             f"one to three sentences.")
-    prompt = Prompt((Message("system", "You rewrite a character's line of dialogue so that it fits who she is. "
-                                       "Reply with the rewritten line only."), Message("user", asked)),
-                    max_tokens=120, temperature=0.3, seed=0, aside=True)
-    try:
-        text = "".join(until_talk_to_nobody(until_another_voice(whole_sentences(
-            unquoted(unlabelled(backend.stream(prompt, usage), f"{name}:")), 120)))).strip()
-    except BackendError:  # a rewrite that fails leaves her draft standing
-        return None
+    mood = next((FEELS.get(str(p.value)) for p in truths if p.kind == "mood"), None)
+    asked = _asked(name, person or "Someone", message.strip(), draft.strip(), truth, mood)
     shows = [p for p in truths if p.kind == "shows"]
-    if len(text.split()) < 2 or broken(held_to + shows, text, name) or _about_herself(text, name):
-        return None
-    return text
+    for attempt in range(REWRITES):
+        prompt = Prompt((Message("system", "You rewrite a character's line of dialogue so that it fits who she is. "
+                                           "Reply with the rewritten line only."), *_SHOWN_NOT_SAID,
+                         Message("user", asked)),
+                        max_tokens=120, temperature=0.3 + 0.3 * attempt, seed=attempt, aside=True)
+        try:
+            text = "".join(until_talk_to_nobody(until_another_voice(whole_sentences(
+                unquoted(_unframed(unlabelled(backend.stream(prompt, usage), f"{name}:"), name)), 120)))).strip()
+        except BackendError:  # a rewrite that fails leaves her draft standing
+            return None
+        text = _to_them(text, name, person)
+        if (len(text.split()) >= 2 and _words(text) != _words(draft) and not broken(held_to + shows, text, name)
+                and not _about_herself(text, name) and not recites(text, truth)
+                and all(mood_kept(backend, str(p.value), message, text, usage) for p in truths if p.kind == "mood")):
+            return text
+    return None
+
+
+def _asked(name: str, person: str, message: str, draft: str, truth: str, mood: str | None) -> str:
+    return (f"{person} said to {name}: \"{message}\"\n{name} answered: \"{draft}\"\n\n"
+            f"That answer forgets what is true of {name}: \"{truth}\"\n\n"
+            f"Write {name}'s answer again: still answering what {person} said, in the first person (I, me, my), "
+            f"one or two sentences as {name} would say them aloud to {person}, so that this shows in how {name} "
+            f"answers{f' and {name} sounds {mood}' if mood else ''}. Do not repeat the sentence above word for word.")
+
+
+_SHOWN_NOT_SAID = (  # worked examples, written for the rewrite: the truth shown in an answer, not recited
+    Message("user", _asked("Lena", "Omar", "The bus is late again.", "It will come.",
+                           "I have just been made head gardener at the park, and I am overjoyed.", "glad")),
+    Message("assistant", "Let it be late, Omar! Nothing can spoil today: the park is mine to look after now."),
+    Message("user", _asked("Paul", "Mia", "Fancy a swim before breakfast?", "Sure, let's go.",
+                           "I have been afraid of deep water since the ferry accident.", None)),
+    Message("assistant", "Not me, Mia. Since the ferry, I stay where my feet touch the ground."),
+)
+
+
+def recites(text: str, truth: str) -> bool:
+    """Says a long truth back as it was given: RECITED of its words in a row."""
+    words, given = _words(text), _words(truth)
+    if len(given) < LONG_TRUTH:
+        return False
+    runs = {tuple(given[i:i + RECITED]) for i in range(len(given) - RECITED + 1)}
+    return any(tuple(words[i:i + RECITED]) in runs for i in range(len(words) - RECITED + 1))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower().replace("\u2019", "'"))
+
+
+def _to_them(text: str, name: str, person: str) -> str:
+    """A rewrite that calls her by name ("Oh no, Ruby! I'm so sad you're going out.") has the model
+    mixing up who speaks to whom: the name she is called by there is the person's."""
+    if not person:
+        return text
+    first = re.escape(name.split()[0])
+    return re.sub(rf"(?:(?<=^)|(?<=[,.!?] )|(?<=, )){first}(?=\s*[,.!?])", person.split()[0], text)
+
+
+def _unframed(chunks: Iterator[str], name: str) -> Iterator[str]:
+    """A rewrite without the frame a model may put round it: 'Elias said softly: "..."'."""
+    first = re.escape(name.split()[0])
+    frame = re.compile(rf"^\s*{first}(?:\s+\w+)?\s+(?:said|says|replied|replies|answered|answers|responded)"
+                       rf"(?:\s+\w+)?(?:\s+to\s+\w+)?\s*[:,]?\s*(?=[\"'\u201c\u00ab])")
+    text = "".join(chunks)
+    yield frame.sub("", text, count=1)
 
 
 def _about_herself(text: str, name: str) -> bool:
