@@ -9,7 +9,7 @@ from inkborn.backends.fake import FakeBackend
 from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, keep
-from inkborn.mending import within
+from inkborn.mending import _to_them, within
 from inkborn.spoken import unaddressed, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
 from inkborn.voice import to_nobody
 from inkborn.promises import Promise, read_promises
@@ -321,6 +321,10 @@ def test_in_a_rewrite_the_name_she_is_called_by_is_the_persons() -> None:
     fake.enqueue("Quiet.", "Rain.", "Grey.", "Oh, Juno! I practise the trumpet by the hives.")
     text, _ = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
     assert text == "Oh, Tomas! I practise the trumpet by the hives."
+    for said, hers in [("Unfortunately, Juno, the trumpet is loud.", "Unfortunately, the trumpet is loud."),
+                       ("Juno, the trumpet is loud.", "The trumpet is loud."),
+                       ("The trumpet is loud, Juno.", "The trumpet is loud.")]:
+        assert _to_them(said, "Juno", "a visitor") == hers  # someone with no name is called nothing
 
 
 def test_a_line_she_already_said_is_read_to_its_end_and_drafted_again() -> None:

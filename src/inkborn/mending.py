@@ -120,11 +120,14 @@ def _words(text: str) -> list[str]:
 
 def _to_them(text: str, name: str, person: str) -> str:
     """A rewrite that calls her by name ("Oh no, Ruby! I'm so sad you're going out.") has the model
-    mixing up who speaks to whom: the name she is called by there is the person's."""
-    if not person:
-        return text
+    mixing up who speaks to whom: the name she is called by there is the person's; when the person
+    has no name to be called by ("a visitor"), she calls them nothing."""
     first = re.escape(name.split()[0])
-    return re.sub(rf"(?:(?<=^)|(?<=[,.!?] )|(?<=, )){first}(?=\s*[,.!?])", person.split()[0], text)
+    if person[:1].isupper():
+        return re.sub(rf"(?:(?<=^)|(?<=[,.!?] )|(?<=, )){first}(?=\s*[,.!?])", person.split()[0], text)
+    text = re.sub(rf",\s*{first}(?=\s*[,.!?])", "", text)  # "Unfortunately, Elias, I..." / "...years, Elias."
+    text = re.sub(rf"(?:(?<=^)|(?<=[.!?] )){first}\s*[,!]\s*(\w)", lambda m: m.group(1).upper(), text)
+    return text
 
 
 def _unframed(chunks: Iterator[str], name: str) -> Iterator[str]:
