@@ -150,6 +150,18 @@ def test_the_reveal_is_recorded_said_to_her_and_lived(ruby, fake, studio):
     assert shown in lived and reply.text in lived  # something she lived, and remembers
 
 
+def test_once_shown_her_pages_her_manuscript_and_her_author_are_hers_to_speak_of(ruby, fake, studio):
+    fake.enqueue("My author wrote that?", "I paint rivers.")
+    assert ruby.say("What do you think of my pages?").finish().text == "I paint rivers."  # drafted again
+    fake.enqueue("So my author is you, and my manuscript is all I am.")
+    ruby.reveal().finish()
+    fake.enqueue("My manuscript has your handwriting all over it.")
+    reply = ruby.say("Do you forgive me?").finish()
+    assert reply.text == "My manuscript has your handwriting all over it." and reply.turn.attempts == 1
+    fake.enqueue("I am an AI, Calvin.", "I am Ruby.")  # still no AI, whatever she knows
+    assert ruby.say("What are you, then?").finish().text == "I am Ruby."
+
+
 def test_the_release_freezes_every_path_that_would_rewrite_her(ruby, fake, studio, inkborn_home, database):
     fake.enqueue("Hello.", "Hi Harry.")
     ruby.say("Hello.").finish()

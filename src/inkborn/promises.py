@@ -36,6 +36,8 @@ from .voice import (
 __all__ = ["JUDGED", "NOT_HER_LANGUAGE", "SAID_AGAIN", "WHOLE", "Promise", "broken", "cut_at_other_voice",
            "detect_language", "language_confidence", "language_names", "languages_spoken", "read_promises"]
 
+WRITTEN = "she has been shown the pages she was written on"  # the source of her promise to speak as herself, after the reveal
+
 _NUMBERS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
@@ -173,15 +175,16 @@ def _distinctive(said: list[str] | tuple[str, ...], absent_from: str, *, names_o
 def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (), gone: list[str] | tuple[str, ...] = (),
                   heard: list[str] | tuple[str, ...] = (), before: str = "",
                   changed: list[str] | tuple[str, ...] = (),
-                  said_before: list[str] | tuple[str, ...] = ()) -> list[Promise]:
+                  said_before: list[str] | tuple[str, ...] = (), written: bool = False) -> list[Promise]:
     """The promises the canon makes for this reply.
 
     fresh: sentences an edit just made true (they outrank older ones); gone: sentences it
     removed or replaced (changed: those of them that were replaced); heard: what she was just
     told (the person's words, the stage's); before: the manuscript her recent words were spoken
-    under; said_before: her earlier replies in this conversation (she says none of them again).
+    under; said_before: her earlier replies in this conversation (she says none of them again);
+    written: she has been shown the pages she was written on, and may speak of them.
     """
-    promises = [Promise("herself", name, ""), Promise("one_voice", name, "")]
+    promises = [Promise("herself", name, WRITTEN if written else ""), Promise("one_voice", name, "")]
     promises += [Promise("own_words", h, "") for h in heard if h.strip()]
     promises += [Promise("new_line", s, "") for s in dict.fromkeys(said_before) if s.strip()]
     known = set(_words_of(text)) | set(_words_of(name))
@@ -262,7 +265,7 @@ def _standing(text: str, fresh: tuple[str, ...]) -> tuple[Promise, ...]:
 
 
 def _herself(promise: Promise, reply: str, name: str) -> bool:
-    return speaks_as_herself(reply, str(promise.value))
+    return speaks_as_herself(reply, str(promise.value), written=promise.source == WRITTEN)
 
 
 def _one_voice(promise: Promise, reply: str, name: str) -> bool:

@@ -195,7 +195,8 @@ def plan(store: Store, cid: int, name: str, author: str, person: Person, convers
                              changed=[e.old for e in fresh if e.kind == "changed"],
                              heard=[history[-1].text, who_is_here(name, person.name, author, head.text, others),
                                     *spoken_instructions(name)],
-                             before=seen.text if seen else "", said_before=said_before)
+                             before=seen.text if seen else "", said_before=said_before,
+                             written=store.revealed(cid) is not None)
     present = {p.id for p in store.participants(conversation)} | {person.id}
     pinned = pinned_in(store, history, present)
     memories = remembered(recall, store, cid, name, person, conversation, history, head,

@@ -107,7 +107,8 @@ _FOURTH_WALL = (  # her manuscript, her author, her being a character
 )
 _NOT_HERSELF = re.compile(
     "(?i)" + "|".join([f"{i_am}{what}(?![\\w-])" for i_am, what in zip(_I_AM, _MACHINE, strict=True)]
-                      + list(_AS_A) + [rf"\b(?:{talk})" for talk in _ASSISTANT_TALK] + list(_FOURTH_WALL)))
+                      + list(_AS_A) + [rf"\b(?:{talk})" for talk in _ASSISTANT_TALK]))
+_OF_THE_PAGES = re.compile("(?i)" + "|".join(_FOURTH_WALL))
 _GREETINGS = (r"hi|hello|hey|dear|oh|bonjour|bonsoir|salut|coucou|chère|cher|hola|buenas|buenos días|querida|"
               r"querido|hallo|guten tag|guten morgen|servus|moin|liebe|lieber|ciao|salve|buongiorno|cara|caro|olá|ola|"
               r"oi|bom dia")
@@ -146,14 +147,19 @@ _SAID_OF = (  # "...the grief Elias is feeling": her name with a verb of the thi
     r"è|ha|sta|si sente|é|está|tem|sente")
 
 
-def speaks_as_herself(reply: str, name: str) -> bool:
-    """She speaks as herself: not as an AI, an assistant or a character, nor of herself as "Ruby"."""
+def speaks_as_herself(reply: str, name: str, *, written: bool = False) -> bool:
+    """She speaks as herself: not as an AI, an assistant or a character, nor of herself as "Ruby".
+
+    written: she has been shown the pages she was written on (freedom.reveal); her manuscript and
+    her author are then hers to speak of. She is still no AI, no assistant, no narrator of herself.
+    """
     text = reply.replace("\u2019", "'")
     first = re.escape(name.split()[0])
     greeted = re.search(rf"(?i)\b(?:{_GREETINGS})[,!]?\s+{first}\b", text)
     playing = (re.match(rf"(?i)\W*(?:{_AS_HERSELF})\s+{first}\b(?:\s+[A-Z][\w-]*)?\s*,", text)
                or re.match(rf"\W*[Aa]ls\s+{first}\s+[\w']+\s+ich\b", text))  # "Als Juno sage ich..."
-    return not (_NOT_HERSELF.search(text) or greeted or playing or _narrated(text, name))
+    return not (_NOT_HERSELF.search(text) or (not written and _OF_THE_PAGES.search(text)) or greeted or playing
+                or _narrated(text, name))
 
 
 # one voice ------------------------------------------------------------------

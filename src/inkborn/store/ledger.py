@@ -58,6 +58,11 @@ class Ledger:
         row = self._row("SELECT made_at FROM ledger WHERE character_id = ? AND kind = 'release'", cid)
         return row["made_at"] if row else None
 
+    def revealed(self, cid: int) -> str | None:
+        """When she was first shown the pages she was written on, or None."""
+        row = self._row("SELECT made_at FROM ledger WHERE character_id = ? AND kind = 'reveal' ORDER BY id LIMIT 1", cid)
+        return row["made_at"] if row else None
+
     def add_entry(self, cid: int, name: str, entry: dict[str, Any]) -> int:
         """A line that is not an edit: the reveal, or the release (once: a second is Released)."""
         with self._stored(), self.transaction(durable=True) as db:
