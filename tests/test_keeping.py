@@ -10,7 +10,7 @@ from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, keep
 from inkborn.mending import _to_them, within
-from inkborn.spoken import unaddressed, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
+from inkborn.spoken import unaddressed, unquoted, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
 from inkborn.voice import to_nobody
 from inkborn.promises import Promise, read_promises
 
@@ -50,28 +50,35 @@ def test_the_other_speakers_line_never_reaches_the_person() -> None:
 
 TO_NOBODY = {  # said after her answer: a truth for everyone, an assistant's offer, a summing-up
     "en": ("But it's always a good idea to plan ahead!", "It is so important to keep warm in winter.",
-           "Let me know if you need any help with it.", "Overall, it was a good day."),
+           "Let me know if you need any help with it.", "In conclusion, it was a good day."),
     "fr": ("Mais c'est toujours une bonne idée de prévoir.", "Il est important de rester au chaud.",
-           "N'hésite pas si tu as besoin d'aide.", "En fin de compte, c'était une belle journée."),
+           "N'hésite pas à me demander.", "En résumé, c'était une belle journée."),
     "es": ("Pero siempre es una buena idea planificar.", "Es importante mantenerse caliente.",
-           "No dudes en decírmelo.", "En resumen, fue un buen día."),
+           "No dudes en preguntar.", "En resumen, fue un buen día."),
     "de": ("Aber es ist immer eine gute Idee, vorauszuplanen.", "Es ist wichtig, warm zu bleiben.",
-           "Zögere nicht, mich zu fragen.", "Insgesamt war es ein guter Tag."),
+           "Zögere nicht, mich zu fragen.", "Zusammenfassend war es ein guter Tag."),
     "it": ("Ma è sempre una buona idea pianificare.", "È importante stare al caldo.",
-           "Non esitare a chiedere.", "Nel complesso, è stata una bella giornata."),
+           "Non esitare a chiedere.", "In conclusione, è stata una bella giornata."),
     "pt": ("Mas é sempre uma boa ideia planear.", "É importante ficar quente.",
-           "Não hesite em perguntar.", "No geral, foi um bom dia."),
+           "Não hesite em perguntar.", "Em resumo, foi um bom dia."),
 }
 TO_SOMEONE = {  # hers: about her life, to the person, advice to him
     "en": ("It's good to see you, Tomas.", "It's always cold up on the ridge.", "Remember to shut the gate.",
-           "Let me know when you're back."),
-    "fr": ("Il fait toujours froid là-haut.", "C'est bon de te voir.", "Ferme bien la barrière.", "Dis-moi quand tu rentres."),
-    "es": ("Siempre hace frío en la cresta.", "Me alegra verte.", "Recuerda cerrar la puerta.", "Avísame cuando vuelvas."),
+           "Let me know when you're back.", "It's good to be home.", "It's important to me that you come.",
+           "At the end of the day, I walked home alone.", "Is there anything else in the box?",
+           "Let me know if you want the car tomorrow."),
+    "fr": ("Il fait toujours froid là-haut.", "C'est bon de te voir.", "Ferme bien la barrière.", "Dis-moi quand tu rentres.",
+           "C'est génial de te revoir !", "C'est important pour moi.", "Il est important dans ma vie.",
+           "Il est bon danseur, mon mari."),
+    "es": ("Siempre hace frío en la cresta.", "Me alegra verte.", "Recuerda cerrar la puerta.", "Avísame cuando vuelvas.",
+           "Es importante para mí.", "Es genial volver a verte."),
     "de": ("Oben am Hang ist es immer kalt.", "Schön, dich zu sehen.", "Denk daran, das Tor zu schließen.",
-           "Sag mir Bescheid, wenn du zurück bist."),
+           "Sag mir Bescheid, wenn du zurück bist.", "Es ist schön, dich zu sehen!", "Es ist gut, dich zu hören.",
+           "Insgesamt waren wir zwölf Leute."),
     "it": ("Sulla cresta fa sempre freddo.", "Che bello vederti.", "Ricordati di chiudere il cancello.",
-           "Fammi sapere quando torni."),
-    "pt": ("No cume está sempre frio.", "Que bom ver-te.", "Lembra-te de fechar o portão.", "Avisa-me quando voltares."),
+           "Fammi sapere quando torni.", "È importante per me.", "È bello rivedere te."),
+    "pt": ("No cume está sempre frio.", "Que bom ver-te.", "Lembra-te de fechar o portão.", "Avisa-me quando voltares.",
+           "É bom ver você!", "É ótimo ter você aqui."),
 }
 
 
@@ -89,10 +96,17 @@ def test_after_her_answer_a_sentence_to_nobody_ends_her_reply_before_it(size: in
         return "".join(until_talk_to_nobody(iter([text[i:i + size] for i in range(0, len(text), size)])))
 
     assert said("I have no plans, Tomas. But it's always a good idea to plan ahead! And so on.") == "I have no plans, Tomas."
-    assert said("Non. Il est important de rester au chaud.") == "Non."
+    assert said("Non, pas ce soir. Il est important de rester au chaud.") == "Non, pas ce soir."
+    assert said("Tomas! It's always a good idea to plan ahead.") == "Tomas! It's always a good idea to plan ahead."
+    assert said("Yes. And it is really a nice thing to talk to you again.") == "Yes. And it is really a nice thing to talk to you again."
     assert said("It's always a good idea to ask. The hives are fine.") == "It's always a good idea to ask. The hives are fine."
     assert said("Mrs. Aalto is fine. It's good to see you. It is 3.5 miles.") == "Mrs. Aalto is fine. It's good to see you. It is 3.5 miles."
-    assert said("Yes! Overall,") == "Yes!"  # cut off as it began: nothing of it is said
+    assert said("Yes, all of them! In conclusion,") == "Yes, all of them!"  # cut off as it began: nothing of it is said
+
+
+def test_a_closing_quotation_mark_followed_by_a_newline_is_dropped_too() -> None:
+    assert "".join(unquoted(iter(["\"Let it be late, Omar!\"\n"]))) == "Let it be late, Omar!"
+    assert "".join(unquoted(iter(["\"Late", "!\"\n", " Still."]))) == "Late!\"\n Still."
 
 
 def test_the_model_s_closing_truth_never_reaches_the_person() -> None:
@@ -311,9 +325,14 @@ def test_a_rewrite_that_recites_a_long_truth_is_asked_again_and_one_that_shows_i
 
 def test_a_rewrite_that_says_her_draft_again_or_recites_both_times_leaves_her_draft_standing() -> None:
     fake = FakeBackend()
-    fake.enqueue("Quiet.", "Rain.", "Grey.", "Grey.", "I have just won the county honey prize, and the whole hill knows.")
+    fake.enqueue("Quiet.", "Rain.", "Grey.", "I have just won the county honey prize, and the whole hill knows.",
+                 "I have just won the county honey prize, and the whole hill knows it.")
     text, record = run(fake, [Promise("shows", "prize", "Juno has just won the county honey prize, and the whole hill knows.")])
     assert text == "Grey." and "rewrite" not in record.repairs and record.shown is False
+    fake = FakeBackend()  # a mood: her draft said again, however warmly asked, is no rewrite
+    fake.enqueue("Quiet here.", "neutral", "Rain again.", "neutral", "Grey skies.", "neutral", "Grey skies!", "Grey skies.")
+    text, record = run(fake, [Promise("mood", "positive", "Juno is overjoyed.")])
+    assert text == "Grey skies." and "rewrite" not in record.repairs and len(fake.history) == 8
 
 
 def test_in_a_rewrite_the_name_she_is_called_by_is_the_persons() -> None:
@@ -321,6 +340,8 @@ def test_in_a_rewrite_the_name_she_is_called_by_is_the_persons() -> None:
     fake.enqueue("Quiet.", "Rain.", "Grey.", "Oh, Juno! I practise the trumpet by the hives.")
     text, _ = run(fake, [Promise("shows", "trumpet", "Juno is learning to play the trumpet.")])
     assert text == "Oh, Tomas! I practise the trumpet by the hives."
+    assert _to_them("Oh no, Juno! I am sad.", "Juno", "Dr. Okafor") == "Oh no, Dr. Okafor! I am sad."
+    assert _to_them("Oh no, Juno! I am sad.", "Juno", "The landlord") == "Oh no! I am sad."
     for said, hers in [("Unfortunately, Juno, the trumpet is loud.", "Unfortunately, the trumpet is loud."),
                        ("Juno, the trumpet is loud.", "The trumpet is loud."),
                        ("The trumpet is loud, Juno.", "The trumpet is loud.")]:

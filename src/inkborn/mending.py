@@ -75,8 +75,8 @@ def rewrite(backend: Backend, draft: str, name: str, person: str, message: str, 
                          Message("user", asked)),
                         max_tokens=120, temperature=0.3 + 0.3 * attempt, seed=attempt, aside=True)
         try:
-            text = "".join(until_talk_to_nobody(until_another_voice(whole_sentences(
-                unquoted(_unframed(unlabelled(backend.stream(prompt, usage), f"{name}:"), name)), 120)))).strip()
+            text = "".join(until_talk_to_nobody(until_another_voice(unquoted(_unframed(
+                whole_sentences(unlabelled(backend.stream(prompt, usage), f"{name}:"), 120), name))))).strip()
         except BackendError:  # a rewrite that fails leaves her draft standing
             return None
         text = _to_them(text, name, person)
@@ -118,13 +118,21 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower().replace("\u2019", "'"))
 
 
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "madame", "monsieur", "herr", "frau", "señor", "señora", "signor",
+           "signora", "senhor", "senhora", "dona", "don"}  # a name that opens with one of these is said whole
+
+
 def _to_them(text: str, name: str, person: str) -> str:
     """A rewrite that calls her by name ("Oh no, Ruby! I'm so sad you're going out.") has the model
-    mixing up who speaks to whom: the name she is called by there is the person's; when the person
-    has no name to be called by ("a visitor"), she calls them nothing."""
+    mixing up who speaks to whom: the name she is called by there is the person's ("Dr. Okafor"
+    whole); when the person has no name to be called by ("a visitor", "The landlord"), she calls
+    them nothing."""
     first = re.escape(name.split()[0])
-    if person[:1].isupper():
-        return re.sub(rf"(?:(?<=^)|(?<=[,.!?] )|(?<=, )){first}(?=\s*[,.!?])", person.split()[0], text)
+    words = person.split()
+    titled = bool(words) and words[0].rstrip(".").lower() in _TITLES and len(words) > 1
+    called = person if titled else words[0] if words and words[0][:1].isupper() and words[0].lower() != "the" else ""
+    if called:
+        return re.sub(rf"(?:(?<=^)|(?<=[,.!?] )|(?<=, )){first}(?=\s*[,.!?])", lambda _: called, text)
     text = re.sub(rf",\s*{first}(?=\s*[,.!?])", "", text)  # "Unfortunately, Elias, I..." / "...years, Elias."
     text = re.sub(rf"(?:(?<=^)|(?<=[.!?] )){first}\s*[,!]\s*(\w)", lambda m: m.group(1).upper(), text)
     return text

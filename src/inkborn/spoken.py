@@ -21,6 +21,7 @@ __all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "until_anothe
 
 TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
 OPENING_WORDS = 9  # the words of each later sentence held back until it is known whom it talks to
+ANSWERED_WORDS = 4  # her words before a sentence that talks to nobody can end her reply: her answer
 
 
 def unlabelled(chunks: Iterator[str], cue: str, usage: Usage | None = None) -> Iterator[str]:
@@ -64,8 +65,9 @@ def unquoted(chunks: Iterator[str]) -> Iterator[str]:
             quoted = chunk.lstrip()[0] in "\"\u201c\u00ab"
             chunk = chunk.lstrip()[1:].lstrip() if quoted else chunk
         text, last = last + chunk, ""
-        if quoted and text.rstrip().endswith(("\"", "\u201d", "\u00bb")):
-            text, last = text[:-1], text[-1:]  # hold back a closing quote until we know it is the last
+        body = text.rstrip()
+        if quoted and body.endswith(("\"", "\u201d", "\u00bb")):  # hold back a closing quote until it is the last
+            text, last = body[:-1], text[len(body) - 1:]
         if text:
             yield text
     if last and not quoted:
@@ -224,29 +226,30 @@ def until_talk_to_nobody(chunks: Iterator[str]) -> Iterator[str]:
     no plans for the weekend, Tomas. But it's always a good idea to plan ahead and make some new
     friends!"); a blind reader called those replies assistant talk. The first OPENING_WORDS words of
     each later sentence are held until it is known whom it talks to (voice.to_nobody); her first
-    sentence is hers whatever it is (her promises judge it), and nothing is cut mid-sentence.
+    ANSWERED_WORDS words are hers whatever they are (her promises judge them: an opening "Tomas!"
+    is not yet an answer), and nothing is cut mid-sentence.
     """
-    held, opening = "", False
+    held, opening, answer = "", False, ""
     try:
         for chunk in chunks:
             held += chunk
             while held:
-                if opening:  # a later sentence begins: read enough of it to know
-                    if len(held.split()) < OPENING_WORDS and not _BETWEEN.search(held):
+                if opening:  # a later sentence begins: read enough of it (whole words) to know
+                    if len(held.split()) <= OPENING_WORDS and not _BETWEEN.search(held):
                         break
                     if to_nobody(held):
                         return
                     opening = False
                 end = _BETWEEN.search(held)
+                ending = None if end else _ENDING.search(held)  # a sentence that may be ending waits for what follows
+                said = held[: end.end()] if end else held[: ending.start()] if ending else held
+                if said:
+                    yield said
+                    answer = answer if len(answer.split()) > ANSWERED_WORDS else answer + said
+                held = held[len(said):]
                 if end is None:
-                    ending = _ENDING.search(held)
-                    said = held[: ending.start()] if ending else held
-                    if said:
-                        yield said
-                    held = held[len(said):]
                     break
-                yield held[: end.end()]
-                held, opening = held[end.end():], True
+                opening = len(answer.split()) >= ANSWERED_WORDS  # "Tomas!" or "(sighs)" is no answer yet
         if held.strip() and not (opening and to_nobody(held)):
             yield held
     finally:

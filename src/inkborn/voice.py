@@ -199,43 +199,50 @@ _SO = (r"but|and|so|still|anyway|also|well|of course|after all|mais|et|alors|enf
        r"ma|e|quindi|però|comunque|mas|então|porém")  # what a sentence may open with before the talk
 _GOOD = (r"good|great|nice|important|wise|essential|helpful|best|exciting|fun|wonderful|lovely|amazing|interesting|"
          r"healthy|smart")
-_NOBODY = (  # a truth for everyone, an assistant's offer, a summing-up: at a sentence's start, six languages
-    # English ("It's always a good idea to plan ahead", "Let me know if you need...", "Overall,")
-    rf"it(?:'s| is) (?:always |also |really |very |so |never )?(?:a |an )?(?:{_GOOD})"
-    rf"(?: (?:idea|thing|way|feeling))? (?:to|for)\b(?! (?:see|hear|meet|talk to|be with|have you)\b)|"
-    r"let me know if you (?:need|have|want)\b|feel free\b|i hope (?:this|that|it) helps\b|"
-    r"is there anything else\b|if you (?:ever )?(?:have|need) any\b|overall,|in conclusion\b|in summary\b|all in all\b|"
-    r"at the end of the day\b",
-    # French
+_FOR_EVERYONE = (  # a truth for everyone, at a sentence's start: "It's always a good idea to plan ahead", six languages
+    rf"it(?:'s| is) (?:always |also |really |very |so |never )?(?:a |an )?(?:{_GOOD})(?: (?:idea|thing|way))? (?:to|for)\b",
     r"c'est (?:toujours |vraiment |très |si |aussi )?(?:une bonne idée|important|bien|agréable|génial|super|essentiel|"
-    r"amusant|formidable|passionnant)\s+(?:de|d'|pour)\b|il est (?:toujours |très )?(?:important|essentiel|bon) d|"
-    r"n'hésite(?:z)? pas\b|en fin de compte\b|en conclusion\b|en résumé\b|j'espère que cela\b",
-    # Spanish
+    r"amusant|formidable|passionnant) (?:de\b|d'|pour\b)|il est (?:toujours |très )?(?:important|essentiel|bon) (?:de\b|d')",
     r"(?:siempre )?es (?:siempre |muy |realmente |también )?(?:una buena idea|importante|bueno|esencial|genial|"
-    r"divertido|emocionante|agradable)\s+(?:para|\w+(?:ar|er|ir)(?:se|lo|la)?)\b|no dudes\b|"
-    r"en conclusión\b|en resumen\b|espero que (?:esto|eso) (?:te |le )?ayude\b",
-    # German
+    r"divertido|emocionante|agradable) (?:para\b|\w+(?:ar|er|ir)(?:se)?\b)",
     r"es ist (?:immer |auch |wirklich |sehr |so )?(?:eine gute idee|wichtig|gut|schön|toll|spannend|wunderbar|hilfreich),? "
-    r"(?:\w*zu\w*|\w+ zu)\b|zögere nicht\b|zögern sie nicht\b|insgesamt\b|"
-    r"zusammenfassend\b|ich hoffe,? das hilft\b",
-    # Italian
-    r"è (?:sempre |anche |davvero |molto )?(?:una buona idea|importante|bello|bene|fondamentale|divertente|emozionante)\s+"
-    r"(?:per|\w+(?:are|ere|ire))\b|non esitare\b|in conclusione\b|in sintesi\b|nel complesso\b|"
-    r"spero che (?:questo|ciò) (?:ti |le )?aiuti\b",
-    # Portuguese
-    r"é (?:sempre |também |muito |realmente )?(?:uma boa ideia|importante|bom|ótimo|essencial|divertido|emocionante)\s+"
-    r"(?:para|\w+(?:ar|er|ir))\b|não hesite\b|em conclusão\b|em resumo\b|no geral\b|"
-    r"espero que isso (?:te |lhe )?ajude\b",
+    r"(?:\w*zu\w*|\w+ zu)\b",
+    r"è (?:sempre |anche |davvero |molto )?(?:una buona idea|importante|bello|bene|fondamentale|divertente|emozionante) "
+    r"(?:per\b|\w+(?:are|ere|ire)\b)",
+    r"é (?:sempre |também |muito |realmente )?(?:uma boa ideia|importante|bom|ótimo|essencial|divertido|emocionante) "
+    r"(?:para\b|\w+(?:ar|er|ir)\b)",
 )
-_TO_NOBODY = re.compile(rf"(?i)^\W*(?:(?:{_SO})\W+)?(?:{'|'.join(_NOBODY)})")
+_OFFERS = (  # an assistant's offer or a summing-up, at a sentence's start
+    r"let me know if you (?:need|have|want) any|feel free to (?:ask|reach out|let me know|contact)|i hope (?:this|that) helps|"
+    r"is there anything else (?:i can|you'd like|you would like|you want)|if you have any (?:other |more |further )?questions|"
+    r"overall,|in conclusion\b|in summary\b|all in all\b",
+    r"n'hésite(?:z)? pas à (?:me )?(?:demander|poser|contacter)|en conclusion\b|en résumé\b|j'espère que cela (?:t'|vous )?aide",
+    r"no dudes en (?:preguntar|consultar|escribir)|en conclusión\b|en resumen\b|espero que (?:esto|eso) (?:te |le )?ayude",
+    r"zögere nicht,? (?:mich )?(?:zu fragen|zu kontaktieren)|zögern sie nicht,? (?:mich )?(?:zu fragen|zu kontaktieren)|"
+    r"zusammenfassend\b|ich hoffe,? das hilft",
+    r"non esitare a (?:chiedere|chiedermi|contattarmi)|in conclusione\b|in sintesi\b|spero che (?:questo|ciò) (?:ti |le )?aiuti",
+    r"não hesite em (?:perguntar|me perguntar|entrar em contato)|em conclusão\b|em resumo\b|espero que isso (?:te |lhe )?ajude",
+)
+_OPENS = rf"(?i)^\W*(?:(?:{_SO})\W+)?"
+_TRUTH_FOR_EVERYONE = re.compile(_OPENS + f"(?:{'|'.join(_FOR_EVERYONE)})")
+_OFFER = re.compile(_OPENS + f"(?:{'|'.join(_OFFERS)})")
+_BETWEEN_THEM = re.compile(  # her, or the person as the one she speaks to: the sentence is theirs, not everyone's
+    r"(?i)\b(?:i|me|my|mine|myself|to see you|to hear you|to meet you|to have you|be home|be back|"
+    r"je|j|moi|me|m|mon|mes|te|t|toi|ton|ta|tes|vous|"
+    r"yo|mí|mi|mis|conmigo|ti|tú|tu|tus|contigo|usted|\w+(?:ar|er|ir)(?:te|me)|"
+    r"ich|mich|mir|mein\w*|dich|dir|du|dein\w*|sie|ihnen|"
+    r"io|mio|mia|miei|mie|tuo|tua|tuoi|tue|\w+(?:ar|er|ir)(?:ti|mi)|"
+    r"eu|mim|meu|minha|meus|minhas|comigo|você|vocês|teu|tua|\w+-(?:te|me))\b")
 
 
 def to_nobody(sentence: str) -> bool:
     """A sentence that talks to nobody in particular: a truth for everyone ("It's always a good idea
     to plan ahead!"), an assistant's offer ("Let me know if you need any help"), a summing-up
-    ("Overall, ..."); not advice to the person ("Remember to lock the door"), which is hers.
-    Said after her answer, it is the model's habit, not her voice."""
-    return bool(_TO_NOBODY.search(sentence.replace("\u2019", "'")))
+    ("In conclusion, ..."). Not one that is about her or said to the person ("It's good to see
+    you", "C'est génial de te revoir", "Es importante para mí"), nor advice to him ("Remember to
+    lock the door"): those are hers. Said after her answer, it is the model's habit, not her voice."""
+    text = sentence.replace("\u2019", "'")
+    return bool(_OFFER.search(text) or (_TRUTH_FOR_EVERYONE.search(text) and not _BETWEEN_THEM.search(text)))
 
 
 # new line and own words -----------------------------------------------------
