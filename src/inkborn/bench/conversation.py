@@ -210,6 +210,7 @@ class ConversationBench:
                     try:
                         edits[script["id"]] = self._play(studio, script, index, replies)
                     finally:
+                        studio.idle.stop()  # her reflection, still waiting for quiet, ends with her store
                         studio.store.close()
             finally:
                 if not isinstance(self.backend, Backend):

@@ -291,6 +291,7 @@ class TypewriterBench:
                         if self.baseline:
                             samples.append(self._baseline(backend, case, seed))
                 finally:
+                    studio.idle.stop()  # her reflection, still waiting for quiet, ends with her store
                     studio.store.close()
         finally:
             if not isinstance(self.backend, Backend):
