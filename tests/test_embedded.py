@@ -80,6 +80,27 @@ def test_a_request_aside_leaves_her_evaluated_context_as_it_was(tmp_path: Path) 
     b.close()
 
 
+def test_requests_aside_with_the_same_instructions_read_them_once(tmp_path: Path) -> None:
+    b = backend(tmp_path)
+    first, _ = reply(b, prompt("Hello there."))
+    after = prompt("Hello there.", first or "Hi.", "How are the clocks?")
+    steady = b.cost(after)
+    rules = "You rewrite a line of dialogue. " + "Keep it short, plain and in the first person. " * 8
+
+    def aside(line: str) -> Prompt:
+        return Prompt((Message("system", rules), Message("user", line)), max_tokens=6, seed=1, aside=True)
+
+    _, cold = reply(b, aside("The clocks are fine."))
+    _, warm = reply(b, aside("The canal is high."))
+    assert cold.tokens_evaluated > len(b.tokens(aside("The clocks are fine."))) - 8  # (her chat template's opening)
+    assert warm.tokens_evaluated < len(b.tokens(aside("The canal is high."))) - 60  # the instructions, read once
+    assert b.cost(after) == steady  # and her own context is still there, evaluated
+    b.forget()
+    _, again = reply(b, aside("The canal is high."))
+    assert again.tokens_evaluated == len(b.tokens(aside("The canal is high.")))  # forgotten with the rest (her context too)
+    b.close()
+
+
 def test_her_evaluated_context_is_saved_and_restored_across_processes(tmp_path: Path) -> None:
     b = backend(tmp_path)
     reply(b, prompt("Hello there."))

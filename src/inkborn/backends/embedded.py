@@ -28,6 +28,8 @@ from .base import Backend, Prompt, Usage
 from .options import BackendOptions
 
 WARM_CHUNK = 64  # tokens evaluated between checks for a cancelled warm-up
+ASIDES = 3  # contexts of requests aside kept to begin the next from (a rewrite's worked examples, the judge's question)
+ASIDE_SHARED = 32  # tokens an aside must share with a kept one for it to begin from there
 
 
 def _common_prefix(a: list[int], b: list[int]) -> int:
@@ -65,6 +67,7 @@ class EmbeddedBackend(Backend):
         self._lock = threading.RLock()
         self._state_key: str | None = None  # whose context the cache holds, for saving
         self._dirty = False
+        self._asides: list[tuple[bytes, np.ndarray]] = []  # evaluated contexts of requests aside, latest first
 
     # loading --------------------------------------------------------------
 
@@ -176,6 +179,7 @@ class EmbeddedBackend(Backend):
 
     def forget(self) -> None:
         with self._lock:
+            self._asides = []
             if self._llm is not None:
                 self._llm.reset()
 
@@ -258,10 +262,36 @@ class EmbeddedBackend(Backend):
             usage.model = self.model_name
             kept = self._snapshot() if prompt.aside and llm.n_tokens else None  # a request aside leaves her context be
             try:
+                if prompt.aside:
+                    self._begin_aside(tokens)
                 yield from self._generate(llm, tokens, prompt, usage)
             finally:
-                if kept is not None:
-                    self._put_back(kept)
+                try:
+                    if prompt.aside:
+                        self._keep_aside()
+                finally:
+                    if kept is not None:
+                        self._put_back(kept)
+
+    def _begin_aside(self, tokens: list[int]) -> None:
+        """Begin a request aside from the kept aside context that shares the most with it: a rewrite's
+        instructions and worked examples, the same for every rewrite, are then read once."""
+        best = max(self._asides, key=lambda a: _common_prefix(a[1].tolist(), tokens), default=None)
+        if best is not None and _common_prefix(best[1].tolist(), tokens) >= max(
+                ASIDE_SHARED, _common_prefix(list(self._llm.input_ids[: self._llm.n_tokens]), tokens) + 1):
+            self._put_back(best)
+
+    def _keep_aside(self) -> None:
+        """Keep the context a request aside left, in place of the kept ones it extends."""
+        if not self._llm.n_tokens:
+            return
+        try:
+            now = self._snapshot()
+        except Exception:  # a context that cannot be kept only costs the next aside time
+            self._asides = []
+            return
+        others = [a for a in self._asides if _common_prefix(a[1].tolist(), now[1].tolist()) < ASIDE_SHARED]
+        self._asides = [now, *others][:ASIDES]
 
     def _generate(self, llm: Any, tokens: list[int], prompt: Prompt, usage: Usage) -> Iterator[str]:
         usage.count(evaluated=self._cost(tokens, prompt.cache_key))
@@ -285,6 +315,7 @@ class EmbeddedBackend(Backend):
 
     def close(self) -> None:
         with self._lock:
+            self._asides = []
             if self._llm is not None:
                 self._save()
                 self._llm.close()
