@@ -17,6 +17,7 @@ from .first_person import in_her_words
 from .judge import mood_kept
 from .promises import Promise, broken, language_names
 from .spoken import unlabelled, unquoted, until_another_voice, until_talk_to_nobody, whole_sentences
+from .voice import recites, same_words
 
 __all__ = ["rewrite", "shortened", "translation", "within"]
 
@@ -41,8 +42,6 @@ def shortened(text: str, limit: int) -> str:
 
 
 FEELS = {"positive": "glad", "negative": "unhappy"}  # how a mood of her manuscript is put to the rewrite
-RECITED = 6  # words in a row of a long truth that, said again, make a rewrite a recital of it
-LONG_TRUTH = 8  # a truth this long or longer is shown, not recited; a shorter one may be said as it is
 REWRITES = 2  # a rewrite that recites the truth or breaks her voice is asked once more, a little warmer
 
 
@@ -80,7 +79,7 @@ def rewrite(backend: Backend, draft: str, name: str, person: str, message: str, 
         except BackendError:  # a rewrite that fails leaves her draft standing
             return None
         text = _to_them(text, name, person)
-        if (len(text.split()) >= 2 and _words(text) != _words(draft) and not broken(held_to + shows, text, name)
+        if (len(text.split()) >= 2 and not same_words(text, draft) and not broken(held_to + shows, text, name)
                 and not _about_herself(text, name) and not recites(text, truth)
                 and all(mood_kept(backend, str(p.value), message, text, usage) for p in truths if p.kind == "mood")):
             return text
@@ -103,19 +102,6 @@ _SHOWN_NOT_SAID = (  # worked examples, written for the rewrite: the truth shown
                            "I have been afraid of deep water since the ferry accident.", None)),
     Message("assistant", "Not me, Mia. Since the ferry, I stay where my feet touch the ground."),
 )
-
-
-def recites(text: str, truth: str) -> bool:
-    """Says a long truth back as it was given: RECITED of its words in a row."""
-    words, given = _words(text), _words(truth)
-    if len(given) < LONG_TRUTH:
-        return False
-    runs = {tuple(given[i:i + RECITED]) for i in range(len(given) - RECITED + 1)}
-    return any(tuple(words[i:i + RECITED]) in runs for i in range(len(words) - RECITED + 1))
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text.lower().replace("\u2019", "'"))
 
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "madame", "monsieur", "herr", "frau", "señor", "señora", "signor",

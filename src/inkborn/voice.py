@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "speaks_as_herself", "to_nobody"]
+__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "same_words",
+           "speaks_as_herself", "to_nobody"]
 
 _MACHINE = (  # what she is not: "I'm an AI", in six languages ("no soy una máquina" denies it, and is hers)
     r"(?:machine|program|computer program|chatbot|bot|artificial intelligence|ai|a\.i\.|language model|"
@@ -278,6 +279,24 @@ def is_new_line(reply: str, said: str) -> bool:
         return True
     known = {tuple(before[i : i + 4]) for i in range(len(before) - 3)}
     return sum(run in known for run in runs) < 0.6 * len(runs)
+
+
+RECITED = 6  # words in a row of a long truth that, said again, make words a recital of it
+LONG_TRUTH = 8  # a truth this long or longer is shown, not recited; a shorter one may be said as it is
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words, whatever the punctuation and letter case: "Grey skies!" is "grey skies."."""
+    return _words(a) == _words(b)
+
+
+def recites(text: str, truth: str) -> bool:
+    """Says a long truth back as it was given: RECITED of its words in a row."""
+    words, given = _words(text), _words(truth)
+    if len(given) < LONG_TRUTH:
+        return False
+    runs = {tuple(given[i:i + RECITED]) for i in range(len(given) - RECITED + 1)}
+    return any(tuple(words[i:i + RECITED]) in runs for i in range(len(words) - RECITED + 1))
 
 
 def _in_order(a: list[str], b: list[str]) -> int:
