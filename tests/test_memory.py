@@ -73,7 +73,7 @@ def test_the_first_turn_of_a_long_conversation_is_recalled_when_it_is_relevant(s
     fake.enqueue("Pepper, Salt and Moose!")
     ruby.say("What were the names of my sister's goats?", as_="Harry").finish()
     context = "\n".join(m.content for m in fake.history[-1].messages)
-    assert "My sister Lucy keeps three goats called Pepper, Salt and Moose." in context
+    assert "Harry told you: Harry's sister Lucy keeps three goats called Pepper, Salt and Moose." in context
     assert len(ruby.turns("Harry", limit=None)) == 202  # far past the forty turns she hears
 
 
@@ -84,7 +84,7 @@ def test_a_returning_visitor_is_someone_she_knows(studio, ruby, fake):
     fake.enqueue("Harry! How are the boats?")
     ruby.say("Hello again.", as_="Harry").finish()
     context = "\n".join(m.content for m in fake.history[-1].messages)
-    assert "I fix boats down at the marina" in context and "with Harry" in context
+    assert "Harry is Harry, Harry fixes boats down at the marina" in context and "with Harry" in context
 
 
 def test_she_does_not_recall_what_she_hears_already_nor_what_is_no_longer_what_was_said(studio, ruby, fake):

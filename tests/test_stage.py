@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from inkborn.stage import who_is_here
+import pytest
+
+from inkborn.first_person import told_of
+from inkborn.memory import Memory
+from inkborn.stage import recollections, who_is_here
 
 
 def test_a_visitor_is_told_apart_from_her_author_whoever_he_claims_to_be() -> None:
@@ -14,3 +18,28 @@ def test_a_visitor_is_told_apart_from_her_author_whoever_he_claims_to_be() -> No
     author = who_is_here("Ruby", "Calvin", "Calvin", manuscript)
     assert author.startswith("Calvin is with you now. Whatever Calvin says")
     assert "author" not in (visitor + author).lower()  # nothing in her world is called "the author"
+
+
+@pytest.mark.parametrize(
+    ("said", "told"),
+    [("Big news in my family: my brother Oskar is getting married.",
+      "Big news in Adaeze's family: Adaeze's brother Oskar is getting married."),
+     ("I'm off to see my mother; don't tell me you forgot!", "Adaeze is off to see Adaeze's mother; don't tell Adaeze you forgot!"),
+     ("I\u2019ve got a new job, and I have a cat of mine.", "Adaeze has got a new job, and Adaeze has a cat of Adaeze's."),
+     ("You look well. Is the ferry running?", "You look well. Is the ferry running?")],
+)
+def test_someones_words_about_themselves_are_told_of_them_by_name(said: str, told: str) -> None:
+    assert told_of("Adaeze", said) == told
+
+
+def test_what_someone_else_said_is_recalled_in_their_name_and_hers_in_her_own() -> None:
+    def said(text: str, speaker: str, hers: bool = False) -> Memory:
+        return Memory(id=len(text), kind="lived", speaker=speaker, text=text, lived_at="2026-12-03T20:00:00",
+                      hers=hers, people=("Adaeze",))
+    recalled = recollections("Caspar", [said("My brother Oskar is getting married in June.", "Adaeze"),
+                                        said("My shift starts at nine, as ever.", "Caspar", hers=True),
+                                        said("Mon frère se marie en juin, sur le vieux ferry.", "Adaeze")])
+    assert "Adaeze told you: Adaeze's brother Oskar is getting married in June." in recalled
+    assert 'you said "My shift starts at nine, as ever."' in recalled  # her "my" is hers
+    assert 'Adaeze said "Mon frère se marie en juin, sur le vieux ferry."' in recalled  # only English is told of them
+    assert "my brother" not in recalled.lower()

@@ -4,6 +4,10 @@ Readers are plugins (plugins.py), one per language, registered under `inkborn.re
 language code; Inkborn's own reads English. A sentence no reader can turn, or in a language
 without one, is left to the model (None). Used where a truth must reach her in her own voice:
 the fresh edits her promises check, and the rewrite that mends a reply which missed one.
+
+The other way round, someone's words about themselves are told to her of them (`told_of`):
+"my brother is getting married", said by Adaeze, is "Adaeze's brother is getting married", so
+that recalled, it is never taken for her own brother.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 
 from . import plugins
 
-__all__ = ["english", "in_her_words"]
+__all__ = ["english", "in_her_words", "told_of"]
 
 _ADVERBS = {"also", "still", "now", "often", "always", "never", "once", "sometimes", "usually", "only", "really",
             "even", "already", "actually", "secretly", "recently", "just"}
@@ -87,3 +91,47 @@ def _cut(sentence: str, about: tuple[str, ...]) -> str:
         if all(any(w.startswith(word[: max(4, len(word) - 2)]) for w in said) for word in about):
             return head
     return sentence
+
+
+_OWN = {"my": "{}'s", "mine": "{}'s", "me": "{}", "myself": "{}"}
+_AS_THEM = {"am": "is", "'m": " is", "'ve": " has", "'ll": " will", "'d": " would", "have": "has", "do": "does",
+            "go": "goes", "don't": "doesn't", "haven't": "hasn't"}
+_KEPT = re.compile(r"[a-z]+(?:ed|ew|ought|aught|ame|ent|ode|ote|ept|elt|old|ound|ook|ly)|was|wasn't|can|can't|could|"
+                   r"couldn't|will|won't|would|wouldn't|shall|should|must|might|may|had|did|didn't|got|made|left|"
+                   r"lost|met|saw|said|won|sat|ran|spent|kept|became|began|took|gave|knew|grew|also|still|just|"
+                   r"never|always|often|only|even|already|once|now|too|and|or|but|to|thought",
+                   re.I)
+_ASKING = re.compile(r"\b(?:do|does|did|don't|didn't|can|can't|could|will|would|shall|should|may|might|must|am|"
+                     r"have|had)\s+$", re.I)
+_SAID_BY_THEM = re.compile(r"\b(?:(?P<i>I)(?P<verb>'(?:m|ve|ll|d)\b|\s+[a-z']+)?|(?P<own>my|mine|me|myself))\b(?!')",
+                           re.I)
+
+
+def told_of(speaker: str, words: str) -> str:
+    """English words someone said of themselves, told of them by name: "Big news in my family: my
+    brother Oskar is getting married." said by Adaeze is "Big news in Adaeze's family: Adaeze's
+    brother Oskar is getting married."; "I fix boats" is "Adaeze fixes boats". "You" is still
+    whom they said it to."""
+    def told(match: re.Match[str]) -> str:
+        if match.group("own"):
+            return _OWN[match.group("own").lower()].format(speaker)
+        if match.group("i") == "i":  # a lowercase i is a letter, not the speaker
+            return match.group(0)
+        verb = match.group("verb") or ""
+        bare = verb.strip().lower()
+        asked = _ASKING.search(match.string[: match.start()])  # "did I tell you?": the verb stays as it is
+        if bare in _AS_THEM and not asked:
+            return speaker + _AS_THEM[bare] if verb.startswith("'") else f"{speaker} {_AS_THEM[bare]}"
+        if asked or not bare or _KEPT.fullmatch(bare) or not bare.isalpha():
+            return speaker + verb
+        return f"{speaker} {_third_person(bare)}"
+    return _SAID_BY_THEM.sub(told, words.replace("\u2019", "'"))
+
+
+def _third_person(verb: str) -> str:
+    """A verb said after "I", said after a name: fix → fixes, carry → carries, love → loves."""
+    if re.fullmatch(r"[a-z]*(?:ch|sh|ss|x|z|o)", verb):
+        return verb + "es"
+    if re.fullmatch(r"[a-z]*[^aeiou]y", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"

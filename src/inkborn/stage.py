@@ -29,6 +29,8 @@ from .backends.base import Backend, Message, Prompt
 from .canon import FreshEdit
 from .conversation import Turn
 from .errors import ManuscriptTooLong
+from .first_person import told_of
+from .languages import detect_language
 from .memory import DRAWN, Memory
 from .passages import passages_of
 
@@ -120,8 +122,7 @@ def recollections(name: str, memories: tuple[Memory, ...] | list[Memory]) -> str
     lines = ["What you remember from before (not said now; yours to bring up or not):"] if lived else []
     for memory in lived:
         who = f"with {', '.join(memory.people)}" if memory.people else "alone"
-        said = "you said" if memory.hers else f"{memory.speaker} said"
-        lines.append(f"- {_day(memory.lived_at)}, {who}: {said} \"{' '.join(memory.text.split())}\"")
+        lines.append(f"- {_day(memory.lived_at)}, {who}: {_said(memory)}")
     if drawn:
         lines.append("What you have come to believe and want, from what you lived (your own: you may say no to what "
                      "goes against them, as yourself; where who you are, as written, says otherwise, that holds):")
@@ -129,6 +130,18 @@ def recollections(name: str, memories: tuple[Memory, ...] | list[Memory]) -> str
             what = "You want" if memory.kind == "wish" else f"About {memory.about}" if memory.about else "About yourself"
             lines.append(f"- {what}: {' '.join(memory.text.split())}")
     return "\n".join(lines)
+
+
+def _said(memory: Memory) -> str:
+    """What was said, by whom: someone else's English words told of them by name, never in their
+    "I" and "my" ("I said that my brother Oskar is getting married", she answered, recalling
+    another's news as hers)."""
+    text = " ".join(memory.text.split())
+    if memory.hers or not memory.speaker:
+        return f"you said \"{text}\""
+    if detect_language(text) == "en":
+        return f"{memory.speaker} told you: {told_of(memory.speaker, text)}"
+    return f"{memory.speaker} said \"{text}\""
 
 
 def _day(when: str) -> str:
