@@ -42,7 +42,7 @@ class Prompt:
     messages: tuple[Message, ...]
     prefill: str = ""  # a cue her turn begins with (e.g. "Ruby:"); what follows it is her reply
     max_tokens: int = 300
-    temperature: float = 0.7
+    temperature: float = 0.7  # her drafts: 0.3, or min-p 0.1, read no better to blind readers (bench/results/sampling-20261207)
     seed: int | None = None
     stop: tuple[str, ...] = ()  # her turn ends where any of these would begin
     cache_key: str | None = None  # whose context this is; a backend with a cache may keep one per key
