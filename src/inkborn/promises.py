@@ -352,8 +352,8 @@ def _max_words(promise: Promise, reply: str, name: str) -> bool:
 
 
 _CHECKS = {"herself": _herself, "one_voice": _one_voice, "own_name": _own_name, "own_words": _own_words,
-           "own_opening": _own_opening, "new_line": _new_line, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
-           "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows, "question": _question}
+           "own_opening": _own_opening, "new_line": _new_line, "language": _language, "lowercase": _lowercase,
+           "max_words": _max_words, "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows, "question": _question}
 SAID_AGAIN = ("herself", "one_voice", "own_name", "own_words", "own_opening", "new_line", "forgotten", "mood",
               "shows", "question")  # broken: she is asked again
 WHOLE = ("forgotten", "mood", "shows", "question")  # judged on the whole reply, not only its opening
