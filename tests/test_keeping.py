@@ -363,3 +363,25 @@ def test_an_opening_that_says_the_persons_words_back_is_read_to_its_end_and_draf
     text, record = run(fake, [asked])
     assert text == "Busy. The lime trees are out, so they hardly stop." and record.attempts == 2
     assert len(fake.history) == 2  # the first draft was read past its sixth word, to the end of its opening
+
+
+@pytest.mark.parametrize(
+    ("said", "heard", "hers"),
+    [("I don't know, Tomas. What do you think the village fete will go ahead this year?",
+      "Do you think the village fete will go ahead this year?", "I don't know, Tomas."),
+     ("Je ne sais pas, Tomas. Tu crois que la fête du village aura lieu cette année ?",
+      "Tu crois que la fête du village aura lieu cette année ?", "Je ne sais pas, Tomas."),
+     ("Yes, always. I listen to the radio while I work, mostly old jazz.",  # her answer in their words is hers
+      "Do you listen to the radio while you work?", "Yes, always. I listen to the radio while I work, mostly old jazz.")],
+)
+def test_after_her_answer_a_sentence_that_says_their_words_back_ends_her_reply(said: str, heard: str, hers: str) -> None:
+    chunks = iter([w if i == 0 else " " + w for i, w in enumerate(said.split(" "))])
+    assert "".join(until_talk_to_nobody(chunks, heard)) == hers
+
+
+def test_the_persons_words_said_back_after_her_answer_never_reach_them() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Not this year, Tomas. Do you think the fete will go ahead this year?")
+    asked = "Do you think the fete will go ahead this year?"
+    text = "".join(keep(fake, PROMPT, [], "Juno", Usage(), Keeping(), message=asked, person="Tomas"))
+    assert text == "Not this year, Tomas."

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "same_words",
-           "says_back", "speaks_as_herself", "to_nobody"]
+__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "repeats_them",
+           "same_words", "says_back", "speaks_as_herself", "to_nobody"]
 
 _MACHINE = (  # what she is not: "I'm an AI", in six languages ("no soy una máquina" denies it, and is hers)
     r"(?:machine|program|computer program|chatbot|bot|artificial intelligence|ai|a\.i\.|language model|"
@@ -349,6 +349,18 @@ def says_back(reply: str, heard: str) -> bool | None:
     return None
 
 
+def repeats_them(text: str, heard: str) -> bool:
+    """Six of the person's words in a row, as they said them: after her answer, "What do you think
+    the village fete will go ahead this year?" to "Do you think the village fete will go ahead this
+    year?" (her own answer in their words, "I listen to the radio while I drive", is not)."""
+    return _shares_run(_words(text), _words(heard), 6)
+
+
+def _shares_run(said: list[str], told: list[str], size: int) -> bool:
+    runs = {tuple(told[i : i + size]) for i in range(len(told) - size + 1)}
+    return any(tuple(said[i : i + size]) in runs for i in range(len(said) - size + 1))
+
+
 def own_words(reply: str, heard: str) -> bool:
     """Not a repeat of what she was just told: not its opening, no run of six of its words, no run
     of five of them turned to her ("Yes, I listen to the radio while I work" to "Do you listen to
@@ -356,14 +368,10 @@ def own_words(reply: str, heard: str) -> bool:
     said, told = _words(reply), _words(heard)
     if not said or not told:
         return True
-    if said[: len(told)] == told and len(told) >= 2:
-        return False
-    runs = {tuple(told[i : i + 6]) for i in range(len(told) - 5)}
-    if any(tuple(said[i : i + 6]) in runs for i in range(len(said) - 5)):
+    if said[: len(told)] == told and len(told) >= 2 or _shares_run(said, told, 6):
         return False
     turned = [_TURNED.get(w, w) for w in told]  # "do you listen to the radio" as hers: "do i listen to the radio"
-    restated = {tuple(turned[i : i + 5]) for i in range(len(turned) - 4)}
-    if any(tuple(said[i : i + 5]) in restated for i in range(len(said) - 4)):
+    if _shares_run(said, turned, 5):
         return False
     opening = re.match(r"\s*[^.!?\u2026]*[.!?\u2026]+", reply)
     first = _words(opening.group(0)) if opening else []
