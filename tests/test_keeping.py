@@ -356,15 +356,6 @@ def test_a_line_she_already_said_is_read_to_its_end_and_drafted_again() -> None:
     assert text == "The lock keeper comes by at six, most days." and record.attempts == 2
 
 
-def test_an_opening_that_says_the_persons_words_back_is_read_to_its_end_and_drafted_again() -> None:
-    fake = FakeBackend()
-    fake.enqueue("Yes, the bees are well and the bees are busy.", "Busy. The lime trees are out, so they hardly stop.")
-    asked = Promise("own_opening", "Are the bees well? Are they busy?", "")
-    text, record = run(fake, [asked])
-    assert text == "Busy. The lime trees are out, so they hardly stop." and record.attempts == 2
-    assert len(fake.history) == 2  # the first draft was read past its sixth word, to the end of its opening
-
-
 @pytest.mark.parametrize(
     ("said", "heard", "hers"),
     [("I don't know, Tomas. What do you think the village fete will go ahead this year?",

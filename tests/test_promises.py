@@ -22,7 +22,6 @@ from inkborn.promises import (
     language_names,
     read_promises,
 )
-from inkborn.voice import says_back
 from inkborn.first_person import in_her_words
 
 
@@ -713,42 +712,3 @@ def test_an_edit_is_put_in_her_words_by_the_reader_of_her_manuscripts_language()
     mood = next(p for p in read_promises("Juno", french, fresh=["Juno est folle de joie aujourd'hui."]) if p.kind == "mood")
     assert mood.opening is None  # no French reader is installed: the truth goes to the model as written
     assert in_her_words("Juno", edit, language="fr") is None and in_her_words("Juno", edit, language=None) is None
-
-
-@pytest.mark.parametrize(
-    ("reply", "heard"),
-    [("Yes, I'm coming to watch the football on Friday.", "Are you coming to watch the football on Friday?"),
-     ("Yes, Tomas. The bus comes up the hill twice a day.", "Does the bus come up the hill twice a day?"),
-     ("Oui, les abeilles me piquent souvent.", "Est-ce que les abeilles te piquent souvent ?"),
-     ("Sí, las gaviotas me despiertan por la mañana.", "¿Las gaviotas te despiertan por la mañana?"),
-     ("Ja, der Wind weckt mich in der Nacht.", "Weckt dich der Wind in der Nacht?"),
-     ("Sì, mi piace la pioggia d'autunno.", "Ti piace la pioggia d'autunno?"),
-     ("Sim, eu gosto do mar no inverno.", "Você gosta do mar no inverno?")],
-)
-def test_an_opening_made_of_the_persons_words_is_said_back(reply: str, heard: str) -> None:
-    assert says_back(reply, heard) is True
-    assert not Promise("own_opening", heard, "").kept_by(reply, "Juno")
-
-
-@pytest.mark.parametrize(
-    ("reply", "heard"),
-    [("Every morning, the little devils. I sleep with the window shut now.", "Do the gulls wake you up?"),
-     ("Yes, I do love the rain.", "Do you like the rain?"),  # four of their words: too few to tell
-     ("Oui, Marek. Je les entends à peine, avec la radio.", "Tu entends les mouettes le matin ?"),
-     ("Sí. Hablo español con mi madre desde niña.", "¿Hablas español?"),
-     ("Ja, Tomas. Ich trage heute nur drei Briefe hinauf.", "Wie viele Briefe trägst du heute?"),
-     ("Sì, ma solo la domenica, con Tariq.", "Vai a pescare la domenica?"),
-     ("Sim, mas só quando o vento deixa.", "Você sai de barco no inverno?")],
-)
-def test_an_opening_with_words_of_her_own_is_hers(reply: str, heard: str) -> None:
-    assert says_back(reply, heard) is False
-    assert Promise("own_opening", heard, "").kept_by(reply, "Juno")
-
-
-def test_whether_an_opening_says_the_words_back_waits_for_its_end() -> None:
-    heard = "Do the gulls wake you up?"
-    assert says_back("Yes, the gulls wake", heard) is None  # it may still become hers
-    assert says_back("Yes, Tomas.", heard) is None  # how she begins, not yet what she says
-    assert says_back("Yes, Tomas. The gulls wake me up.", heard) is True
-    assert says_back("Yes, the gulls wake me up at five most", heard) is False  # three words of her own
-    assert Promise("own_opening", heard, "") in read_promises("Juno", "Juno keeps bees.", heard=[heard])

@@ -23,7 +23,7 @@ from .judge import mood_kept
 from .mending import rewrite, shortened, translation, within
 from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, languages_spoken
 from .spoken import unaddressed, unlabelled, unquoted, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
-from .voice import follows_a_line, says_back
+from .voice import follows_a_line
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
 
@@ -62,7 +62,6 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
     limit = min((int(p.value) for p in promises if p.kind == "max_words"), default=None)
     whole = limit is not None or any(p.kind in WHOLE for p in again) or bool(judged)
     said_before = [str(p.value) for p in again if p.kind == "new_line"]
-    heard = [str(p.value) for p in again if p.kind == "own_opening"]
     verdicts: dict[str, bool] = {}  # the judge's word on a text, asked once
 
     def sounds_right(text: str) -> bool:
@@ -99,8 +98,6 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if bare != held:  # her words after "(sighs)" are held and judged too
                     held = bare
                     hold()
-                if heard:  # an opening made of the person's words: read on to the end of it
-                    hold(lambda text: all(says_back(text, h) is not None for h in heard))
                 if said_before:  # an opening that is one of her old lines, word for word: read on until it is not
                     hold(lambda text: not follows_a_line(text, said_before))
                 if whole:  # a mood, an old fact, the edit shown, a word limit: judged on the whole draft

@@ -30,7 +30,6 @@ from .voice import (
     in_one_voice,
     is_new_line,
     own_words,
-    says_back,
     speaks_as_herself,
 )
 
@@ -48,8 +47,8 @@ _NUMBERS = {w: n for n, w in enumerate(
 class Promise:
     """Something every reply of hers must show; `source` is the canon sentence it comes from."""
 
-    # herself, one_voice, own_name, own_words, own_opening, new_line, forgotten, mood, shows, question, language,
-    # lowercase, max_words
+    # herself, one_voice, own_name, own_words, new_line, forgotten, mood, shows, question, language, lowercase,
+    # max_words
     kind: str
     value: str | int
     source: str
@@ -187,8 +186,6 @@ def read_promises(name: str, text: str, fresh: list[str] | tuple[str, ...] = (),
     """
     promises = [Promise("herself", name, WRITTEN if written else ""), Promise("one_voice", name, "")]
     promises += [Promise("own_words", h, "") for h in heard if h.strip()]
-    if heard and heard[0].strip():  # what the person said: her opening is not their words turned to hers
-        promises.append(Promise("own_opening", heard[0], ""))
     promises += [Promise("new_line", s, "") for s in dict.fromkeys(said_before) if s.strip()]
     known = set(_words_of(text)) | set(_words_of(name))
     strangers = [w for w in dict.fromkeys(re.findall(r"\b[A-Z][a-z]{2,}\b", heard[0] if heard else ""))
@@ -299,10 +296,6 @@ def _own_words(promise: Promise, reply: str, name: str) -> bool:
     return own_words(reply, str(promise.value))
 
 
-def _own_opening(promise: Promise, reply: str, name: str) -> bool:
-    return not says_back(reply, str(promise.value))
-
-
 def _words_of(text: str) -> list[str]:
     return re.findall(r"[\w']+", text.lower())
 
@@ -352,10 +345,10 @@ def _max_words(promise: Promise, reply: str, name: str) -> bool:
 
 
 _CHECKS = {"herself": _herself, "one_voice": _one_voice, "own_name": _own_name, "own_words": _own_words,
-           "own_opening": _own_opening, "new_line": _new_line, "language": _language, "lowercase": _lowercase,
-           "max_words": _max_words, "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows, "question": _question}
-SAID_AGAIN = ("herself", "one_voice", "own_name", "own_words", "own_opening", "new_line", "forgotten", "mood",
-              "shows", "question")  # broken: she is asked again
+           "new_line": _new_line, "language": _language, "lowercase": _lowercase, "max_words": _max_words,
+           "forgotten": _forgotten, "mood": _mood_kept, "shows": _shows, "question": _question}
+SAID_AGAIN = ("herself", "one_voice", "own_name", "own_words", "new_line", "forgotten", "mood", "shows",
+              "question")  # broken: she is asked again
 WHOLE = ("forgotten", "mood", "shows", "question")  # judged on the whole reply, not only its opening
 JUDGED = ("mood",)  # judged by the model itself (judge.py), not by a pattern here: kept_by says True
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "repeats_them",
-           "same_words", "says_back", "speaks_as_herself", "to_nobody"]
+           "same_words", "speaks_as_herself", "to_nobody"]
 
 _MACHINE = (  # what she is not: "I'm an AI", in six languages ("no soy una máquina" denies it, and is hers)
     r"(?:machine|program|computer program|chatbot|bot|artificial intelligence|ai|a\.i\.|language model|"
@@ -315,38 +315,6 @@ tú=yo usted=yo tus=mis
 du=ich dich=mich dir=mir dein=mein deine=meine deinen=meinen deinem=meinem
 ti=mi tuo=mio tua=mia tuoi=miei tue=mie
 você=eu teu=meu""".split())  # the person's words turned to hers, word for word, in the six languages
-
-
-_ANSWER = frozenset("""yes no yeah nope well oh ah oui non si sí ja nein doch jein sì sim não claro""".split())
-_GLUE = frozenset("m re s ve ll d am are is be".split())  # "I'm" to "are you": the verb does not tell
-
-
-def says_back(reply: str, heard: str) -> bool | None:
-    """Whether her opening is the person's words said back, turned to hers ("Yes, I'm coming to
-    watch the football on Friday." to "Are you coming to watch the football on Friday?"); None
-    while her words so far cannot tell.
-
-    Her opening is her first sentence of three words or more past a yes or a no ("Yes, Marek."
-    and "Oh, that's true." are how she begins, not what she says); it says the words back when
-    at least five of its words, and three in four, are the person's. It cannot once three of its
-    words are her own.
-    """
-    told = set(_words(heard))
-    told |= {_TURNED.get(w, w) for w in told} | ({"me"} if told & {"you", "your"} else set())
-    parts = re.split(r"(?<=[.!?\u2026])\s+", reply.strip())
-    for number, part in enumerate(parts):
-        words = [w for w in _words(part) if w not in _GLUE]
-        while words and words[0] in _ANSWER:
-            words.pop(0)
-        ended = number < len(parts) - 1 or bool(re.search(r"[.!?\u2026]\s*$", part))
-        theirs = sum(w in told for w in words)
-        if len(words) - theirs >= 3:
-            return False
-        if ended and len(words) >= 3:
-            return theirs >= 5 and theirs >= 0.75 * len(words)
-        if not ended:
-            return None
-    return None
 
 
 def repeats_them(text: str, heard: str) -> bool:
