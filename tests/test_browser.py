@@ -120,6 +120,7 @@ def test_the_author_types_an_edit_and_her_next_reply_knows_it(live: Live, fake: 
     say(page, "How was the studio?")
     page.wait_for_function("() => document.querySelectorAll('.turn.her').length === 1 && "
                            "document.querySelector('.turn.her').textContent.includes('light over the water')")
+    assert page.locator(".turn.person .speaker").first.text_content() == "Calvin"  # his name as he speaks, not "You"
 
     page.locator("#manuscript").press("End")
     page.locator("#manuscript").type("\nRuby speaks French fluently, and French is the language she answers in.\n")

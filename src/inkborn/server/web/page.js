@@ -10,6 +10,7 @@ export const state = {
   conflict: null, revertTo: null, // {revision, text} saved elsewhere while the conflict panel is open
   released: null, // when she was written free (true when only a refused save said so): her manuscript is frozen
   people: [], person: null, turns: [], // whose conversation the room shows (null: the viewer's own), and its turns
+  self: null, // the name her author goes by with her (the people's list), shown on his own words
   replying: null, retryAction: null, // the AbortController of the reply coming; what Retry does
   with: [], // the others in the scene, besides the person speaking (her author's choice; a visitor's among his)
   landed: new Map(), // her turn id → {from, to}: the edit that reached her with this turn

@@ -14,6 +14,7 @@ export async function loadPeople() {
   const people = await api(`${base()}/people`);
   state.people = people.map((p) => p.name);
   const self = people.find((p) => p.role === 'author')?.name ?? state.me.name;
+  state.self = self;
   const others = people.filter((p) => p.role !== 'author').map((p) => p.name);
   if (state.person && !others.includes(state.person)) others.push(state.person);
   $('#person').replaceChildren(el('option', { value: '', textContent: `${self} (you)` }),
@@ -112,7 +113,7 @@ export async function newConversation() {
 
 function turnNode(turn) {
   const hers = turn.speaker === 'her';
-  const who = hers ? herName() : turn.person ?? state.person ?? 'You';
+  const who = hers ? herName() : turn.person ?? state.person ?? state.self ?? state.me?.name ?? 'You';
   const li = el('li', { className: `turn ${hers ? 'her' : 'person'}` },
     el('span', { className: 'speaker', textContent: who }), el('div', { className: 'text' }));
   fillTurn(li, turn);
