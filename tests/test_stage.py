@@ -43,3 +43,13 @@ def test_what_someone_else_said_is_recalled_in_their_name_and_hers_in_her_own() 
     assert 'you said "My shift starts at nine, as ever."' in recalled  # her "my" is hers
     assert 'Adaeze said "Mon frère se marie en juin, sur le vieux ferry."' in recalled  # only English is told of them
     assert "my brother" not in recalled.lower()
+
+
+def test_a_recalled_yesterday_is_the_day_before_she_lived_it_not_the_day_before_now() -> None:
+    recalled = recollections("Caspar", [
+        Memory(id=1, kind="lived", speaker="Adaeze", text="I went to the support group yesterday.",
+               lived_at="2023-05-08T13:56:00+00:00", people=("Adaeze",)),
+        Memory(id=2, kind="lived", speaker="Caspar", text="Last Friday I fixed the ferry's engine.",
+               lived_at="2023-07-15T10:00:00+00:00", hers=True, people=("Adaeze",))])
+    assert "Adaeze told you: Adaeze went to the support group yesterday (7 May 2023)." in recalled
+    assert 'you said "Last Friday (the Friday before 15 July 2023) I fixed the ferry\'s engine."' in recalled

@@ -28,6 +28,7 @@ from datetime import datetime
 from .backends.base import Backend, Message, Prompt
 from .canon import FreshEdit
 from .conversation import Turn
+from .days import anchored
 from .errors import ManuscriptTooLong
 from .first_person import told_of
 from .languages import detect_language
@@ -135,8 +136,11 @@ def recollections(name: str, memories: tuple[Memory, ...] | list[Memory]) -> str
 def _said(memory: Memory) -> str:
     """What was said, by whom: someone else's English words told of them by name, never in their
     "I" and "my" ("I said that my brother Oskar is getting married", she answered, recalling
-    another's news as hers)."""
+    another's news as hers); "yesterday" and "last week" with the day they meant (days.py)."""
     text = " ".join(memory.text.split())
+    lived = _date(memory.lived_at)
+    if lived is not None:
+        text = anchored(text, lived.date())
     if memory.hers or not memory.speaker:
         return f"you said \"{text}\""
     if detect_language(text) == "en":
@@ -144,12 +148,16 @@ def _said(memory: Memory) -> str:
     return f"{memory.speaker} said \"{text}\""
 
 
-def _day(when: str) -> str:
+def _date(when: str) -> datetime | None:
     try:
-        at = datetime.fromisoformat(when)
+        return datetime.fromisoformat(when)
     except ValueError:
-        return when
-    return f"{at.day} {at.strftime('%B %Y')}"
+        return None
+
+
+def _day(when: str) -> str:
+    at = _date(when)
+    return f"{at.day} {at.strftime('%B %Y')}" if at else when
 
 
 def build_prompt(scene: Scene, backend: Backend) -> Prompt:
