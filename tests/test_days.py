@@ -14,6 +14,7 @@ SAID_ON = date(2023, 5, 8)  # a Monday
       "I was up late last night (7 May 2023), and tomorrow (9 May 2023) I sail."),
      ("The day before yesterday it rained.", "The day before yesterday (6 May 2023) it rained."),
      ("I started two days ago", "I started two days ago (6 May 2023)"),
+     ("a couple of days ago, I think", "a couple of days ago (6 May 2023), I think"),
      ("We met 10 years ago.", "We met 10 years ago (2013)."),
      ("I hurt my knee a month ago", "I hurt my knee a month ago (April 2023)"),
      ("I moved three weeks ago", "I moved three weeks ago (3 weeks before 8 May 2023)"),

@@ -20,7 +20,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": None,
             "few": None, "several": None}
-_COUNT = r"(?P<n>\d{1,3}|a couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNT = rf"(?P<n>\d{{1,3}}|{'|'.join(sorted(_NUMBERS, key=len, reverse=True))})"  # the longest first: "a few"
 _PHRASE = re.compile(
     rf"\b(?:(?P<ago>{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago)"
     r"|(?P<day>yesterday|last night|today|tonight|this (?:morning|afternoon|evening)|tomorrow(?: night)?"
@@ -43,15 +43,14 @@ def _month(at: date, shift: int) -> str:
     return date(index // 12, index % 12 + 1, 1).strftime("%B %Y")
 
 
-def _meant(found: re.Match[str], on: date) -> str | None:
+def _meant(found: re.Match[str], on: date) -> str:
     """What one phrase meant, said on that day."""
     words = " ".join(found.group(0).lower().split())
     if found.group("day"):
         return _day(on + timedelta(days=_DAYS[words]))
     if found.group("ago"):
-        count, unit = _NUMBERS.get(found.group("n").lower(), None), found.group("unit").lower()
-        if found.group("n").isdigit():
-            count = int(found.group("n"))
+        said, unit = " ".join(found.group("n").lower().split()), found.group("unit").lower()
+        count = int(said) if said.isdigit() else _NUMBERS[said]
         if count is None:  # "a few weeks ago": some time before that day, as vague as it was said
             return f"some {unit}s before {_day(on)}"
         if unit == "day":
@@ -76,8 +75,4 @@ def _meant(found: re.Match[str], on: date) -> str | None:
 def anchored(text: str, on: date) -> str:
     """The words, each relative time phrase followed by what it meant on the day they were said."""
 
-    def anchor(found: re.Match[str]) -> str:
-        meant = _meant(found, on)
-        return f"{found.group(0)} ({meant})" if meant else found.group(0)
-
-    return _PHRASE.sub(anchor, text)
+    return _PHRASE.sub(lambda found: f"{found.group(0)} ({_meant(found, on)})", text)
