@@ -367,7 +367,7 @@ def test_a_line_she_already_said_is_read_to_its_end_and_drafted_again() -> None:
 )
 def test_after_her_answer_a_sentence_that_says_their_words_back_ends_her_reply(said: str, heard: str, hers: str) -> None:
     chunks = iter([w if i == 0 else " " + w for i, w in enumerate(said.split(" "))])
-    assert "".join(until_talk_to_nobody(chunks, heard)) == hers
+    assert "".join(until_talk_to_nobody(chunks, [heard])) == hers
 
 
 def test_the_persons_words_said_back_after_her_answer_never_reach_them() -> None:
@@ -376,3 +376,19 @@ def test_the_persons_words_said_back_after_her_answer_never_reach_them() -> None
     asked = "Do you think the fete will go ahead this year?"
     text = "".join(keep(fake, PROMPT, [], "Juno", Usage(), Keeping(), message=asked, person="Tomas"))
     assert text == "Not this year, Tomas."
+
+
+def test_after_her_answer_a_close_she_has_said_before_ends_her_reply() -> None:
+    fake = FakeBackend()
+    old = "I don't know about the fete. But I usually go straight to my hives and watch the bees."
+    fake.enqueue("Loud and busy, Tomas. But I usually go straight to my hives and watch the bees.")
+    text, record = run(fake, [Promise("new_line", old, "")])
+    assert text == "Loud and busy, Tomas." and record.attempts == 1
+    fake.enqueue("Loud and busy, Tomas. I usually watch them from the bench by the gate.")  # new words are hers
+    assert run(fake, [Promise("new_line", old, "")])[0] == "Loud and busy, Tomas. I usually watch them from the bench by the gate."
+
+
+def test_her_answer_is_hers_even_when_it_opens_with_words_she_said_before() -> None:
+    said = "I usually go straight to my hives. They were loud today."
+    chunks = iter([w if i == 0 else " " + w for i, w in enumerate(said.split(" "))])
+    assert "".join(until_talk_to_nobody(chunks, ["I usually go straight to my hives and watch the bees."])) == said

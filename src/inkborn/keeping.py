@@ -83,7 +83,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
             tried = replace(tried, max_tokens=min(tried.max_tokens, 4 * limit + 24))
         told = backend.stream(tried, usage)
         stream: Iterator[str] = until_talk_to_nobody(until_another_voice(whole_sentences(
-            unlabelled(_opened(opening, told) if opening else told, f"{name}:", usage), tried.max_tokens)), message)
+            unlabelled(_opened(opening, told) if opening else told, f"{name}:", usage), tried.max_tokens)),
+            (message, *said_before))
         held = ""
 
         def hold(enough: Callable[[str], bool] = _enough) -> None:  # her words, read on until there are enough

@@ -75,7 +75,7 @@ def rewrite(backend: Backend, draft: str, name: str, person: str, message: str, 
                         max_tokens=120, temperature=0.3 + 0.3 * attempt, seed=attempt, aside=True)
         try:
             text = "".join(until_talk_to_nobody(until_another_voice(unquoted(_unframed(
-                whole_sentences(unlabelled(backend.stream(prompt, usage), f"{name}:"), 120), name))), message)).strip()
+                whole_sentences(unlabelled(backend.stream(prompt, usage), f"{name}:"), 120), name))), (message,))).strip()
         except BackendError:  # a rewrite that fails leaves her draft standing
             return None
         text = _to_them(text, name, person)

@@ -4,18 +4,18 @@ Filters over a backend's stream of text chunks, applied as she speaks (keeping.p
 writes anyone else's line, a reply cut off by its length ends where its last sentence did, and
 the quotation marks a rewrite or a translation comes wrapped in are dropped, and so are those a
 model wraps a whole reply in, as if writing a script (`unwrapped`); once she has answered, a
-sentence that talks to nobody in particular, or says the person's words back, ends her reply
-before it (`until_talk_to_nobody`).
+sentence that talks to nobody in particular, or says again the person's words or a line of hers,
+ends her reply before it (`until_talk_to_nobody`).
 """
 
 from __future__ import annotations
 
 import re
 import time
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .backends.base import Usage
-from .voice import repeats_them, to_nobody
+from .voice import says_again, to_nobody, word_runs
 
 __all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "until_another_voice", "until_talk_to_nobody",
            "unwrapped", "whole_sentences"]
@@ -220,10 +220,12 @@ _BETWEEN = re.compile(r"[.!?\u2026][\"')\]\u201d\u00bb*]*(?=\s)")  # a sentence'
 _ENDING = re.compile(r"[.!?\u2026][\"')\]\u201d\u00bb*]*$")  # a sentence that may be ending
 
 
-def until_talk_to_nobody(chunks: Iterator[str], heard: str = "") -> Iterator[str]:
+def until_talk_to_nobody(chunks: Iterator[str], heard: Iterable[str] = ()) -> Iterator[str]:
     """Her words, ended before a sentence, after her first, that talks to nobody in particular, or
-    that says back what she just heard (`heard`: "I don't know, Tomas. What do you think the
-    village fete will go ahead this year?"; voice.repeats_them).
+    that says again six words in a row of what she just heard or of a line she said before (`heard`:
+    "I don't know, Tomas. What do you think the village fete will go ahead this year?"; "I don't
+    know where the wedding is. But I usually go straight to my flat and watch some old movies.",
+    the same close as her last three replies; voice.says_again).
 
     The default model closes many an answer with a truth for everyone or an offer of help ("I have
     no plans for the weekend, Tomas. But it's always a good idea to plan ahead and make some new
@@ -232,6 +234,7 @@ def until_talk_to_nobody(chunks: Iterator[str], heard: str = "") -> Iterator[str
     ANSWERED_WORDS words are hers whatever they are (her promises judge them: an opening "Tomas!"
     is not yet an answer), and nothing is cut mid-sentence.
     """
+    runs = word_runs(heard)
     held, opening, answer = "", False, ""
     try:
         for chunk in chunks:
@@ -240,7 +243,7 @@ def until_talk_to_nobody(chunks: Iterator[str], heard: str = "") -> Iterator[str
                 if opening:  # a later sentence begins: read enough of it (whole words) to know
                     if len(held.split()) <= OPENING_WORDS and not _BETWEEN.search(held):
                         break
-                    if to_nobody(held) or repeats_them(held, heard):
+                    if to_nobody(held) or says_again(held, runs):
                         return
                     opening = False
                 end = _BETWEEN.search(held)
@@ -253,7 +256,7 @@ def until_talk_to_nobody(chunks: Iterator[str], heard: str = "") -> Iterator[str
                 if end is None:
                     break
                 opening = len(answer.split()) >= ANSWERED_WORDS  # "Tomas!" or "(sighs)" is no answer yet
-        if held.strip() and not (opening and (to_nobody(held) or repeats_them(held, heard))):
+        if held.strip() and not (opening and (to_nobody(held) or says_again(held, runs))):
             yield held
     finally:
         close = getattr(chunks, "close", None)

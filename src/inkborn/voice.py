@@ -12,9 +12,10 @@ of known manuscripts.
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
-__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "repeats_them",
-           "same_words", "speaks_as_herself", "to_nobody"]
+__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "same_words",
+           "says_again", "speaks_as_herself", "to_nobody"]
 
 _MACHINE = (  # what she is not: "I'm an AI", in six languages ("no soy una máquina" denies it, and is hers)
     r"(?:machine|program|computer program|chatbot|bot|artificial intelligence|ai|a\.i\.|language model|"
@@ -317,11 +318,23 @@ ti=mi tuo=mio tua=mia tuoi=miei tue=mie
 você=eu teu=meu""".split())  # the person's words turned to hers, word for word, in the six languages
 
 
-def repeats_them(text: str, heard: str) -> bool:
-    """Six of the person's words in a row, as they said them: after her answer, "What do you think
-    the village fete will go ahead this year?" to "Do you think the village fete will go ahead this
-    year?" (her own answer in their words, "I listen to the radio while I drive", is not)."""
-    return _shares_run(_words(text), _words(heard), 6)
+SAID_AGAIN_RUN = 6  # words in a row that, heard or said before, make a later sentence of hers a repeat
+
+
+def word_runs(lines: Iterable[str], size: int = SAID_AGAIN_RUN) -> frozenset[tuple[str, ...]]:
+    """Every run of `size` words in a row in the lines, to know a repeat of any of them (`says_again`)."""
+    return frozenset(tuple(words[i : i + size]) for line in lines for words in [_words(line)]
+                     for i in range(len(words) - size + 1))
+
+
+def says_again(text: str, runs: frozenset[tuple[str, ...]], size: int = SAID_AGAIN_RUN) -> bool:
+    """Six words in a row of what was heard or said before (`word_runs`): after her answer, "What do
+    you think the village fete will go ahead this year?" to "Do you think the village fete will go
+    ahead this year?", or an old line of hers come back as a habit ("I'm just a taxi driver who
+    follows my own rules.", closing reply after reply). Her own answer in their words, "I listen to
+    the radio while I drive", is not."""
+    words = _words(text)
+    return any(tuple(words[i : i + size]) in runs for i in range(len(words) - size + 1))
 
 
 def _shares_run(said: list[str], told: list[str], size: int) -> bool:
