@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-__all__ = ["anchored"]
+__all__ = ["anchored", "day"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -34,7 +34,8 @@ _DAYS = {"yesterday": -1, "last night": -1, "today": 0, "tonight": 0, "this morn
          "the day after tomorrow": 2}
 
 
-def _day(at: date) -> str:
+def day(at: date) -> str:
+    """A day as she tells it: "8 May 2023"."""
     return f"{at.day} {at.strftime('%B %Y')}"
 
 
@@ -47,19 +48,19 @@ def _meant(found: re.Match[str], on: date) -> str:
     """What one phrase meant, said on that day."""
     words = " ".join(found.group(0).lower().split())
     if found.group("day"):
-        return _day(on + timedelta(days=_DAYS[words]))
+        return day(on + timedelta(days=_DAYS[words]))
     if found.group("ago"):
         said, unit = " ".join(found.group("n").lower().split()), found.group("unit").lower()
         count = int(said) if said.isdigit() else _NUMBERS[said]
         if count is None:  # "a few weeks ago": some time before that day, as vague as it was said
-            return f"some {unit}s before {_day(on)}"
+            return f"some {unit}s before {day(on)}"
         if unit == "day":
-            return _day(on - timedelta(days=count))
+            return day(on - timedelta(days=count))
         if unit == "month":
             return _month(on, -count)
         if unit == "year":
             return str(on.year - count)
-        return f"{count} week{'s' if count > 1 else ''} before {_day(on)}"
+        return f"{count} week{'s' if count > 1 else ''} before {day(on)}"
     if found.group("span"):
         when, unit = words.rsplit(" ", 1)
         step = {"last": -1, "this past": -1, "this": 0, "next": 1}[when]
@@ -67,12 +68,11 @@ def _meant(found: re.Match[str], on: date) -> str:
             return _month(on, step)
         if unit == "year":
             return str(on.year + step)
-        return f"the {unit} {('before', 'of', 'after')[step + 1]} {_day(on)}"
+        return f"the {unit} {('before', 'of', 'after')[step + 1]} {day(on)}"
     when, weekday = words.rsplit(" ", 1)
-    return f"the {weekday.capitalize()} {'after' if when == 'next' else 'before'} {_day(on)}"
+    return f"the {weekday.capitalize()} {'after' if when == 'next' else 'before'} {day(on)}"
 
 
 def anchored(text: str, on: date) -> str:
     """The words, each relative time phrase followed by what it meant on the day they were said."""
-
     return _PHRASE.sub(lambda found: f"{found.group(0)} ({_meant(found, on)})", text)

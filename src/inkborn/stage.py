@@ -28,7 +28,7 @@ from datetime import datetime
 from .backends.base import Backend, Message, Prompt
 from .canon import FreshEdit
 from .conversation import Turn
-from .days import anchored
+from .days import anchored, day
 from .errors import ManuscriptTooLong
 from .first_person import told_of
 from .languages import detect_language
@@ -157,7 +157,7 @@ def _date(when: str) -> datetime | None:
 
 def _day(when: str) -> str:
     at = _date(when)
-    return f"{at.day} {at.strftime('%B %Y')}" if at else when
+    return day(at) if at else when
 
 
 def build_prompt(scene: Scene, backend: Backend) -> Prompt:
