@@ -21,7 +21,7 @@ import statistics
 import string
 import time
 from collections import Counter
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 import snowballstemmer
 
@@ -74,12 +74,15 @@ def score(qa: dict[str, Any], reply: str) -> tuple[float, float]:
 
 
 def answer_all(studio: Studio, replayed: Replayed, *, limit: int | None = None, seed: int = 0,
-               say: Callable[[str], None] = print) -> dict[str, Any]:
-    """Ask her every question of one replayed conversation; her replies and their scores."""
+               categories: Collection[int] = (), say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Ask her every question of one replayed conversation (of these `categories`, when given; at
+    most `limit`); her replies and their scores. A question's seed is its place among all of them,
+    so a category asked alone is answered as it is among the rest."""
     character, person = replayed.character, replayed.person
     rows = []
-    questions = replayed.questions[:limit] if limit else replayed.questions
-    for n, qa in enumerate(questions, 1):
+    questions = [(n, qa) for n, qa in enumerate(replayed.questions, 1) if not categories or qa["category"] in categories]
+    questions = questions[:limit] if limit else questions
+    for asked, (n, qa) in enumerate(questions, 1):
         character.new_conversation(as_=person)
         began = time.perf_counter()
         reply = character.say(qa["question"], as_=person, seed=seed + n).finish()
@@ -91,7 +94,7 @@ def answer_all(studio: Studio, replayed: Replayed, *, limit: int | None = None, 
         for turn in (reply.said, reply.turn):  # the question never becomes something she lived
             if turn is not None:
                 character.delete_turn(turn.id)
-        say(f"[{n}/{len(questions)}] {CATEGORIES[qa['category']]:<12} F1 {official:.2f}  {spent:5.1f}s  "
+        say(f"[{asked}/{len(questions)}] {CATEGORIES[qa['category']]:<12} F1 {official:.2f}  {spent:5.1f}s  "
             f"{reply.text[:70]!r}")
     return {"rows": rows, "by_category": by_category(rows)}
 
@@ -108,12 +111,14 @@ def by_category(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_answers(data: list[dict[str, Any]], samples: list[str], backend: str, options: dict[str, Any], *,
-                limit: int | None = None, say: Callable[[str], None] = print) -> dict[str, Any]:
+                limit: int | None = None, categories: Collection[int] = (), say: Callable[[str], None] = print
+                ) -> dict[str, Any]:
     """Replay each chosen conversation into a new character in a scratch home and ask her its questions."""
     from .memory import replay
     from .typewriter import scratch_home
 
-    result: dict[str, Any] = {"anchor": ANCHOR, "backend": backend, "samples": {}}
+    result: dict[str, Any] = {"anchor": ANCHOR, "backend": backend, "samples": {},
+                              "categories": [CATEGORIES[c] for c in sorted(categories)] or "all"}
     with scratch_home("memory-answers", backend, options, say) as home, \
             Studio(home, backend=backend, options=dict(options), reflect=False) as studio:
         result["model"] = studio.backend.model_name
@@ -121,7 +126,8 @@ def run_answers(data: list[dict[str, Any]], samples: list[str], backend: str, op
             replayed = replay(studio, sample)
             say(f"{sample['sample_id']}: {len(replayed.dia_of_turn)} turns replayed; asking {len(replayed.questions)} "
                 f"questions on {studio.backend.model_name}")
-            result["samples"][sample["sample_id"]] = answer_all(studio, replayed, limit=limit, say=say)
+            result["samples"][sample["sample_id"]] = answer_all(studio, replayed, limit=limit, categories=categories,
+                                                                say=say)
         rows = [r for s in result["samples"].values() for r in s["rows"]]
         result["by_category"] = by_category(rows)
     return result

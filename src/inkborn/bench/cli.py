@@ -327,10 +327,12 @@ def reader(result: str, seed: int, items_out: str, key_out: str | None, judged: 
         _reader_files(doc, key, Path(items_out), Path(result))
 
 
-def _answers(found: Path, asked: list[str], backend: str, options: dict, questions: int | None, out: str | None) -> None:
+def _answers(found: Path, asked: list[str], backend: str, options: dict, questions: int | None,
+             categories: tuple[str, ...], out: str | None) -> None:
     """`bench memory --answers`: her answers to LoCoMo's questions, scored by its F1, beside the anchors."""
     from ..errors import InvalidInput
     from .answers import run_answers
+    from .memory import CATEGORIES
     from .typewriter import default_output
 
     data = json.loads(found.read_text())
@@ -338,7 +340,9 @@ def _answers(found: Path, asked: list[str], backend: str, options: dict, questio
     if unknown:
         raise InvalidInput(f"no conversation {', '.join(unknown)} in {found}; they are conv-26, conv-30, ...")
     click.echo(f"inkborn bench memory --answers {', '.join(asked)} — backend {backend}")
-    result = run_answers(data, asked, backend, options, limit=questions, say=click.echo)
+    numbers = {label: n for n, label in CATEGORIES.items()}
+    result = run_answers(data, asked, backend, options, limit=questions,
+                         categories={numbers[c] for c in categories}, say=click.echo)
     click.echo("")
     for label, row in result["by_category"].items():
         anchors = "  ".join(f"{name} {figures.get(label, '-')}" for name, figures in result["anchor"].items())
@@ -373,13 +377,17 @@ def _recall_modes() -> list[str]:
                    "F1 (repeatable or comma-separated; conv-26 and conv-30 are the reported ones).")
 @click.option("--questions", type=click.IntRange(min=1), default=None, help="With --answers: at most this many per "
               "conversation (a quick run).")
+@click.option("--category", "categories", multiple=True,
+              type=click.Choice(["multi-hop", "temporal", "open-domain", "single-hop", "adversarial"]),  # memory.CATEGORIES
+              help="With --answers: only questions of this category (repeatable); each keeps the seed it has "
+                   "among all, so a category asked alone is answered as in a full run.")
 @click.option("--backend", "-b", default="embedded", show_default=True, help="With --answers: the model's backend.")
 @click.option("--option", "-o", "options", multiple=True, metavar="KEY=VALUE", help="With --answers: a backend option.")
 @click.option("--json", "out", default=None, type=click.Path(dir_okay=False),
               help="Where to write the figures. Default: bench/results/memory-<YYYYMMDD>-<commit>.json")
 def memory(data: str | None, only: tuple[str, ...], modes: tuple[str, ...], scales: tuple[int, ...], no_scale: bool,
-           database: str | None, answers: tuple[str, ...], questions: int | None, backend: str,
-           options: tuple[str, ...], out: str | None) -> None:
+           database: str | None, answers: tuple[str, ...], questions: int | None, categories: tuple[str, ...],
+           backend: str, options: tuple[str, ...], out: str | None) -> None:
     """What she recalls of a long life: LoCoMo replayed into her memory, no model.
 
     Each conversation is recorded into a new character at its sessions' dates; for every
@@ -397,8 +405,10 @@ def memory(data: str | None, only: tuple[str, ...], modes: tuple[str, ...], scal
         raise InvalidInput("cannot find LoCoMo's locomo10.json from here; pass --data FILE")
     chosen = [s.strip() for item in only for s in item.split(",") if s.strip()]
     asked = [s.strip() for item in answers for s in item.split(",") if s.strip()]
+    if categories and not asked:
+        raise InvalidInput("--category chooses which questions --answers asks her; give --answers SAMPLE too")
     if asked:
-        _answers(found, asked, backend, parse_options(options), questions, out)
+        _answers(found, asked, backend, parse_options(options), questions, categories, out)
         return
     click.echo(f"inkborn bench memory — {found}")
     from .memory import dense_modes
