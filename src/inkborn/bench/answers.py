@@ -124,8 +124,8 @@ def run_answers(data: list[dict[str, Any]], samples: list[str], backend: str, op
         result["model"] = studio.backend.model_name
         for sample in (s for s in data if s["sample_id"] in samples):
             replayed = replay(studio, sample)
-            say(f"{sample['sample_id']}: {len(replayed.dia_of_turn)} turns replayed; asking {len(replayed.questions)} "
-                f"questions on {studio.backend.model_name}")
+            say(f"{sample['sample_id']}: {len(replayed.dia_of_turn)} turns replayed; her answers, on "
+                f"{studio.backend.model_name}:")
             result["samples"][sample["sample_id"]] = answer_all(studio, replayed, limit=limit, categories=categories,
                                                                 say=say)
         rows = [r for s in result["samples"].values() for r in s["rows"]]
