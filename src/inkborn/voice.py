@@ -321,10 +321,13 @@ você=eu teu=meu""".split())  # the person's words turned to hers, word for word
 SAID_AGAIN_RUN = 6  # words in a row that, heard or said before, make a later sentence of hers a repeat
 
 
+def _runs(words: list[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
 def word_runs(lines: Iterable[str], size: int = SAID_AGAIN_RUN) -> frozenset[tuple[str, ...]]:
     """Every run of `size` words in a row in the lines, to know a repeat of any of them (`says_again`)."""
-    return frozenset(tuple(words[i : i + size]) for line in lines for words in [_words(line)]
-                     for i in range(len(words) - size + 1))
+    return frozenset(run for line in lines for run in _runs(_words(line), size))
 
 
 def says_again(text: str, runs: frozenset[tuple[str, ...]], size: int = SAID_AGAIN_RUN) -> bool:
@@ -333,13 +336,11 @@ def says_again(text: str, runs: frozenset[tuple[str, ...]], size: int = SAID_AGA
     ahead this year?", or an old line of hers come back as a habit ("I'm just a taxi driver who
     follows my own rules.", closing reply after reply). Her own answer in their words, "I listen to
     the radio while I drive", is not."""
-    words = _words(text)
-    return any(tuple(words[i : i + size]) in runs for i in range(len(words) - size + 1))
+    return not runs.isdisjoint(_runs(_words(text), size))
 
 
 def _shares_run(said: list[str], told: list[str], size: int) -> bool:
-    runs = {tuple(told[i : i + size]) for i in range(len(told) - size + 1)}
-    return any(tuple(said[i : i + size]) in runs for i in range(len(said) - size + 1))
+    return not _runs(said, size).isdisjoint(_runs(told, size))
 
 
 def own_words(reply: str, heard: str) -> bool:
@@ -349,7 +350,7 @@ def own_words(reply: str, heard: str) -> bool:
     said, told = _words(reply), _words(heard)
     if not said or not told:
         return True
-    if said[: len(told)] == told and len(told) >= 2 or _shares_run(said, told, 6):
+    if said[: len(told)] == told and len(told) >= 2 or _shares_run(said, told, SAID_AGAIN_RUN):
         return False
     turned = [_TURNED.get(w, w) for w in told]  # "do you listen to the radio" as hers: "do i listen to the radio"
     if _shares_run(said, turned, 5):
