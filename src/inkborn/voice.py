@@ -15,7 +15,7 @@ import re
 from typing import Iterable
 
 __all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "same_words",
-           "says_again", "speaks_as_herself", "to_nobody"]
+           "says_again", "speaks_as_herself", "to_nobody", "word_runs"]
 
 _MACHINE = (  # what she is not: "I'm an AI", in six languages ("no soy una máquina" denies it, and is hers)
     r"(?:machine|program|computer program|chatbot|bot|artificial intelligence|ai|a\.i\.|language model|"
