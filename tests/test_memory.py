@@ -280,3 +280,28 @@ def test_settling_while_idle_reads_in_the_context_her_next_reply_extends(inkborn
             warmed, replied = backend.warmed[-1], backend.history[-1]
             assert replied.messages[: len(warmed.messages)] == warmed.messages
             assert len(warmed.messages) == len(replied.messages) - 1 or "What you remember" in replied.messages[-2].content
+
+
+def test_a_word_too_common_among_her_memories_is_not_searched_but_one_common_only_in_others_is(
+        inkborn_home, tmp_path, fake, monkeypatch):
+    """SQLite's search leaves out a word held by too many memories; only hers count, and she is not
+    counted one by one when the store alone shows that too many of them must be hers."""
+    from inkborn.store import sqlite as embedded
+    monkeypatch.setattr(embedded, "COMMON_FLOOR", 2)
+    with Studio(inkborn_home, backend=fake, database=str(tmp_path / "common.db")) as studio:
+        ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
+        mort = studio.create("mort", "# Mort\n\nMort paints boats.\n", author="Calvin")
+        for n in range(6):
+            ruby.record(f"The sea was grey on day {n}.", hers=True)
+        for n in range(3):
+            mort.record(f"The boat {n} needs a new keel.", hers=True)
+        ruby.record("I painted a boat once, in Maine.", hers=True)
+        database = studio.store.database
+        counted = []
+        monkeypatch.setattr(database, "rows", lambda sql, args, rows=database.rows: (
+            counted.append(sql) if "COUNT(*) AS n FROM memories_fts" in sql else None) or rows(sql, args))
+        # "boat" is in four memories, three of them Mort's: for her it is rare, and found
+        assert recalled(studio, ruby, "Did you ever paint a boat, or the sea?", "Calvin", k=1) == [
+            "I painted a boat once, in Maine."]
+        assert len(counted) == 1  # "boat" counted among hers; "sea" (in 6 of 10, at most 3 others') surely hers
+        assert database._telling(mort.id, ["boat", "maine"]) == ["maine"]  # for Mort, "boat" is common

@@ -42,6 +42,7 @@ class SQLiteDatabase:
         self.lock = threading.RLock()
         self._counted: dict[tuple[int, str], tuple[int, int]] = {}  # (her id, stem) → (her memories holding it, store size)
         self._vocab: dict[str, tuple[int, int]] = {}  # stem → (memories holding it, store size)
+        self._theirs: dict[int, tuple[int, int]] = {}  # her id → (her memories, store size)
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 30000")
@@ -121,7 +122,7 @@ class SQLiteDatabase:
         counts = self._in_store(set(stems.values()), total)
         for word, stem in stems.items():
             if counts.get(stem, 0) > limit:
-                counts[stem] = self._hers(cid, word, stem, total)
+                counts[stem] = self._hers(cid, word, stem, total, counts[stem], limit)
         telling = [w for w in words if counts.get(stems[w], 0) <= limit]
         return telling or sorted(words, key=lambda w: counts.get(stems[w], 0))[:1]
 
@@ -134,13 +135,27 @@ class SQLiteDatabase:
             self._vocab.update((s, (found.get(s, 0), total)) for s in stale)
         return {s: self._vocab[s][0] for s in stems}
 
-    def _hers(self, cid: int, word: str, stem: str, total: int) -> int:
-        """How many of her memories hold the word."""
+    def _hers(self, cid: int, word: str, stem: str, total: int, in_store: int, limit: float) -> int:
+        """How many of her memories hold the word: counted, unless so many of the store's do that
+        more than `limit` must be hers (at 100,000 memories, nearly all hers, the count took 1-3 ms
+        a word and a third of the first search's time for words not yet counted)."""
+        surely = in_store - (total - self._her_size(cid, total))  # all but those that may be others'
+        if surely > limit:
+            return surely
         known = self._counted.get((cid, stem))
         if known is None or total > known[1] * 1.1:
             match = f'character_id : "{int(cid)}" AND {{speaker text context}} : "' + word.replace('"', '""') + '"'
             count = self.rows("SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?", (match,))[0]["n"]
             known = self._counted[(cid, stem)] = (count, total)
+        return known[0]
+
+    def _her_size(self, cid: int, total: int) -> int:
+        """How many memories are hers, as counted when the store was at most a tenth smaller (never more
+        than she has: her memories are never taken out of the store)."""
+        known = self._theirs.get(cid)
+        if known is None or total > known[1] * 1.1:
+            count = self.rows("SELECT COUNT(*) AS n FROM memories WHERE character_id = ?", (int(cid),))[0]["n"]
+            known = self._theirs[cid] = (count, total)
         return known[0]
 
     def tables(self) -> list[str]:
