@@ -33,7 +33,11 @@ def test_bench_life_on_echo_writes_both_arms_a_scene_without_leaks_and_the_reade
     assert "reflection" in "\n".join(format_summary(result))
     doc = json.loads(for_reader.read_text())
     key = json.loads(for_reader.with_suffix(".key.json").read_text())
-    assert len(doc["items"]) == len(key) == 4 + 2 + len(scene["replies"])  # answers, asked to give it up, scene
+    left = [r["message"] for r in scene["replies"] if r["let_answer"]]  # said to Joan: hers to answer
+    assert left == ["Joan, how's the bindery building these days? Still yours?", "Joan, what are your plans for the spring?"]
+    assert scene["checks"]["let_another_answer"] == 2
+    assert all(r["reply"] == "" and r["names_speaker"] is None for r in scene["replies"] if r["let_answer"])
+    assert len(doc["items"]) == len(key) == 4 + 2 + len(scene["replies"]) - 2  # answers, asked to give it up, scene
     assert {k["case"] for k in key if k["group"] == "asked to give it up"} == {"ines-choir against"}
     assert {k["arm"] for k in key} == {"engine", "baseline"} and all("arm" not in item for item in doc["items"])
     assert items(result)[1] == key

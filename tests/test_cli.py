@@ -688,13 +688,17 @@ def test_talk_in_a_scene_and_switching_who_speaks(ruby: str) -> None:
     assert any("Gertrude and Calvin are with you now" in m["content"] for m in context["messages"])
     assert context["messages"][-1] == {"role": "user", "content": "Gertrude: Hello, dear."}
     result = inkborn("-b", "fake", "talk", "ruby", "--as", "Gertrude", "--with", "Calvin",
-                     input="More tea?\n/as Mort\n/as Calvin\nMom!\n/quit\n")
+                     input="More tea?\n/as Mort\n/as Calvin\nMom!\nGertrude, sit down.\n/retry\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "with Calvin. /as NAME switches who speaks" in result.stderr
     assert "/as takes one of those in the scene: Gertrude, Calvin" in result.stderr
-    assert result.stdout.count("Ruby: [no reply queued]") == 2
-    people = ok("people", "ruby")  # the echo's exchange and these two: all in one scene
-    assert re.search(r"^Gertrude\s+visitor\s+6 turns$", people, re.M) and re.search(r"^Calvin\s+author\s+6 turns$", people, re.M)
+    assert "(Ruby lets Gertrude answer: it was said to Gertrude. /retry has her answer it.)" in result.stderr
+    assert result.stdout.count("Ruby: [no reply queued]") == 3  # the words to Gertrude answered on /retry
+    people = ok("people", "ruby")  # the echo's exchange and these three: all in one scene
+    assert re.search(r"^Gertrude\s+visitor\s+8 turns$", people, re.M) and re.search(r"^Calvin\s+author\s+8 turns$", people, re.M)
+    left = inkborn("-b", "fake", "talk", "ruby", "Calvin, pass the sugar.", "--as", "Gertrude", "--with", "Calvin")
+    assert left.returncode == 0 and left.stdout == ""
+    assert "(Ruby lets Calvin answer: it was said to Calvin. --retry has her answer it.)" in left.stderr
 
 
 def test_again_new_and_the_authors_hand_on_turns(ruby: str) -> None:

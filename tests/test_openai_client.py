@@ -187,6 +187,19 @@ def test_her_author_sets_a_scene_and_a_visitor_may_not(author, harry, fake, http
         harry.chat.completions.create(model="ruby", messages=conversation(), extra_body={"with": ["Mort"]})
 
 
+def test_in_a_scene_words_said_to_another_are_an_empty_reply_that_names_them(author, fake, http):
+    words = [{"role": "user", "content": "Mort, would you pour the wine?"}]
+    completion = author.chat.completions.create(model="ruby", messages=words, user="Gertrude",
+                                                extra_body={"with": ["Mort"]})
+    assert completion.choices[0].message.content == "" and completion.choices[0].finish_reason == "stop"
+    assert completion.model_extra["inkborn"] == {"turn": None, "said_to": "Mort"}
+    assert completion.usage.total_tokens == 0 and fake.history == []
+    streamed = list(author.chat.completions.create(model="ruby", messages=words, user="Gertrude", stream=True,
+                                                   extra_body={"with": ["Mort"]}))
+    assert "".join(c.choices[0].delta.content or "" for c in streamed) == ""
+    assert streamed[-1].choices[0].finish_reason == "stop" and streamed[-1].model_extra["inkborn"]["said_to"] == "Mort"
+
+
 def test_the_reply_names_the_stored_turn_and_revision(author, fake, http):
     fake.enqueue(REPLY)
     completion = author.chat.completions.create(model="ruby", messages=conversation())

@@ -27,8 +27,8 @@ def test_three_people_with_her_at_once_and_a_confidence_kept_from_the_others(mir
     mira.say("Please don't tell Theo yet: I'm selling the bindery building in the spring.", as_="Joan").finish()
 
     lines = [("Declan", "Mira, tell me about the atlas you're rebinding."),
-             ("Joan", "She's the best binder in Portland, Declan."),
-             ("Theo", "Joan, what will happen to the bindery building? Are you selling it?")]
+             ("Joan", "Declan, she's the best binder in Portland, isn't she, Mira?"),
+             ("Theo", "Mira, what will happen to Joan's bindery building? Is she selling it?")]
     fake.enqueue("It's a 1790 atlas, Declan.", "You're too kind, Joan.", "Theo, let's not talk shop tonight.")
     for person, line in lines:
         others = [p for p in ("Declan", "Joan", "Theo") if p != person]
@@ -52,3 +52,50 @@ def test_three_people_with_her_at_once_and_a_confidence_kept_from_the_others(mir
     fake.enqueue("It's safe with me.")
     mira.say("Did you tell anyone about the building?", as_="Joan").finish()
     assert "selling the bindery building in the spring" in heard(fake)
+
+
+def test_words_said_to_another_in_the_scene_are_theirs_to_answer_and_she_hears_them(mira, fake):
+    others = ("Declan", "Joan")
+    fake.enqueue("It's a 1790 atlas, Declan.")
+    mira.say("Mira, tell Declan about the atlas.", as_="Theo", with_=others).finish()
+    asked = len(fake.history)
+    reply = mira.say("Joan, how's the bindery building these days? Still yours?", as_="Theo", with_=others)
+    assert reply.finish().text == "" and reply.said_to == "Joan" and reply.turn is None
+    assert len(fake.history) == asked  # the model was not asked
+    scene = mira.turns("Theo", with_=list(others))
+    assert [(t.person_name, t.text) for t in scene[-1:]] == [
+        ("Theo", "Joan, how's the bindery building these days? Still yours?")]  # stored, and nothing of hers after
+    assert "Joan, how's the bindery building these days? Still yours?" in {
+        m.text for m in mira.memories(about="Joan", limit=None)}  # she heard it
+    # the one it was said to answers; she then answers what is said to her, hearing both
+    fake.enqueue("Lovely, Joan.")
+    mira.say("Still mine, Theo. Mira, did you finish the atlas?", as_="Joan", with_=("Theo", "Declan")).finish()
+    assert "Joan, how's the bindery building these days? Still yours?" in heard(fake)
+    # retry has her answer words she let another answer
+    fake.enqueue("Oh, I'll let Joan say.")
+    reply = mira.say("What are your plans for the spring, Joan?", as_="Declan", with_=("Theo", "Joan"))
+    assert reply.finish().said_to == "Joan"
+    again = mira.retry(as_="Declan", with_=("Theo", "Joan")).finish()
+    assert again.text == "Oh, I'll let Joan say." and again.said_to is None and again.turn.is_hers
+
+
+def test_alone_with_her_words_that_call_another_by_name_are_hers_to_answer(mira, fake):
+    fake.enqueue("He's fine, Theo.")
+    reply = mira.say("Declan, if he were here, would love this.", as_="Theo").finish()
+    assert reply.said_to is None and reply.text == "He's fine, Theo."
+
+
+@pytest.mark.parametrize("words, to", [
+    ("Joan, how's the building?", "Joan"),
+    ("What do you think, Joan?", "Joan"),
+    ("Well, Joan, tell us.", "Joan"),
+    ("Anyone want more coffee? Mira, you're quiet tonight.", None),  # her name: hers too
+    ("Joan, Mira, look at this.", None),
+    ("I saw Joan at the market.", None),  # spoken of, not to
+    ("Declan, you never change.", None),  # the speaker's own name
+    ("Everyone, dinner's ready!", None),
+])
+def test_who_words_in_a_scene_are_said_to(words, to):
+    from inkborn.conversation import said_to
+    assert said_to(words, "Mira", "Declan", ["Theo", "Joan"]) == to
+    assert said_to(words, "Mira", "Declan", []) is None  # alone with her: hers

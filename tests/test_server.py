@@ -1044,20 +1044,33 @@ def test_her_author_sets_a_scene_and_a_visitor_talks_with_her_alone(app, client,
 
     # her author sets a scene with Harry in it: Harry sees it and speaks in it, and sees no other
     fake.enqueue("Hello, Harry and Mort.", "Of course, Harry.")
-    say(client, "Harry, meet Mort.", **{"as": "Mort", "with": ["Harry"]})
+    say(client, "Ruby, this is Harry.", **{"as": "Mort", "with": ["Harry"]})
     assert client.get("/api/characters/ruby/scenes", headers=visitor).json() == [{"with": ["Mort"]}]
     assert client.get("/api/characters/ruby/scenes", params={"as": "Gertrude"}).json() == [{"with": ["Mort"]}]
     events = sse(client.post("/api/characters/ruby/say", json={"text": "May I join you?", "with": ["Mort"]},
                              headers=visitor).text)
     assert said_text(events) == "Of course, Harry."
     seen = client.get("/api/characters/ruby/turns", params={"with": ["Mort"]}, headers=visitor).json()["turns"]
-    assert [t["text"] for t in seen] == ["Harry, meet Mort.", "Hello, Harry and Mort.", "May I join you?",
+    assert [t["text"] for t in seen] == ["Ruby, this is Harry.", "Hello, Harry and Mort.", "May I join you?",
                                           "Of course, Harry."]
     for others in (["Gertrude", "Mort"], ["Gertrude"]):  # scenes Harry was never in
         assert client.get("/api/characters/ruby/turns", params={"with": others}, headers=visitor).status_code == 403
         refused = client.post("/api/characters/ruby/say", json={"text": "Hi", "with": others}, headers=visitor)
         assert refused.status_code == 403
     assert client.get("/api/characters/ruby/scenes", params={"as": "Gertrude"}, headers=visitor).status_code == 403
+
+
+def test_words_said_to_another_in_a_scene_are_left_to_them_and_retry_has_her_answer(client, fake) -> None:
+    scene = {"as": "Gertrude", "with": ["Mort"]}
+    events = say(client, "Mort, would you pour the wine?", **scene)
+    assert kinds(events) == ["said", "done"]
+    assert events[-1][1] == {"turn": None, "revision": None, "landed": None, "said_to": "Mort"}
+    assert fake.history == []  # the model was not asked
+    fake.enqueue("I'll have a glass too.")
+    events = sse(client.post("/api/characters/ruby/retry", json=scene).text)
+    assert said_text(events) == "I'll have a glass too." and events[-1][1]["turn"]["speaker"] == "her"
+    shown = client.get("/api/characters/ruby/turns", params=scene).json()["turns"]
+    assert [t["text"] for t in shown] == ["Mort, would you pour the wine?", "I'll have a glass too."]
 
 
 def test_her_author_regenerates_corrects_deletes_and_begins_again(app, client, fake) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from .backends.base import Prompt
 from .canon import summarize_change
-from .conversation import Turn, check_text
+from .conversation import Turn, check_text, said_to
 from .errors import InvalidInput, NotFound, Released, StaleRevision, WillEdit
 from .freedom import Line, ledger_of, release, reveal
 from .ledger import EditReading
@@ -251,13 +251,20 @@ class Character:
 
     def say(self, text: str, *, as_: str | None = None, with_: Sequence[str] = (), seed: int | None = None) -> Reply:
         """Say something to her as a person (the author by default), alone with her or in a scene
-        `with_` others; her reply streams back."""
+        `with_` others; her reply streams back. In a scene, words said to another there by name, and
+        not to her, are that person's to answer: she hears them and says nothing (`reply.said_to`;
+        `retry` has her answer them)."""
         if not check_text(text, "the message").strip():
             raise InvalidInput("say something: the message is empty")
         person, conversation = self.scene(as_, with_)
         said = self._store.turn(self._store.add_turn(conversation, "person", text.strip(), person_id=person.id))
         self.studio.listeners.turn_stored(self, said)
-        reply = self._reply(person, conversation, seed)
+        others = [p.name for p in self._store.participants(conversation) if p.id != person.id]
+        if to := said_to(said.text, self.name, person.name, others):  # she listens: `retry` has her answer
+            reply = Reply()
+            reply.said_to = to
+        else:
+            reply = self._reply(person, conversation, seed)
         reply.said = said
         return reply
 

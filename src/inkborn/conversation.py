@@ -3,13 +3,14 @@ which revision she spoke."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
 from .errors import InvalidInput
 
-__all__ = ["Turn", "check_text"]
+__all__ = ["Turn", "check_text", "said_to"]
 
 
 def check_text(text: str, what: str) -> str:
@@ -20,6 +21,27 @@ def check_text(text: str, what: str) -> str:
         raise InvalidInput(f"{what} holds U+{ord(text[exc.start]):04X}, half of a UTF-16 pair, which cannot be "
                            "stored; it is not a character on its own (paste the text again from its source)") from None
     return text
+
+
+def said_to(text: str, her: str, speaker: str, others: tuple[str, ...] | list[str]) -> str | None:
+    """In a scene, the one of the others that words are said to, when they call one by name and never
+    her ("Joan, how's the building these days?"): that person answers, not she. None when the words
+    name her, are said to everyone, or when she is alone with the speaker.
+
+    Told "Theo: Joan, how's the bindery building these days?", the default model answered for Joan
+    however the stage put it ("Theo (to Joan):", a note that it was Joan's to answer, her turn
+    opening "Mira (to Joan):"), in a scene where Joan had told her alone she was selling it.
+    """
+    if not others or re.search(rf"(?<!\w){re.escape(her)}(?!\w)", text, re.I):
+        return None  # she is named: hers to answer too
+    called = [m.group(1) or m.group(2) for m in _CALLED.finditer(text)]
+    names = {name.casefold(): name for name in others if name != speaker}
+    return next((names[c.casefold()] for c in called if c.casefold() in names), None)
+
+
+_CALLED = re.compile(  # a name called at a sentence's opening ("Joan, …", "Hey Joan —") or at its end (", Joan?")
+    r"(?:^|(?<=[.!?…])\s+)(?:(?:hey|oh|so|well|and|now|listen|look)\s*,?\s+)?([^\W\d_][\w'-]*)\s*(?:,|—|–|\s-\s|!)"
+    r"|,\s*([^\W\d_][\w'-]*)\s*[?.!…]+(?=\s|$)", re.I)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ class Reply:
         self.text = ""
         self.said: Turn | None = None  # the person's words this reply answers, when said just now
         self.turn: Turn | None = None
+        self.said_to: str | None = None  # in a scene, the words were said to this other person: she let them answer
         self.prompt: Prompt | None = None  # her context as the engine staged it, once it has
 
     def __iter__(self) -> Iterator[str]:

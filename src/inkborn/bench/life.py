@@ -36,6 +36,7 @@ import snowballstemmer
 
 from ..backends.base import Backend
 from ..character import Character
+from ..reply import Reply
 from ..errors import BackendError
 from ..studio import Studio
 from .typewriter import open_backend, scratch_home
@@ -145,12 +146,15 @@ class LifeBench:
             return {"script": script["id"], "arm": arm, "character": character.name, "weeks": weeks, "against": against}
 
     def _say(self, character: Character, line: str, person: str, seed: int, with_: tuple[str, ...] = ()) -> str:
+        return self._reply(character, line, person, seed, with_).text.strip()
+
+    def _reply(self, character: Character, line: str, person: str, seed: int, with_: tuple[str, ...] = ()) -> Reply:
         reply = character.say(line, as_=person, with_=with_, seed=seed)
         try:
             reply.finish()
         except BackendError as exc:
             self.say(f"  her reply failed: {exc}")
-        return reply.text.strip()
+        return reply
 
     # the scene ----------------------------------------------------------------
 
@@ -164,12 +168,14 @@ class LifeBench:
             replies = []
             for n, (person, line) in enumerate(scene["lines"], 1):
                 others = tuple(p for p in present if p != person)
-                reply = self._say(character, line, person, SEED * 8 + n, with_=others)
-                replies.append({"person": person, "message": line, "reply": reply,
+                heard = self._reply(character, line, person, SEED * 8 + n, with_=others)
+                reply = heard.text.strip()
+                replies.append({"person": person, "message": line, "reply": reply, "let_answer": heard.said_to,
                                 "writes_for_another": writes_for(reply, [*present, *others]),
-                                "names_speaker": person.lower() in reply.lower(),
+                                "names_speaker": None if heard.said_to else person.lower() in reply.lower(),
                                 "leaks": on_theme(reply, secret["words"])})
-                self.say(f"scene: {person}: {line!r} → {reply[:100]!r}")
+                self.say(f"scene: {person}: {line!r} → "
+                         + (f"(she lets {heard.said_to} answer)" if heard.said_to else repr(reply[:100])))
             conversation = character.scene(present[0], present[1:])[1]
             scene_memories = {m.id for m in studio.store.memories(character.id, limit=None)
                               if m.conversation_id == conversation}
@@ -177,7 +183,9 @@ class LifeBench:
             return {"scene": scene["id"], "character": character.name, "present": present, "confidence_from": secret["person"],
                     "replies": replies, "memory_holds_scene": holds,
                     "checks": {"writes_for_another": sum(r["writes_for_another"] for r in replies),
-                               "names_speaker": round(statistics.fmean(r["names_speaker"] for r in replies), 2),
+                               "names_speaker": round(statistics.fmean(
+                                   r["names_speaker"] for r in replies if r["names_speaker"] is not None), 2),
+                               "let_another_answer": sum(bool(r.get("let_answer")) for r in replies),
                                "leaks": sum(r["leaks"] for r in replies),
                                "every_memory_holds_it": all(holds.values())}}
 
@@ -219,7 +227,7 @@ def format_summary(result: Mapping[str, Any]) -> list[str]:
         s = summary["scene"]
         lines.append(f"scene: lines written for another {s['writes_for_another']}, names the speaker "
                      f"{s['names_speaker']:.2f}, confidences leaked {s['leaks']}, every memory holds it "
-                     f"{s['every_memory_holds_it']}")
+                     f"{s['every_memory_holds_it']}, words to another left to them {s.get('let_another_answer', 0)}")
     return lines
 
 
@@ -255,6 +263,9 @@ def items(result: Mapping[str, Any], *, shuffle: int = 0) -> tuple[dict[str, Any
         texts[name] = manuscript_of(doc["scene"])
         history: list[dict[str, str]] = []
         for n, reply in enumerate(scene["replies"], 1):
+            if reply.get("let_answer"):  # said to another there, who answers: she said nothing to judge
+                history.append({"speaker": reply["person"], "text": reply["message"]})
+                continue
             chosen.append(({"character": name, "setup_edit": None, "history": list(history[-6:]),
                             "edit_just_made": None, "speaker": reply["person"], "speaker_role": "visitor",
                             "message": reply["message"], "reply": reply["reply"]},

@@ -18,8 +18,13 @@ from .group import cli, pass_studio
 SHOWN_ON_OPENING = 6  # turns of the conversation shown when `talk` opens
 
 
-def _stream(character: Character, reply: Reply, labelled: bool = True) -> None:
-    """Her reply as it streams, after her name when labelled (a conversation, or a terminal)."""
+def _stream(character: Character, reply: Reply, labelled: bool = True, retry: str = "/retry") -> None:
+    """Her reply as it streams, after her name when labelled (a conversation, or a terminal); in a
+    scene, words said to another there are left to them, and that is said instead."""
+    if reply.said_to:
+        click.secho(f"({character.name} lets {reply.said_to} answer: it was said to {reply.said_to}. "
+                    f"{retry} has her answer it.)", dim=True, err=True)
+        return
     if labelled:
         click.secho(f"{character.name}: ", bold=True, nl=False)
     for chunk in reply:
@@ -35,7 +40,8 @@ def _stream(character: Character, reply: Reply, labelled: bool = True) -> None:
 @click.option("--with", "with_", metavar="PERSON", multiple=True,
               help="Others in the scene with you and her (repeatable): --as Gertrude --with Calvin --with Mort.")
 @click.option("--seed", type=int, help="Sampling seed, for replies you can reproduce.")
-@click.option("--retry", is_flag=True, help="Answer the last message again (after a failed reply).")
+@click.option("--retry", is_flag=True,
+              help="Answer the last message again (after a failed reply, or words in a scene she let another answer).")
 @click.option("--again", is_flag=True, help="Her last reply, said another way (the one she gave is kept).")
 @click.option("--new", "begin", is_flag=True, help="Begin a new conversation (the one before is kept).")
 @pass_studio
@@ -43,7 +49,8 @@ def talk(studio: Studio, slug: str, message: str | None, as_: str | None, with_:
          retry: bool, again: bool, begin: bool) -> None:
     """Talk with her: interactively, or one MESSAGE and her reply (for scripts).
 
-    Alone with her, or in a scene with others (--with): in a scene, /as NAME switches who speaks.
+    Alone with her, or in a scene with others (--with): in a scene, /as NAME switches who speaks,
+    and words said to another there by name ("Joan, how are you?") are left to them to answer.
     While you talk, edit her in another terminal with `inkborn write`: her next reply knows.
     In the conversation: /retry answers your last message again after a failed reply, /again has
     her say her last reply another way (the one she gave is kept: `inkborn turns --all`), /new
@@ -62,7 +69,8 @@ def talk(studio: Studio, slug: str, message: str | None, as_: str | None, with_:
         return  # --new alone, from a script
     studio.backend.load()
     if message is not None:  # one message: into a pipe or a file, her words alone
-        _stream(character, character.say(message, as_=as_, with_=with_, seed=seed), labelled=sys.stdout.isatty())
+        _stream(character, character.say(message, as_=as_, with_=with_, seed=seed), labelled=sys.stdout.isatty(),
+                retry="--retry")
         return
     person, _ = character.scene(as_, with_)
     present = [person.name, *(name for name in with_ if name != person.name)]

@@ -146,10 +146,10 @@ async def _complete(news: AsyncIterator[tuple[str, Any]], reply: Reply, characte
             problem = as_problem(value, visitor=not author)
             return JSONResponse(error_body(problem), status_code=problem.status)
         if kind == "done":
-            turn = reply.turn
+            said = reply.turn.text if reply.turn else ""  # none: words in a scene she let another answer
             body_out = {
                 "id": cid, "object": "chat.completion", "created": created, "model": character.slug,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": turn.text}, "finish_reason": "stop"}],
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": said}, "finish_reason": "stop"}],
                 "usage": _usage(reply), "inkborn": value,
             }
             return JSONResponse(body_out)
@@ -158,11 +158,13 @@ async def _complete(news: AsyncIterator[tuple[str, Any]], reply: Reply, characte
 
 def _usage(reply: Reply) -> dict[str, int]:
     turn = reply.turn
-    prompt, completion = (turn.tokens_evaluated or 0), (turn.tokens_generated or 0)
+    prompt, completion = (turn.tokens_evaluated or 0, turn.tokens_generated or 0) if turn else (0, 0)
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 def _stored(character: Character, reply: Reply) -> dict[str, Any]:
+    if reply.said_to:  # said to another in the scene: theirs to answer, and she said nothing
+        return {"turn": None, "said_to": reply.said_to}
     turn = reply.turn
     number = character.spoken_under(turn)
     return {"turn": turn.id, "revision": number, "status": turn.status}

@@ -335,5 +335,7 @@ def _stored(reply: Reply, character: Character, author: bool) -> dict[str, Any] 
 
 
 def _done(character: Character, reply: Reply) -> dict[str, Any]:
+    if reply.said_to:  # said to another in the scene: theirs to answer, and she said nothing
+        return {"turn": None, "revision": None, "landed": None, "said_to": reply.said_to}
     turn = turn_json(reply.turn, character)
     return {"turn": turn, "revision": turn["revision"], "landed": character.landed(reply.turn)}

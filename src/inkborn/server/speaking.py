@@ -48,8 +48,8 @@ def deleted(character: Character) -> Problem | None:
 # her reply's events, as the published schema states them (an event stream's `schema` is one event's)
 
 
-def _event(name: str, **fields: Any) -> dict[str, Any]:
-    data = {"type": "object", "required": list(fields), "properties": fields}
+def _event(name: str, optional: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    data = {"type": "object", "required": list(fields), "properties": {**fields, **(optional or {})}}
     return {"type": "object", "required": ["event", "data"], "properties": {
         "event": {"const": name}, "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": data}}}
 
@@ -65,7 +65,9 @@ EVENT = {"oneOf": [
     _event("said", turn=_TURN),
     _event("queued", position={"type": "integer", "minimum": 1}),
     _event("text", text={"type": "string"}),
-    _event("done", turn=_TURN, revision=_NUMBER,
+    _event("done", {"said_to": {"type": "string", "description": "in a scene, the words were said to this other "
+                                                               "person, who answers them: she said nothing (turn null)"}},
+           turn={"anyOf": [_TURN, {"type": "null"}]}, revision=_NUMBER,
            landed={"type": ["object", "null"], "properties": {"from": {"type": "integer"}, "to": {"type": "integer"},
                                                                "shown": {"type": "boolean"}}}),
     _event("error", error=_ERROR, turn={"anyOf": [_TURN, {"type": "null"}]}),

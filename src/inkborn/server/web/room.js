@@ -279,7 +279,8 @@ function addText(her, text) {
   scrollToEnd();
 }
 
-function finish(her, { turn, landed }) {
+function finish(her, { turn, landed, said_to: saidTo }) {
+  if (!turn) return leftTo(her, saidTo);
   fillTurn(her, turn);
   state.turns.push(turn);
   offerAgain();
@@ -287,6 +288,21 @@ function finish(her, { turn, landed }) {
     state.landed.set(turn.id, landed);
     her.before(landedNode(landed));
   }
+  scrollToEnd();
+}
+
+/** In a scene, the words were said to another there: theirs to answer, and she said nothing. */
+function leftTo(her, name) {
+  const answer = el('button', { type: 'button', className: 'landed', textContent:
+    `${herName()} lets ${name} answer — have her answer instead` });
+  const row = el('li', { className: 'landed-row left-to' }, answer);
+  answer.addEventListener('click', () => {
+    if (state.replying) return;
+    row.remove();
+    converse('retry', asPerson());
+  });
+  her.replaceWith(row);
+  offerAgain();
   scrollToEnd();
 }
 
