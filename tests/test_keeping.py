@@ -392,3 +392,19 @@ def test_her_answer_is_hers_even_when_it_opens_with_words_she_said_before() -> N
     said = "I usually go straight to my hives. They were loud today."
     chunks = iter([w if i == 0 else " " + w for i, w in enumerate(said.split(" "))])
     assert "".join(until_talk_to_nobody(chunks, ["I usually go straight to my hives and watch the bees."])) == said
+
+
+def test_a_draft_that_says_an_old_line_again_is_drafted_again_without_that_line_in_her_context() -> None:
+    old = "The queen is laying again and the bees are calm."
+    prompt = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: Any news?"),
+                     Message("assistant", f"Juno: {old}"), Message("user", "Tomas: Good. And the honey?"),
+                     Message("assistant", "Juno: Twelve jars so far."), Message("user", "Tomas: How are the bees?")),
+                    prefill="Juno:")
+    fake = FakeBackend()
+    fake.enqueue(old, "Busy, Tomas. They like the clover.")
+    text, record = run(fake, [Promise("new_line", old, ""), Promise("new_line", "Twelve jars so far.", "")], prompt)
+    assert text == "Busy, Tomas. They like the clover." and record.attempts == 2
+    assert f"Juno: {old}" in [m.content for m in fake.history[0].messages]
+    redrafted = [m.content for m in fake.history[1].messages]
+    assert f"Juno: {old}" not in redrafted  # the line it said again is out of the context it came back from
+    assert "Juno: Twelve jars so far." in redrafted and "Tomas: Good. And the honey?" in redrafted  # the rest stays

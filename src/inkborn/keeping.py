@@ -17,13 +17,13 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Callable, Iterator
 
-from .backends.base import Backend, Prompt, Usage
+from .backends.base import Backend, Message, Prompt, Usage
 from .errors import BackendError
 from .judge import mood_kept
 from .mending import rewrite, shortened, translation, within
 from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, languages_spoken
 from .spoken import unaddressed, unlabelled, unquoted, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
-from .voice import follows_a_line
+from .voice import follows_a_line, is_new_line
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
 
@@ -69,12 +69,14 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
             verdicts[text] = all(mood_kept(backend, str(p.value), message, text, usage) for p in judged)
         return verdicts[text]
 
-    spoken, missed = "", set()
+    spoken, missed, repeated = "", set(), []  # repeated: drafts that said one of her old lines again
     for attempt in range(RETRIES + 1):
         last = attempt == RETRIES
         record.attempts = attempt + 1
         tried = prompt if attempt == 0 else replace(
             prompt, seed=(prompt.seed or 0) + 7919 * attempt, temperature=min(1.0, prompt.temperature + 0.15 * attempt))
+        if repeated:
+            tried = replace(tried, messages=_without_lines(tried.messages, repeated, name))
         opening = _own_name(again, missed, backend) if last else None
         if opening:  # twice she took a name she was told: her last draft begins with her own
             tried = replace(tried, prefill=f"{tried.prefill} {opening}")
@@ -108,7 +110,7 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                     yield held
                 raise
             if not last and (not _said_anything(held) or broken([p for p in again if p.kind not in WHOLE], held, name)):
-                missed.update(p.kind for p in broken(again, held, name))
+                _missed(broken(again, held, name), held, missed, repeated)
                 continue
             if whole:
                 failed = broken(again, held, name)
@@ -117,7 +119,7 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                 if not failed and judged and not sounds_right(held):
                     failed = judged
                 if failed and not last:
-                    missed.update(p.kind for p in failed)
+                    _missed(failed, held, missed, repeated)
                     continue
                 shows = [p for p in failed if p.kind == "shows"]
                 spoken_in = next((code for p in shows for code in languages_spoken(p.source)), None)
@@ -158,6 +160,26 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
         if any(p.kind in SHOWN for p in promises):
             record.shown = not any(k in SHOWN for k in record.broken)
         return
+
+
+def _missed(failed: list[Promise], draft: str, missed: set[str], repeated: list[str]) -> None:
+    """What a draft failed to keep, and the draft itself when it said an old line of hers again."""
+    missed.update(p.kind for p in failed)
+    if any(p.kind == "new_line" for p in failed):
+        repeated.append(draft)
+
+
+def _without_lines(messages: tuple[Message, ...], drafts: list[str], name: str) -> tuple[Message, ...]:
+    """Her context without her earlier replies that a draft said again: a line she has said several
+    times over draws the next draft back to it, whatever the seed (Mira answered Theo "Pilot likes to
+    play with yarn and scratch the floor." ten times running in bench life, each redraft the same)."""
+    label = f"{name}:"
+
+    def said_again(message: Message) -> bool:
+        return message.role == "assistant" and any(
+            not is_new_line(draft, message.content.removeprefix(label).strip()) for draft in drafts)
+
+    return tuple(m for m in messages if not said_again(m))
 
 
 def _shortened(text: str, limit: int, record: Keeping) -> str:
