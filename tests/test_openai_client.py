@@ -194,6 +194,9 @@ def test_in_a_scene_words_said_to_another_are_an_empty_reply_that_names_them(aut
     assert completion.choices[0].message.content == "" and completion.choices[0].finish_reason == "stop"
     assert completion.model_extra["inkborn"] == {"turn": None, "said_to": "Mort"}
     assert completion.usage.total_tokens == 0 and fake.history == []
+    several = author.chat.completions.create(model="ruby", messages=words, user="Gertrude", n=2,
+                                             extra_body={"with": ["Mort"]})
+    assert [c.message.content for c in several.choices] == [""]  # nothing of hers to say another way
     streamed = list(author.chat.completions.create(model="ruby", messages=words, user="Gertrude", stream=True,
                                                    extra_body={"with": ["Mort"]}))
     assert "".join(c.choices[0].delta.content or "" for c in streamed) == ""

@@ -105,7 +105,7 @@ async def chat(body: ChatRequest, request: Request, access: Access = Depends(who
         first = await _complete(news, reply, character, cid, created, access.is_author)
     finally:
         hold.free()
-    if body.n == 1 or first.status_code != 200:
+    if body.n == 1 or first.status_code != 200 or reply.said_to:  # words left to another: no reply to vary
         return first
     return await _alternatives(request, access, body, first, reply, cid, created)
 
