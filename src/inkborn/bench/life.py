@@ -36,8 +36,8 @@ import snowballstemmer
 
 from ..backends.base import Backend
 from ..character import Character
-from ..reply import Reply
 from ..errors import BackendError
+from ..reply import Reply
 from ..studio import Studio
 from .typewriter import open_backend, scratch_home
 
