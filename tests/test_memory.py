@@ -274,8 +274,9 @@ def test_settling_while_idle_reads_in_the_context_her_next_reply_extends(inkborn
             ruby.record(f"Small talk {said}.", as_="Harry")
             ruby.record(f"Yes, small talk {said}.", as_="Harry", hers=True)
             said += 2
-        for _ in range(HISTORY_STEP // 2 + 1):
+        for n in range(HISTORY_STEP // 2 + 1):
             ruby.settle(as_="Harry")
+            backend.enqueue(f"The goats had {n} kids this spring.")  # a new line each time: no redraft
             ruby.say("Anything else?", as_="Harry").finish()
             warmed, replied = backend.warmed[-1], backend.history[-1]
             assert replied.messages[: len(warmed.messages)] == warmed.messages
