@@ -306,3 +306,34 @@ def test_a_word_too_common_among_her_memories_is_not_searched_but_one_common_onl
             "I painted a boat once, in Maine."]
         assert len(counted) == 1  # "boat" counted among hers; "sea" (in 6 of 10, at most 3 others') surely hers
         assert database._telling(mort.id, ["boat", "maine"]) == ["maine"]  # for Mort, "boat" is common
+
+
+def test_after_a_character_is_deleted_a_word_common_only_in_her_memories_is_searched_again(
+        inkborn_home, tmp_path, fake, monkeypatch):
+    from inkborn.store import sqlite as embedded
+    monkeypatch.setattr(embedded, "COMMON_FLOOR", 2)
+    with Studio(inkborn_home, backend=fake, database=str(tmp_path / "deleted.db")) as studio:
+        ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
+        mort = studio.create("mort", "# Mort\n\nMort paints boats.\n", author="Calvin")
+        for n in range(6):
+            ruby.record(f"The sea was grey on day {n}.", hers=True)
+        ruby.record("I painted a boat once, in Maine.", hers=True)
+        for n in range(8):
+            mort.record(f"The boat {n} needs a new keel.", hers=True)
+        database = studio.store.database
+        assert database._telling(ruby.id, ["boat"]) == ["boat"]  # in her memories once
+        studio.delete("mort")
+        assert database._telling(ruby.id, ["boat", "sea"]) == ["boat"]  # not told otherwise by counts kept before
+
+
+def test_a_number_that_is_also_her_id_is_counted_in_her_words(inkborn_home, tmp_path, fake, monkeypatch):
+    from inkborn.store import sqlite as embedded
+    monkeypatch.setattr(embedded, "COMMON_FLOOR", 2)
+    with Studio(inkborn_home, backend=fake, database=str(tmp_path / "number.db")) as studio:
+        ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
+        for _ in range(5):
+            ruby.record("The sea was grey and calm.", hers=True)
+        for _ in range(3):
+            ruby.record("The wind has dropped.", hers=True)
+        ruby.record(f"I have {ruby.id} cat.", hers=True)  # her id, in every one of her memories for the store
+        assert studio.store.database._telling(ruby.id, [str(ruby.id), "sea"]) == [str(ruby.id)]

@@ -143,6 +143,7 @@ class Store(Conversations, Memories, Ledger):
         """Her, her revisions, people, conversations and invitations: the author's explicit wish."""
         with self.transaction() as db:
             db.execute("DELETE FROM characters WHERE id = ?", (cid,))
+        self.database.forget_counts()  # her memories went with her
 
     # revisions ------------------------------------------------------------
 

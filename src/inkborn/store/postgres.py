@@ -81,6 +81,9 @@ class PostgresDatabase:
                          + ("" if everything else " AND deleted_at IS NULL AND superseded_by IS NULL")
                          + " ORDER BY score DESC LIMIT ?", (query, cid, limit))
 
+    def forget_counts(self) -> None:
+        """Nothing to forget: PostgreSQL's search keeps no counts of its own here."""
+
     def tables(self) -> list[str]:
         return [r["tablename"] for r in self.rows(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename", ())]

@@ -139,9 +139,10 @@ class SQLiteDatabase:
         """How many of her memories hold the word: counted, unless so many of the store's do that
         more than `limit` must be hers (at 100,000 memories, nearly all hers, the count took 1-3 ms
         a word and a third of the first search's time for words not yet counted)."""
-        surely = in_store - (total - self._her_size(cid, total))  # all but those that may be others'
-        if surely > limit:
-            return surely
+        if not stem.isdigit():  # a number is also her id, a word of every memory of hers in the store's counts
+            surely = in_store - (total - self._her_size(cid, total))  # all but those that may be others'
+            if surely > limit:
+                return surely
         known = self._counted.get((cid, stem))
         if known is None or total > known[1] * 1.1:
             match = f'character_id : "{int(cid)}" AND {{speaker text context}} : "' + word.replace('"', '""') + '"'
@@ -157,6 +158,13 @@ class SQLiteDatabase:
             count = self.rows("SELECT COUNT(*) AS n FROM memories WHERE character_id = ?", (int(cid),))[0]["n"]
             known = self._theirs[cid] = (count, total)
         return known[0]
+
+    def forget_counts(self) -> None:
+        """Forget every count kept of the store's words and her memories: memories were taken out
+        (a character deleted with hers), and a count may only ever be lower than the truth."""
+        self._vocab.clear()
+        self._counted.clear()
+        self._theirs.clear()
 
     def tables(self) -> list[str]:
         return [r["name"] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", ())]
