@@ -99,3 +99,9 @@ def test_who_words_in_a_scene_are_said_to(words, to):
     from inkborn.conversation import said_to
     assert said_to(words, "Mira", "Declan", ["Theo", "Joan"]) == to
     assert said_to(words, "Mira", "Declan", []) is None  # alone with her: hers
+
+
+def test_words_that_call_her_by_her_first_name_are_hers():
+    from inkborn.conversation import said_to
+    assert said_to("Hester, what do you make of it, Joan?", "Hester Lind", "Theo", ["Joan"]) is None
+    assert said_to("What do you make of it, Joan?", "Hester Lind", "Theo", ["Joan"]) == "Joan"

@@ -32,8 +32,8 @@ def said_to(text: str, her: str, speaker: str, others: tuple[str, ...] | list[st
     however the stage put it ("Theo (to Joan):", a note that it was Joan's to answer, her turn
     opening "Mira (to Joan):"), in a scene where Joan had told her alone she was selling it.
     """
-    if not others or re.search(rf"(?<!\w){re.escape(her)}(?!\w)", text, re.I):
-        return None  # she is named: hers to answer too
+    if not others or any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I) for word in her.split()):
+        return None  # she is named, by any of her names ("Hester" of Hester Lind): hers to answer too
     called = [m.group(1) or m.group(2) for m in _CALLED.finditer(text)]
     names = {name.casefold(): name for name in others if name != speaker}
     return next((names[c.casefold()] for c in called if c.casefold() in names), None)

@@ -221,6 +221,7 @@ export async function send(event) {
 /** Say something (or, with said null, ask her to answer again) and show her reply event by event. */
 async function converse(route, body, said = null) {
   hideProblem();
+  document.querySelectorAll('.left-to').forEach((row) => row.remove()); // words spoken since: no longer hers to take up
   const controller = new AbortController();
   state.replying = controller;
   setBusy(true);
