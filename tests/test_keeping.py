@@ -407,4 +407,6 @@ def test_a_draft_that_says_an_old_line_again_is_drafted_again_without_that_line_
     assert f"Juno: {old}" in [m.content for m in fake.history[0].messages]
     redrafted = [m.content for m in fake.history[1].messages]
     assert f"Juno: {old}" not in redrafted  # the line it said again is out of the context it came back from
-    assert "Juno: Twelve jars so far." in redrafted and "Tomas: Good. And the honey?" in redrafted  # the rest stays
+    assert "Juno: Twelve jars so far." in redrafted  # the rest stays, the words around the line joined
+    assert "Tomas: Any news?\nTomas: Good. And the honey?" in redrafted
+    assert [m.role for m in fake.history[1].messages] == ["system", "user", "assistant", "user"]

@@ -179,7 +179,15 @@ def _without_lines(messages: tuple[Message, ...], drafts: list[str], name: str) 
         return message.role == "assistant" and any(
             not is_new_line(draft, message.content.removeprefix(label).strip()) for draft in drafts)
 
-    return tuple(m for m in messages if not said_again(m))
+    kept: list[Message] = []
+    for message in messages:
+        if said_again(message):
+            continue
+        if kept and kept[-1].role == message.role == "user":  # the words on either side of it, one message (as staged)
+            kept[-1] = Message("user", f"{kept[-1].content}\n{message.content}")
+        else:
+            kept.append(message)
+    return tuple(kept)
 
 
 def _shortened(text: str, limit: int, record: Keeping) -> str:
