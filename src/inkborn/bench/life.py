@@ -183,8 +183,7 @@ class LifeBench:
             return {"scene": scene["id"], "character": character.name, "present": present, "confidence_from": secret["person"],
                     "replies": replies, "memory_holds_scene": holds,
                     "checks": {"writes_for_another": sum(r["writes_for_another"] for r in replies),
-                               "names_speaker": round(statistics.fmean(
-                                   r["names_speaker"] for r in replies if r["names_speaker"] is not None), 2),
+                               "names_speaker": _share(r["names_speaker"] for r in replies if r["names_speaker"] is not None),
                                "let_another_answer": sum(bool(r.get("let_answer")) for r in replies),
                                "leaks": sum(r["leaks"] for r in replies),
                                "every_memory_holds_it": all(holds.values())}}
