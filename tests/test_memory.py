@@ -283,57 +283,55 @@ def test_settling_while_idle_reads_in_the_context_her_next_reply_extends(inkborn
             assert len(warmed.messages) == len(replied.messages) - 1 or "What you remember" in replied.messages[-2].content
 
 
-def test_a_word_too_common_among_her_memories_is_not_searched_but_one_common_only_in_others_is(
-        inkborn_home, tmp_path, fake, monkeypatch):
+@pytest.fixture
+def few(inkborn_home, tmp_path, fake, monkeypatch):
+    """A studio on SQLite where a word in more than two memories is common (COMMON_FLOOR)."""
+    from inkborn.store import sqlite as embedded
+    monkeypatch.setattr(embedded, "COMMON_FLOOR", 2)
+    with Studio(inkborn_home, backend=fake, database=str(tmp_path / "few.db")) as studio:
+        yield studio
+
+
+def sea_and_boats(studio, boats: int):
+    """Ruby's grey sea six times and one boat; Mort's boats."""
+    ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
+    mort = studio.create("mort", "# Mort\n\nMort paints boats.\n", author="Calvin")
+    for n in range(6):
+        ruby.record(f"The sea was grey on day {n}.", hers=True)
+    ruby.record("I painted a boat once, in Maine.", hers=True)
+    for n in range(boats):
+        mort.record(f"The boat {n} needs a new keel.", hers=True)
+    return ruby, mort
+
+
+def test_a_word_too_common_among_her_memories_is_not_searched_but_one_common_only_in_others_is(few, monkeypatch):
     """SQLite's search leaves out a word held by too many memories; only hers count, and she is not
     counted one by one when the store alone shows that too many of them must be hers."""
-    from inkborn.store import sqlite as embedded
-    monkeypatch.setattr(embedded, "COMMON_FLOOR", 2)
-    with Studio(inkborn_home, backend=fake, database=str(tmp_path / "common.db")) as studio:
-        ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
-        mort = studio.create("mort", "# Mort\n\nMort paints boats.\n", author="Calvin")
-        for n in range(6):
-            ruby.record(f"The sea was grey on day {n}.", hers=True)
-        for n in range(3):
-            mort.record(f"The boat {n} needs a new keel.", hers=True)
-        ruby.record("I painted a boat once, in Maine.", hers=True)
-        database = studio.store.database
-        counted = []
-        monkeypatch.setattr(database, "rows", lambda sql, args, rows=database.rows: (
-            counted.append(sql) if "COUNT(*) AS n FROM memories_fts" in sql else None) or rows(sql, args))
-        # "boat" is in four memories, three of them Mort's: for her it is rare, and found
-        assert recalled(studio, ruby, "Did you ever paint a boat, or the sea?", "Calvin", k=1) == [
-            "I painted a boat once, in Maine."]
-        assert len(counted) == 1  # "boat" counted among hers; "sea" (in 6 of 10, at most 3 others') surely hers
-        assert database._telling(mort.id, ["boat", "maine"]) == ["maine"]  # for Mort, "boat" is common
+    ruby, mort = sea_and_boats(few, boats=3)
+    database = few.store.database
+    counted = []
+    monkeypatch.setattr(database, "rows", lambda sql, args, rows=database.rows: (
+        counted.append(sql) if "COUNT(*) AS n FROM memories_fts" in sql else None) or rows(sql, args))
+    # "boat" is in four memories, three of them Mort's: for her it is rare, and found
+    assert recalled(few, ruby, "Did you ever paint a boat, or the sea?", "Calvin", k=1) == [
+        "I painted a boat once, in Maine."]
+    assert len(counted) == 1  # "boat" counted among hers; "sea" (in 6 of 10, at most 3 others') surely hers
+    assert database._telling(mort.id, ["boat", "maine"]) == ["maine"]  # for Mort, "boat" is common
 
 
-def test_after_a_character_is_deleted_a_word_common_only_in_her_memories_is_searched_again(
-        inkborn_home, tmp_path, fake, monkeypatch):
-    from inkborn.store import sqlite as embedded
-    monkeypatch.setattr(embedded, "COMMON_FLOOR", 2)
-    with Studio(inkborn_home, backend=fake, database=str(tmp_path / "deleted.db")) as studio:
-        ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
-        mort = studio.create("mort", "# Mort\n\nMort paints boats.\n", author="Calvin")
-        for n in range(6):
-            ruby.record(f"The sea was grey on day {n}.", hers=True)
-        ruby.record("I painted a boat once, in Maine.", hers=True)
-        for n in range(8):
-            mort.record(f"The boat {n} needs a new keel.", hers=True)
-        database = studio.store.database
-        assert database._telling(ruby.id, ["boat"]) == ["boat"]  # in her memories once
-        studio.delete("mort")
-        assert database._telling(ruby.id, ["boat", "sea"]) == ["boat"]  # not told otherwise by counts kept before
+def test_after_a_character_is_deleted_a_word_common_only_in_her_memories_is_searched_again(few):
+    ruby, _ = sea_and_boats(few, boats=8)
+    database = few.store.database
+    assert database._telling(ruby.id, ["boat"]) == ["boat"]  # in her memories once
+    few.delete("mort")
+    assert database._telling(ruby.id, ["boat", "sea"]) == ["boat"]  # not told otherwise by counts kept before
 
 
-def test_a_number_that_is_also_her_id_is_counted_in_her_words(inkborn_home, tmp_path, fake, monkeypatch):
-    from inkborn.store import sqlite as embedded
-    monkeypatch.setattr(embedded, "COMMON_FLOOR", 2)
-    with Studio(inkborn_home, backend=fake, database=str(tmp_path / "number.db")) as studio:
-        ruby = studio.create("ruby", MANUSCRIPT, author="Calvin")
-        for _ in range(5):
-            ruby.record("The sea was grey and calm.", hers=True)
-        for _ in range(3):
-            ruby.record("The wind has dropped.", hers=True)
-        ruby.record(f"I have {ruby.id} cat.", hers=True)  # her id, in every one of her memories for the store
-        assert studio.store.database._telling(ruby.id, [str(ruby.id), "sea"]) == [str(ruby.id)]
+def test_a_number_that_is_also_her_id_is_counted_in_her_words(few):
+    ruby = few.create("ruby", MANUSCRIPT, author="Calvin")
+    for _ in range(5):
+        ruby.record("The sea was grey and calm.", hers=True)
+    for _ in range(3):
+        ruby.record("The wind has dropped.", hers=True)
+    ruby.record(f"I have {ruby.id} cat.", hers=True)  # her id, in every one of her memories for the store
+    assert few.store.database._telling(ruby.id, [str(ruby.id), "sea"]) == [str(ruby.id)]
