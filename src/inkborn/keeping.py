@@ -52,6 +52,12 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
 
     message: what the person just said, for the judge and a rewrite; person: who said it;
     alone: nobody else is in the scene (in a scene, naming whom she answers is how she is understood).
+
+    Tried and taken back: in a scene, her reply opened with the name of whoever she turned to
+    ("Declan, …", prefilled). bench life's scene named the speaker every time (against 0.33-0.83 by
+    seed), but a blind reader judged good 0.22 against 0.39 over three seeds: after the name the
+    default model said the speaker's own words back, and "Theo, …" answered Theo where he had asked
+    her to talk to Declan (bench/results/reader-scene-20261208-address).
     """
     if not backend.speaks_as_her:
         yield from unlabelled(backend.stream(prompt, usage), f"{name}:", usage)
