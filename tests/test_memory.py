@@ -316,15 +316,30 @@ def test_a_word_too_common_among_her_memories_is_not_searched_but_one_common_onl
     assert recalled(few, ruby, "Did you ever paint a boat, or the sea?", "Calvin", k=1) == [
         "I painted a boat once, in Maine."]
     assert len(counted) == 1  # "boat" counted among hers; "sea" (in 6 of 10, at most 3 others') surely hers
-    assert database._telling(mort.id, ["boat", "maine"]) == ["maine"]  # for Mort, "boat" is common
+    assert database._telling(mort.id, ["boat", "maine"])[0] == ["maine"]  # for Mort, "boat" is common
 
 
 def test_after_a_character_is_deleted_a_word_common_only_in_her_memories_is_searched_again(few):
     ruby, _ = sea_and_boats(few, boats=8)
     database = few.store.database
-    assert database._telling(ruby.id, ["boat"]) == ["boat"]  # in her memories once
+    assert database._telling(ruby.id, ["boat"])[0] == ["boat"]  # in her memories once
     few.delete("mort")
-    assert database._telling(ruby.id, ["boat", "sea"]) == ["boat"]  # not told otherwise by counts kept before
+    assert database._telling(ruby.id, ["boat", "sea"])[0] == ["boat"]  # not told otherwise by counts kept before
+
+
+def test_when_every_word_is_common_among_her_memories_the_newest_holding_the_rarest_are_searched(few):
+    """Ranking every memory that holds a common word was the slowest of recalls at 100,000: the newest
+    `limit` holding it are ranked instead (recall weighs their recency too)."""
+    ruby = few.create("ruby", MANUSCRIPT, author="Calvin")
+    for n in range(6):
+        ruby.record(f"The sea was grey and the sea was calm, the sea, on day {n}.", hers=True)  # BM25's best
+    for n in range(3):
+        ruby.record(f"A sea wind on evening {n}.", hers=True)
+    database = few.store.database
+    assert database._telling(ruby.id, ["sea"]) == (["sea"], True)
+    found = [m.text for m in few.store.memories_by_id(dict(database.search(ruby.id, ["sea"], 3)))]
+    assert sorted(found) == [f"A sea wind on evening {n}." for n in range(3)]  # the newest three, not BM25's best
+    assert len(database.search(ruby.id, ["sea"], 20)) == 9
 
 
 def test_a_number_that_is_also_her_id_is_counted_in_her_words(few):
@@ -334,4 +349,4 @@ def test_a_number_that_is_also_her_id_is_counted_in_her_words(few):
     for _ in range(3):
         ruby.record("The wind has dropped.", hers=True)
     ruby.record(f"I have {ruby.id} cat.", hers=True)  # her id, in every one of her memories for the store
-    assert few.store.database._telling(ruby.id, [str(ruby.id), "sea"]) == [str(ruby.id)]
+    assert few.store.database._telling(ruby.id, [str(ruby.id), "sea"])[0] == [str(ruby.id)]

@@ -95,28 +95,34 @@ class SQLiteDatabase:
         made FTS5 walk all of hers: at 100,000 memories, 5.6 ms of a 7.8 ms search at p50; joined, 2.0 ms,
         the same rows in the same order; recall at 100,000 went from p50 10.1 / p95 17.5 ms to 4.3 / 10.2 ms,
         bench/results/memory-20261207-join.json); then those no longer recallable are left out
-        (`everything`: kept)."""
-        telling = self._telling(cid, words)
+        (`everything`: kept).
+
+        When every word is too common to tell her memories apart (`_telling`), the one searched for is
+        in more than COMMON of them, and ranking them all by BM25 was most of the slowest recalls at
+        100,000 (30-55 ms for "painted", "kids", "family"): the newest `limit` holding it are taken
+        instead, in the order FTS5 keeps them, and ranked among themselves (recall weighs recency too)."""
+        telling, common = self._telling(cid, words)
         if not telling:
             return []
         match = "{speaker text context} : (" + " OR ".join('"' + w.replace('"', '""') + '"' for w in telling) + ")"
+        order = "f.rowid DESC" if common else "bm25(memories_fts, 1.0, 1.0, 0.5, 0.0)"
         return self.rows("SELECT m.id, s.score FROM (SELECT f.rowid, -bm25(memories_fts, 1.0, 1.0, 0.5, 0.0) AS score"
                          " FROM memories_fts f CROSS JOIN memories o ON o.id = f.rowid"  # CROSS: the words drive it
-                         " WHERE memories_fts MATCH ? AND o.character_id = ?"
-                         " ORDER BY bm25(memories_fts, 1.0, 1.0, 0.5, 0.0) LIMIT ?) s JOIN memories m ON m.id = s.rowid"
+                         f" WHERE memories_fts MATCH ? AND o.character_id = ? ORDER BY {order} LIMIT ?) s"
+                         " JOIN memories m ON m.id = s.rowid"
                          + ("" if everything else " WHERE m.deleted_at IS NULL AND m.superseded_by IS NULL")
                          + " ORDER BY s.score DESC", (match, int(cid), limit))
 
-    def _telling(self, cid: int, words: Sequence[str]) -> list[str]:
+    def _telling(self, cid: int, words: Sequence[str]) -> tuple[list[str], bool]:
         """The words worth searching for: those in at most COMMON of all memories (BM25 gives the
         others little weight, yet ranking every memory that holds them is most of a search's time:
         measured at 100,000 memories, p95 from ~60 ms to 17.5 ms: bench/results/memory-scale-20261207.json),
-        else the rarest one. A word that common in the store is counted among her memories alone
-        before it is left out. Counts are kept until the store has grown a tenth (fts5vocab counts a
-        word by reading all of its memories: 0.8 ms a search at 100,000)."""
+        else the rarest one, and whether it is that common. A word that common in the store is counted
+        among her memories alone before it is left out. Counts are kept until the store has grown a tenth
+        (fts5vocab counts a word by reading all of its memories: 0.8 ms a search at 100,000)."""
         stems = {w: _STEMMER.stemWord(w) for w in words}
         if not stems:
-            return []
+            return [], False
         total = self.rows("SELECT COALESCE(MAX(id), 0) AS n FROM memories", ())[0]["n"]  # about as many as there are
         limit = max(COMMON_FLOOR, COMMON * total)
         counts = self._in_store(set(stems.values()), total)
@@ -124,7 +130,9 @@ class SQLiteDatabase:
             if counts.get(stem, 0) > limit:
                 counts[stem] = self._hers(cid, word, stem, total, counts[stem], limit)
         telling = [w for w in words if counts.get(stems[w], 0) <= limit]
-        return telling or sorted(words, key=lambda w: counts.get(stems[w], 0))[:1]
+        if telling:
+            return telling, False
+        return sorted(words, key=lambda w: counts.get(stems[w], 0))[:1], True
 
     def _in_store(self, stems: set[str], total: int) -> dict[str, int]:
         """How many memories in the store hold each stem, as counted when the store was at most a tenth smaller."""
