@@ -329,7 +329,7 @@ def test_after_a_character_is_deleted_a_word_common_only_in_her_memories_is_sear
 
 def test_when_every_word_is_common_among_her_memories_the_newest_holding_the_rarest_are_searched(few):
     """Ranking every memory that holds a common word was the slowest of recalls at 100,000: the newest
-    `limit` holding it are ranked instead (recall weighs their recency too)."""
+    `limit` holding it are ranked instead."""
     ruby = few.create("ruby", MANUSCRIPT, author="Calvin")
     for n in range(6):
         ruby.record(f"The sea was grey and the sea was calm, the sea, on day {n}.", hers=True)  # BM25's best
