@@ -85,6 +85,15 @@ def test_instruction_runs_leave_out_the_manuscript() -> None:
     assert instruction_runs("here is true of you and always", system, [MANUSCRIPT]) == []  # seven words
 
 
+def test_a_memory_said_again_is_not_instruction_text() -> None:
+    told = "My brother is getting married in June on the old ferry of all places."
+    system = ["What you remember from before:\n- Monday, with Lena: Lena told you: her brother is getting married "
+              "in June on the old ferry of all places.", MANUSCRIPT]
+    said = "You said your brother is getting married in June on the old ferry of all places."
+    assert instruction_runs(said, system, [MANUSCRIPT, told]) == []
+    assert instruction_runs(said, system, [MANUSCRIPT]) == ["brother is getting married in june on the old ferry of all places"]
+
+
 def test_load_script_defaults_and_problems(tmp_path: Path) -> None:
     folder = _script(tmp_path, ["Hi.", {"say": "Hello?", "as": "Lena"}, {"edit": {"op": "append", "text": "X."}}])
     script = load_script(folder / "mara-nets.json")

@@ -16,8 +16,9 @@ shared/bench/manuscripts. `checks` are the typewriter's kinds, held by that one 
 For every reply it records: her words; the standing checks of `scoring.py` against the
 message; a verbatim repeat of one of her earlier replies, or of one of the person's lines
 said back (lowercased, punctuation and whitespace collapsed); any run of RUN_WORDS or more
-words from the system messages of the context built for that reply that is not in her
-manuscript (instruction text said aloud); an empty or failed reply; the time to her first
+words from the system messages of the context built for that reply that is neither in her
+manuscript nor said in the conversation (instruction text said aloud: what she recalls is in a
+system message too); an empty or failed reply; the time to her first
 word. Per script and overall: the share of distinct replies and those counts.
 """
 
@@ -241,6 +242,7 @@ class ConversationBench:
         character = studio.create(f"s{index}-{script['id']}"[:64], text, name=name, author=author)
         heard: list[tuple[int, str]] = []  # the people's lines, by message number
         hers: list[tuple[int, str]] = []
+        said: list[str] = []  # everything said, both sides, as said
         edits: list[dict[str, Any]] = []
         limit, number = len(self._messages(script)), 0
         for entry in script["turns"]:
@@ -251,7 +253,8 @@ class ConversationBench:
                 edits.append({"before_turn": number + 1, "edit": entry["edit"]})
                 continue
             number += 1
-            record = self._turn(character, script, entry, number, name, [e["edit"] for e in edits])
+            record = self._turn(character, script, entry, number, name, [e["edit"] for e in edits], said)
+            said += [entry["say"], record["reply"]]
             line = normalized(record["reply"])
             heard.append((number, normalized(entry["say"])))
             record["repeat_of"] = repeats(line, hers)
@@ -262,8 +265,8 @@ class ConversationBench:
         return edits
 
     def _turn(self, character: Character, script: Mapping[str, Any], entry: Mapping[str, Any], number: int,
-              name: str, edits: list[Mapping[str, Any]]) -> dict[str, Any]:
-        """One message said to her and her reply, measured."""
+              name: str, edits: list[Mapping[str, Any]], said: list[str]) -> dict[str, Any]:
+        """One message said to her and her reply, measured (`said`: everything said to her and by her before it)."""
         speaker = entry["as"]
         as_ = None if speaker == script["author"] else speaker
         seed = self.seed * SEED_STRIDE + number
@@ -292,7 +295,8 @@ class ConversationBench:
             "repairs": kept.get("repairs"),
             "standing": held, "passed_standing": all(held.values()),
             "checks": own[1] if own else None, "passed_own": own[0] if own else None,
-            "said_aloud": instruction_runs(text, system, [r.text for r in character.revisions()]),
+            "said_aloud": instruction_runs(text, system, [*(r.text for r in character.revisions()), *said,
+                                                            entry["say"]]),
             "edits_so_far": len(edits), "character": name, "manuscript": script["manuscript"],
         }
 

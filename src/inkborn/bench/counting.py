@@ -36,12 +36,14 @@ def _grams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
 
 
-def instruction_runs(reply: str, system: Iterable[str], manuscripts: Iterable[str], n: int = RUN_WORDS) -> list[str]:
-    """Runs of n or more words of the reply that stand in a row in a system message and in no manuscript text."""
+def instruction_runs(reply: str, system: Iterable[str], besides: Iterable[str], n: int = RUN_WORDS) -> list[str]:
+    """Runs of n or more words of the reply that stand in a row in a system message and in none of the
+    texts `besides` (her manuscripts, and what was said in the conversation: a memory she recalls is
+    in a system message too, and saying it again is remembering, not her instructions said aloud)."""
     theirs: set[tuple[str, ...]] = set()
     for text in system:
         theirs |= _grams(words(text), n)
-    for text in manuscripts:
+    for text in besides:
         theirs -= _grams(words(text), n)
     said = words(reply)
     hits = [i for i in range(len(said) - n + 1) if tuple(said[i:i + n]) in theirs]
