@@ -10,8 +10,9 @@ from inkborn.errors import BackendError
 from inkborn.judge import mood_kept, read_feeling
 from inkborn.keeping import Keeping, keep
 from inkborn.mending import _to_them, within
-from inkborn.spoken import unaddressed, unquoted, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
-from inkborn.voice import to_nobody
+from inkborn.spoken import (unaddressed, unquoted, unrestated, until_another_voice, until_talk_to_nobody, unwrapped,
+                            whole_sentences)
+from inkborn.voice import to_nobody, without_restatement
 from inkborn.promises import Promise, read_promises
 
 PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
@@ -102,6 +103,67 @@ def test_after_her_answer_a_sentence_to_nobody_ends_her_reply_before_it(size: in
     assert said("It's always a good idea to ask. The hives are fine.") == "It's always a good idea to ask. The hives are fine."
     assert said("Mrs. Aalto is fine. It's good to see you. It is 3.5 miles.") == "Mrs. Aalto is fine. It's good to see you. It is 3.5 miles."
     assert said("Yes, all of them! In conclusion,") == "Yes, all of them!"  # cut off as it began: nothing of it is said
+
+
+RESTATED = {  # (heard, said, what she is heard to say): her yes or no, the question said back, and more
+    "en": [("Do you listen to the radio while you work?", "Yes, I listen to the radio while working. It helps me think.",
+            "Yes. It helps me think."),
+           ("Have you ever sold a painting?", "No, I have never sold a painting. But a gallery asked.",
+            "No. But a gallery asked."),
+           ("Do you still swim in the lake on Sundays?", "Yes, Mara, I still swim in the lake on Sundays. It's freezing!",
+            "Yes, Mara. It's freezing!"),
+           ("Do you remember the flood?", "Yes, Mara. I remember the flood. The water reached the stairs.",
+            "Yes, Mara. The water reached the stairs.")],
+    "fr": [("Tu peins le matin ?", "Oui, je peins le matin. La lumière est meilleure.", "Oui. La lumière est meilleure.")],
+    "es": [("¿Tocas la guitarra por las noches?", "Sí, toco la guitarra por las noches. Me calma.", "Sí. Me calma.")],
+    "de": [("Hörst du Radio bei der Arbeit?", "Ja, ich höre Radio bei der Arbeit. Das entspannt mich.",
+            "Ja. Das entspannt mich.")],
+    "it": [("Ascolti la radio quando lavori?", "Sì, ascolto la radio quando lavoro. Mi rilassa.", "Sì. Mi rilassa.")],
+    "pt": [("Você pinta de manhã?", "Sim, pinto de manhã. A luz é melhor.", "Sim. A luz é melhor.")],
+}
+HER_ANSWER = [  # kept whole: a word of her own, nothing after it, no yes or no, "si" as "if"
+    ("Would you like to come for a walk?", "Yes, I would love to come for a walk. Give me a minute."),
+    ("Do the gulls wake you up?", "Yes, the gulls wake me up at five. They're merciless."),
+    ("Do you still go fishing on Sundays?", "Yes, I still go fishing on Sundays."),
+    ("Do you listen to the radio while you work?", "I listen to the radio while I work. It helps."),
+    ("Tu viens demain ?", "Si tu viens demain, je cuisine. Ça te va ?"),
+    ("Do you like the rain?", "No, I hate the cold that comes with it. Give me August."),
+]
+
+
+@pytest.mark.parametrize("lang", sorted(RESTATED))
+def test_the_question_said_back_after_her_yes_or_no_is_left_out(lang: str) -> None:
+    for heard, said, hers in RESTATED[lang]:
+        assert without_restatement(said, heard) == hers, said
+
+
+def test_a_yes_or_no_with_words_of_her_own_or_nothing_after_it_is_kept_whole() -> None:
+    for heard, said in HER_ANSWER:
+        assert without_restatement(said, heard) == said, said
+
+
+@pytest.mark.parametrize("size", [1, 4, 200])
+def test_only_a_reply_that_opens_with_yes_or_no_is_held_and_only_to_its_second_sentence(size: int) -> None:
+    def heard(text: str, question: str) -> list[str]:
+        return list(unrestated(iter([text[i:i + size] for i in range(0, len(text), size)]), question))
+
+    said = heard("No, I have never sold a painting. But a gallery asked. Twice.", "Have you ever sold a painting?")
+    assert "".join(said) == "No. But a gallery asked. Twice."
+    if size == 1:  # what follows her second sentence's first letter is said as it comes
+        assert said[0] == "No. B" and "".join(said[1:]) == "ut a gallery asked. Twice."
+        assert heard("Maybe.", "Are you tired?")[0] == "Maybe."  # no yes or no: said at once
+    assert "".join(heard("Yes, I have sold a painting.", "Have you ever sold a painting?")) == (
+        "Yes, I have sold a painting.")
+
+
+def test_her_reply_is_heard_and_stored_without_the_question_said_back() -> None:
+    fake = FakeBackend()
+    fake.enqueue("Yes, the bees are fine today. The heather is out.")
+    prompt = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: Are the bees fine today?")),
+                    prefill="Juno:")
+    record = Keeping()
+    text = "".join(keep(fake, prompt, [], "Juno", Usage(), record, message="Are the bees fine today?", person="Tomas"))
+    assert text == "Yes. The heather is out."
 
 
 def test_a_closing_quotation_mark_followed_by_a_newline_is_dropped_too() -> None:

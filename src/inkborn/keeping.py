@@ -22,7 +22,8 @@ from .errors import BackendError
 from .judge import mood_kept
 from .mending import rewrite, shortened, translation, within
 from .promises import JUDGED, SAID_AGAIN, WHOLE, Promise, broken, languages_spoken
-from .spoken import unaddressed, unlabelled, unquoted, until_another_voice, until_talk_to_nobody, unwrapped, whole_sentences
+from .spoken import (unaddressed, unlabelled, unquoted, unrestated, until_another_voice, until_talk_to_nobody, unwrapped,
+                     whole_sentences)
 from .voice import follows_a_line, is_new_line
 
 __all__ = ["HOLD_WORDS", "RETRIES", "Keeping", "keep"]
@@ -153,7 +154,8 @@ def keep(backend: Backend, prompt: Prompt, promises: list[Promise], name: str, u
                     translated = "".join(stream)
                     held, stream = within(translated, limit) or _shortened(translated, limit, record), iter(())
             named = said_before if alone else []  # no script's quotes; alone with her, no name as a habit
-            for chunk in _shaped(unaddressed(unwrapped(chain([held], stream)), person, named), promises, record):
+            for chunk in _shaped(unaddressed(unrestated(unwrapped(chain([held], stream)), message), person, named),
+                                 promises, record):
                 spoken += chunk
                 yield chunk
         finally:

@@ -15,13 +15,14 @@ import time
 from typing import Iterable, Iterator
 
 from .backends.base import Usage
-from .voice import says_again, to_nobody, word_runs
+from .voice import opens_yes_or_no, says_again, to_nobody, without_restatement, word_runs
 
-__all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "until_another_voice", "until_talk_to_nobody",
-           "unwrapped", "whole_sentences"]
+__all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "unrestated", "until_another_voice",
+           "until_talk_to_nobody", "unwrapped", "whole_sentences"]
 
 TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
 OPENING_WORDS = 9  # the words of each later sentence held back until it is known whom it talks to
+RESTATED_WORDS = 30  # the most words of a first sentence held to know whether it says the question back
 ANSWERED_WORDS = 4  # her words before a sentence that talks to nobody can end her reply: her answer
 
 
@@ -78,6 +79,37 @@ def unquoted(chunks: Iterator[str]) -> Iterator[str]:
 _OPENING = "\"\u201c\u00ab\u201e"  # " “ « „
 _CLOSING = "\"\u201d\u00bb\u201c"  # " ” » “
 _ENDS = (".", "!", "?", "\u2026")
+
+
+def unrestated(chunks: Iterator[str], heard: str) -> Iterator[str]:
+    """Her words without the person's question said back after her yes or no (voice.without_restatement).
+
+    Only a reply that opens with a yes or a no is held, and only until its first sentence has ended
+    and another begun (or RESTATED_WORDS words): a first sentence that is all her reply stays whole.
+    """
+    held: str | None = ""
+    try:
+        for chunk in chunks:
+            if held is None:
+                yield chunk
+                continue
+            held += chunk
+            opens = opens_yes_or_no(held)
+            if opens is None and len(held) < 40:
+                continue
+            if opens and not _NEXT_SENTENCE.search(held) and len(held.split()) < RESTATED_WORDS:
+                continue
+            out, held = (without_restatement(held, heard) if opens else held), None
+            yield out
+        if held:
+            yield held
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+
+
+_NEXT_SENTENCE = re.compile(r"[.!?\u2026]+\s+\S")
 
 
 def unwrapped(chunks: Iterator[str]) -> Iterator[str]:
