@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .backends.base import Usage
 from .voice import opens_yes_or_no, says_again, to_nobody, without_restatement, word_runs
@@ -87,6 +87,24 @@ def unrestated(chunks: Iterator[str], heard: str) -> Iterator[str]:
     Only a reply that opens with a yes or a no is held, and only until its first sentence has ended
     and another begun (or RESTATED_WORDS words): a first sentence that is all her reply stays whole.
     """
+    def ready(held: str) -> bool:
+        opens = opens_yes_or_no(held)
+        if opens is None:
+            return len(held) >= 40
+        return not opens or bool(_NEXT_SENTENCE.search(held)) or len(held.split()) >= RESTATED_WORDS
+
+    def said(held: str) -> str:
+        return without_restatement(held, heard) if opens_yes_or_no(held) else held
+
+    return _opening_held(chunks, ready, said)
+
+
+_NEXT_SENTENCE = re.compile(r"[.!?\u2026]+\s+\S")
+
+
+def _opening_held(chunks: Iterator[str], ready: Callable[[str], bool], said: Callable[[str], str]) -> Iterator[str]:
+    """The stream with its opening held until it is `ready` to be judged, then heard as `said` makes it;
+    the rest as it comes. A stream that ends first is heard as it was."""
     held: str | None = ""
     try:
         for chunk in chunks:
@@ -94,22 +112,16 @@ def unrestated(chunks: Iterator[str], heard: str) -> Iterator[str]:
                 yield chunk
                 continue
             held += chunk
-            opens = opens_yes_or_no(held)
-            if opens is None and len(held) < 40:
-                continue
-            if opens and not _NEXT_SENTENCE.search(held) and len(held.split()) < RESTATED_WORDS:
-                continue
-            out, held = (without_restatement(held, heard) if opens else held), None
-            yield out
+            if ready(held):
+                out, held = said(held), None
+                if out:
+                    yield out
         if held:
             yield held
     finally:
         close = getattr(chunks, "close", None)
         if close:
             close()
-
-
-_NEXT_SENTENCE = re.compile(r"[.!?\u2026]+\s+\S")
 
 
 def unwrapped(chunks: Iterator[str]) -> Iterator[str]:
@@ -158,27 +170,15 @@ def unaddressed(chunks: Iterator[str], person: str, before: list[str] | tuple[st
     if opening is None or not any(opening.match(line) for line in before):
         yield from chunks
         return
-    held: str | None = ""
-    try:
-        for chunk in chunks:
-            if held is None:
-                yield chunk
-                continue
-            held += chunk
-            if len(held.lstrip()) < len(first) + 3:
-                continue  # not yet enough to tell
-            found = opening.match(held)
-            if found:
-                rest = held[found.end():]
-                held = rest[:1].upper() + rest[1:]
-            out, held = held, None
-            yield out
-        if held:
-            yield held
-    finally:
-        close = getattr(chunks, "close", None)
-        if close:
-            close()
+
+    def said(held: str) -> str:
+        found = opening.match(held)
+        if not found:
+            return held
+        rest = held[found.end():]
+        return rest[:1].upper() + rest[1:]
+
+    yield from _opening_held(chunks, lambda held: len(held.lstrip()) >= len(first) + 3, said)
 
 
 _LABEL = re.compile(  # "\nTheo:", "\n**Le voisin** :", "\nTheo (quietly):": a capital, a few words, a colon
