@@ -340,6 +340,10 @@ def test_when_every_word_is_common_among_her_memories_the_newest_holding_the_rar
     found = [m.text for m in few.store.memories_by_id(dict(database.search(ruby.id, ["sea"], 3)))]
     assert sorted(found) == [f"A sea wind on evening {n}." for n in range(3)]  # the newest three, not BM25's best
     assert len(database.search(ruby.id, ["sea"], 20)) == 9
+    for memory in few.store.memories_by_id(dict(database.search(ruby.id, ["sea"], 3))):
+        few.store.delete_memory(memory.id, "not so")  # the newest, deleted: the limit is taken of those still hers
+    assert sorted(m.text for m in few.store.memories_by_id(dict(database.search(ruby.id, ["sea"], 3)))) == [
+        f"The sea was grey and the sea was calm, the sea, on day {n}." for n in (3, 4, 5)]
 
 
 def test_a_number_that_is_also_her_id_is_counted_in_her_words(few):

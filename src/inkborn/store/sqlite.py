@@ -94,8 +94,8 @@ class SQLiteDatabase:
         and her memories are kept by joining them (her id as a word of the search, ANDed with the rest,
         made FTS5 walk all of hers: at 100,000 memories, 5.6 ms of a 7.8 ms search at p50; joined, 2.0 ms,
         the same rows in the same order; recall at 100,000 went from p50 10.1 / p95 17.5 ms to 4.3 / 10.2 ms,
-        bench/results/memory-20261207-join.json); then those no longer recallable are left out
-        (`everything`: kept).
+        bench/results/memory-20261207-join.json), and those no longer recallable are left out before the
+        limit is taken (`everything`: kept).
 
         When every word is too common to tell her memories apart (`_telling`), the one searched for is
         in more than COMMON of them, and ranking them all by BM25 was most of the slowest recalls at
@@ -107,12 +107,11 @@ class SQLiteDatabase:
             return []
         match = "{speaker text context} : (" + " OR ".join('"' + w.replace('"', '""') + '"' for w in telling) + ")"
         order = "f.rowid DESC" if common else "bm25(memories_fts, 1.0, 1.0, 0.5, 0.0)"
-        return self.rows("SELECT m.id, s.score FROM (SELECT f.rowid, -bm25(memories_fts, 1.0, 1.0, 0.5, 0.0) AS score"
+        recallable = "" if everything else " AND o.deleted_at IS NULL AND o.superseded_by IS NULL"  # before the limit
+        return self.rows("SELECT s.id, s.score FROM (SELECT o.id, -bm25(memories_fts, 1.0, 1.0, 0.5, 0.0) AS score"
                          " FROM memories_fts f CROSS JOIN memories o ON o.id = f.rowid"  # CROSS: the words drive it
-                         f" WHERE memories_fts MATCH ? AND o.character_id = ? ORDER BY {order} LIMIT ?) s"
-                         " JOIN memories m ON m.id = s.rowid"
-                         + ("" if everything else " WHERE m.deleted_at IS NULL AND m.superseded_by IS NULL")
-                         + " ORDER BY s.score DESC", (match, int(cid), limit))
+                         f" WHERE memories_fts MATCH ? AND o.character_id = ?{recallable} ORDER BY {order} LIMIT ?) s"
+                         " ORDER BY s.score DESC", (match, int(cid), limit))
 
     def _telling(self, cid: int, words: Sequence[str]) -> tuple[list[str], bool]:
         """The words worth searching for: those in at most COMMON of all memories (BM25 gives the
