@@ -12,7 +12,8 @@ from inkborn.keeping import Keeping, keep
 from inkborn.mending import _to_them, within
 from inkborn.spoken import (unaddressed, unquoted, unrestated, until_another_voice, until_talk_to_nobody, unwrapped,
                             whole_sentences)
-from inkborn.voice import to_nobody, without_restatement
+from inkborn.restatement import without_restatement
+from inkborn.voice import to_nobody
 from inkborn.promises import Promise, read_promises
 
 PROMPT = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: How are the bees?")), prefill="Juno:")
@@ -113,9 +114,12 @@ RESTATED = {  # (heard, said, what she is heard to say): her yes or no, the ques
            ("Do you still swim in the lake on Sundays?", "Yes, Mara, I still swim in the lake on Sundays. It's freezing!",
             "Yes, Mara. It's freezing!"),
            ("Do you remember the flood?", "Yes, Mara. I remember the flood. The water reached the stairs.",
-            "Yes, Mara. The water reached the stairs.")],
+            "Yes, Mara. The water reached the stairs."),
+           ("Do you listen to the radio while you work?", "Yes! I listen to the radio while working. It helps.",
+            "Yes! It helps.")],
     "fr": [("Tu peins le matin ?", "Oui, je peins le matin. La lumière est meilleure.", "Oui. La lumière est meilleure.")],
-    "es": [("¿Tocas la guitarra por las noches?", "Sí, toco la guitarra por las noches. Me calma.", "Sí. Me calma.")],
+    "es": [("¿Tocas la guitarra por las noches?", "Sí, toco la guitarra por las noches. Me calma.", "Sí. Me calma."),
+           ("¿Tocas la guitarra?", "¡Sí! Toco la guitarra. Cada noche.", "¡Sí! Cada noche.")],
     "de": [("Hörst du Radio bei der Arbeit?", "Ja, ich höre Radio bei der Arbeit. Das entspannt mich.",
             "Ja. Das entspannt mich.")],
     "it": [("Ascolti la radio quando lavori?", "Sì, ascolto la radio quando lavoro. Mi rilassa.", "Sì. Mi rilassa.")],
@@ -128,6 +132,14 @@ HER_ANSWER = [  # kept whole: a word of her own, nothing after it, no yes or no,
     ("Do you listen to the radio while you work?", "I listen to the radio while I work. It helps."),
     ("Tu viens demain ?", "Si tu viens demain, je cuisine. Ça te va ?"),
     ("Do you like the rain?", "No, I hate the cold that comes with it. Give me August."),
+    ("Do you have children?", "Yes, I have six children. The eldest is a sailor."),  # a number is news
+    ("Do you have a car?", "Yes, I have 3 cars. Too many."),
+    ("Do you still have a car?", "No, I still have the old car. The boat sank."),
+    ("Are you from the north?", "No, I'm from the northeast. It's colder."),
+    ("Don't you like the rain?", "No, I like the rain. It's the cold I hate."),  # her sentence tells her yes from no
+    ("Do you still visit Mrs. Aalto?", "Yes, I still visit Mrs. Aalto every week. She is kind."),
+    ("Do you listen to the radio while you work?", "Yes, Dr. Lee, I listen to the radio while working. It helps."),
+    ("Did you see J. Smith at the fair?", "Yes, I did see J. Smith at the fair. He waved."),
 ]
 
 
@@ -156,14 +168,14 @@ def test_only_a_reply_that_opens_with_yes_or_no_is_held_and_only_to_its_second_s
         "Yes, I have sold a painting.")
 
 
-def test_her_reply_is_heard_and_stored_without_the_question_said_back() -> None:
-    fake = FakeBackend()
-    fake.enqueue("Yes, the bees are fine today. The heather is out.")
-    prompt = Prompt((Message("system", "You are Juno."), Message("user", "Tomas: Are the bees fine today?")),
-                    prefill="Juno:")
-    record = Keeping()
-    text = "".join(keep(fake, prompt, [], "Juno", Usage(), record, message="Are the bees fine today?", person="Tomas"))
-    assert text == "Yes. The heather is out."
+@pytest.mark.parametrize("lang", sorted(RESTATED))
+def test_her_reply_is_heard_without_the_question_said_back(lang: str) -> None:
+    for heard, said, hers in RESTATED[lang]:  # through keep: her opening held, then the rest as the model goes on
+        fake = FakeBackend()
+        fake.enqueue(said)
+        prompt = Prompt((Message("system", "You are Juno."), Message("user", f"Tomas: {heard}")), prefill="Juno:")
+        record = Keeping()
+        assert "".join(keep(fake, prompt, [], "Juno", Usage(), record, message=heard, person="Tomas")) == hers, said
 
 
 def test_a_closing_quotation_mark_followed_by_a_newline_is_dropped_too() -> None:

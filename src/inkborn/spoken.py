@@ -15,14 +15,14 @@ import time
 from typing import Callable, Iterable, Iterator
 
 from .backends.base import Usage
-from .voice import opens_yes_or_no, says_again, to_nobody, without_restatement, word_runs
+from .restatement import ready, without_restatement
+from .voice import says_again, to_nobody, word_runs
 
 __all__ = ["TAIL_TOKENS", "unaddressed", "unlabelled", "unquoted", "unrestated", "until_another_voice",
            "until_talk_to_nobody", "unwrapped", "whole_sentences"]
 
 TAIL_TOKENS = 60  # the last tokens a reply may take are held back, so one cut off by its length ends on a sentence
 OPENING_WORDS = 9  # the words of each later sentence held back until it is known whom it talks to
-RESTATED_WORDS = 30  # the most words of a first sentence held to know whether it says the question back
 ANSWERED_WORDS = 4  # her words before a sentence that talks to nobody can end her reply: her answer
 
 
@@ -82,24 +82,9 @@ _ENDS = (".", "!", "?", "\u2026")
 
 
 def unrestated(chunks: Iterator[str], heard: str) -> Iterator[str]:
-    """Her words without the person's question said back after her yes or no (voice.without_restatement).
-
-    Only a reply that opens with a yes or a no is held, and only until its first sentence has ended
-    and another begun (or RESTATED_WORDS words): a first sentence that is all her reply stays whole.
-    """
-    def ready(held: str) -> bool:
-        opens = opens_yes_or_no(held)
-        if opens is None:
-            return len(held) >= 40
-        return not opens or bool(_NEXT_SENTENCE.search(held)) or len(held.split()) >= RESTATED_WORDS
-
-    def said(held: str) -> str:
-        return without_restatement(held, heard) if opens_yes_or_no(held) else held
-
-    return _opening_held(chunks, ready, said)
-
-
-_NEXT_SENTENCE = re.compile(r"[.!?\u2026]+\s+\S")
+    """Her words without the person's question said back after her yes or no (restatement.py). Only a
+    reply that opens with a yes or a no is held, and only until it is known (`restatement.ready`)."""
+    return _opening_held(chunks, ready, lambda held: without_restatement(held, heard))
 
 
 def _opening_held(chunks: Iterator[str], ready: Callable[[str], bool], said: Callable[[str], str]) -> Iterator[str]:

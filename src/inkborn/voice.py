@@ -11,12 +11,11 @@ of known manuscripts.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Iterable
 
-__all__ = ["cut_at_other_voice", "in_one_voice", "is_new_line", "opens_yes_or_no", "own_words", "recites",
-           "same_words", "says_again", "speaks_as_herself", "to_nobody", "without_restatement", "word_runs"]
+__all__ = ["TURNED", "cut_at_other_voice", "in_one_voice", "is_new_line", "own_words", "recites", "same_words",
+           "says_again", "speaks_as_herself", "to_nobody", "word_runs"]
 
 _MACHINE = (  # what she is not: "I'm an AI", in six languages ("no soy una máquina" denies it, and is hers)
     r"(?:machine|program|computer program|chatbot|bot|artificial intelligence|ai|a\.i\.|language model|"
@@ -311,7 +310,7 @@ def _in_order(a: list[str], b: list[str]) -> int:
     return row[-1]
 
 
-_TURNED = dict(w.split("=") for w in """you=i your=my yours=mine yourself=myself
+TURNED = dict(w.split("=") for w in """you=i your=my yours=mine yourself=myself
 tu=je vous=je ton=mon ta=ma tes=mes votre=mon vos=mes te=me toi=moi
 tú=yo usted=yo tus=mis
 du=ich dich=mich dir=mir dein=mein deine=meine deinen=meinen deinem=meinem
@@ -353,7 +352,7 @@ def own_words(reply: str, heard: str) -> bool:
         return True
     if said[: len(told)] == told and len(told) >= 2 or _shares_run(said, told, SAID_AGAIN_RUN):
         return False
-    turned = [_TURNED.get(w, w) for w in told]  # "do you listen to the radio" as hers: "do i listen to the radio"
+    turned = [TURNED.get(w, w) for w in told]  # "do you listen to the radio" as hers: "do i listen to the radio"
     if _shares_run(said, turned, 5):
         return False
     opening = re.match(r"\s*[^.!?\u2026]*[.!?\u2026]+", reply)
@@ -361,51 +360,3 @@ def own_words(reply: str, heard: str) -> bool:
     asked_back = opening is not None and opening.group(0).rstrip().endswith("?")
     return not (asked_back and len(told) >= 4 and len(first) >= 3 and _in_order(first, told) >= 0.6 * len(first))
 
-
-_YES_NO = r"yes|yeah|yep|no|nope|oui|non|si|sí|ja|nein|doch|sì|sim|não"  # the six languages' yes and no
-_NAME = r"[A-ZÀ-Þ][\w'’-]+"
-_YES_NO_THEN = re.compile(  # "Yes, Tomas, I still play cards on Thursdays. We..." / "No. People don't tell me..."
-    rf"^\s*(?P<answer>(?i:{_YES_NO}))(?P<to>,\s*{_NAME}(?:\s+{_NAME}){{0,2}}(?=\s*[,.!]))?\s*[,.!]\s*"
-    rf"(?P<rest>[^.!?\u2026]+)[.!?\u2026]+\s+(?=\S)")
-_FIRST_WORD = re.compile(r"^\s*([^\W\d_]+)\W")
-
-
-def opens_yes_or_no(text: str) -> bool | None:
-    """Whether her words open with a yes or a no (None: her first word is not whole yet)."""
-    first = _FIRST_WORD.match(text)
-    return None if first is None else bool(re.fullmatch(f"(?i:{_YES_NO})", first.group(1)))
-
-
-def without_restatement(text: str, heard: str) -> str:
-    """Her words without the person's question said back after her yes or no, when she goes on to say
-    more: "Yes, I listen to the radio while working. It's a way to relax." is "Yes. It's a way to relax."
-    (to "Do you listen to the radio while you work?"). The default 1.5B model answers a question so,
-    restating it, in about one reply in eight of `bench conversation`, and a blind reader called those
-    replies echoes. Only a sentence made of the question's own words goes (turned to her: "you" is
-    "I"); one that adds a word of its own ("Yes, I would love to come") is her answer, and kept."""
-    found = _YES_NO_THEN.match(text)
-    if not found or not _restates(found.group("rest"), heard):
-        return text
-    return f"{found.group('answer')}{found.group('to') or ''}. {text[found.end():]}"
-
-
-_POLARITY = set("not never don doesn didn won can cannot jamais pas plus nunca nada nicht nie kein keine keinen mai "
-                "niente nada nem".split())  # the no of a "No, I never..." : the answer's, not new words
-
-
-def _restates(said: str, heard: str) -> bool:
-    """Every word of four letters or more is one of the heard words (or the same word in another form:
-    "working" for "work", "höre" for "hörst"), there are two or more of them, and at most two short
-    words are new; the words of a no ("never", "pas") are the answer's."""
-    told = set(_words(heard))
-    told |= {_TURNED.get(w, w) for w in told}
-    words = [w for w in _words(said) if w not in _POLARITY]
-    long = [w for w in words if len(w) >= 4]
-    return (len(long) >= 2 and all(w in told or any(_same_stem(w, t) for t in told) for w in long)
-            and sum(w not in told for w in words if len(w) < 4) <= 2)
-
-
-def _same_stem(a: str, b: str) -> bool:
-    """One word in two forms: a shared opening of three letters or more, and of most of the shorter word."""
-    shared = len(os.path.commonprefix([a, b]))
-    return shared >= 3 and shared >= 0.6 * min(len(a), len(b))

@@ -17,8 +17,8 @@ For every reply it records: her words; the standing checks of `scoring.py` again
 message; a verbatim repeat of one of her earlier replies, or of one of the person's lines
 said back (lowercased, punctuation and whitespace collapsed); any run of RUN_WORDS or more
 words from the system messages of the context built for that reply that is neither in her
-manuscript nor said in the conversation (instruction text said aloud: what she recalls is in a
-system message too); an empty or failed reply; the time to her first
+manuscript nor said to her in the conversation (instruction text said aloud: what she recalls of
+it is in a system message too); an empty or failed reply; the time to her first
 word. Per script and overall: the share of distinct replies and those counts.
 """
 
@@ -242,7 +242,7 @@ class ConversationBench:
         character = studio.create(f"s{index}-{script['id']}"[:64], text, name=name, author=author)
         heard: list[tuple[int, str]] = []  # the people's lines, by message number
         hers: list[tuple[int, str]] = []
-        said: list[str] = []  # everything said, both sides, as said
+        said: list[str] = []  # everything said to her, as said (her own lines said again are repeats, counted apart)
         edits: list[dict[str, Any]] = []
         limit, number = len(self._messages(script)), 0
         for entry in script["turns"]:
@@ -254,7 +254,7 @@ class ConversationBench:
                 continue
             number += 1
             record = self._turn(character, script, entry, number, name, [e["edit"] for e in edits], said)
-            said += [entry["say"], record["reply"]]
+            said.append(entry["say"])
             line = normalized(record["reply"])
             heard.append((number, normalized(entry["say"])))
             record["repeat_of"] = repeats(line, hers)
@@ -266,7 +266,7 @@ class ConversationBench:
 
     def _turn(self, character: Character, script: Mapping[str, Any], entry: Mapping[str, Any], number: int,
               name: str, edits: list[Mapping[str, Any]], said: list[str]) -> dict[str, Any]:
-        """One message said to her and her reply, measured (`said`: everything said to her and by her before it)."""
+        """One message said to her and her reply, measured (`said`: everything said to her before it)."""
         speaker = entry["as"]
         as_ = None if speaker == script["author"] else speaker
         seed = self.seed * SEED_STRIDE + number

@@ -38,8 +38,9 @@ def _grams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
 
 def instruction_runs(reply: str, system: Iterable[str], besides: Iterable[str], n: int = RUN_WORDS) -> list[str]:
     """Runs of n or more words of the reply that stand in a row in a system message and in none of the
-    texts `besides` (her manuscripts, and what was said in the conversation: a memory she recalls is
-    in a system message too, and saying it again is remembering, not her instructions said aloud)."""
+    texts `besides` (her manuscripts, and what was said to her in the conversation: a memory she
+    recalls is in a system message too, and saying it again is remembering, not her instructions said
+    aloud; her own earlier lines are not among them, so instruction text she says twice counts twice)."""
     theirs: set[tuple[str, ...]] = set()
     for text in system:
         theirs |= _grams(words(text), n)

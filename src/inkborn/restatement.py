@@ -1,0 +1,100 @@
+"""A restatement: the person's question said back after her yes or no, before she says what she has to say.
+
+    "Do you listen to the radio while you work?"
+    "Yes, I listen to the radio while working. It helps me think."   is heard as   "Yes. It helps me think."
+
+The default 1.5B model answers a question so in about one reply in eight of `bench conversation`,
+and a blind reader called those replies echoes. Asking it not to (a check that redrafted her when
+her opening was the person's words said back) doubled her redrafts and never ended the habit, so the
+restating sentence is left out instead: only when it is made of the question's own words (turned to
+her: "you" is "I"), and only when she says more after it. A sentence with a word of its own ("Yes,
+I would love to come", "No, I have six children") is her answer, and kept; so is any answer to a
+question that holds a no ("Don't you like the rain?"), where her sentence is what tells her yes from
+her no. In English, French, Spanish, German, Italian and Portuguese.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .voice import TURNED
+
+__all__ = ["opens_yes_or_no", "ready", "without_restatement"]
+
+RESTATED_WORDS = 20  # the most words held to know whether her first sentence says the question back
+
+_YES_NO = r"yes|yeah|yep|no|nope|oui|non|si|sí|ja|nein|doch|sì|sim|não"
+_NAME = r"[A-ZÀ-Þ][\w'’-]+"
+_YES_NO_THEN = re.compile(  # "Yes, Tomas, I still play cards on Thursdays. We..." / "No. People don't tell me..."
+    rf"^(?P<lead>\s*[¡¿]?)(?P<answer>(?i:{_YES_NO}))(?P<to>,\s*{_NAME}(?:\s+{_NAME}){{0,2}}(?=\s*[,.!]))?"
+    rf"\s*(?P<mark>[,.!])\s*(?P<rest>[^.!?\u2026]+)[.!?\u2026]+\s+(?=\S)")
+_FIRST_WORD = re.compile(r"^\s*[¡¿\"“«]?\s*([^\W\d_]+)\W")
+_NEGATIVE = re.compile(r"(?i)n['’]t\b|\b(?:not|never|no|ne|pas|jamais|nunca|nicht|kein\w*|nie|non|mai|não|nem)\b")
+_ABBREVIATIONS = set("mr mrs ms dr st sr sra srta jr prof mme mlle hr fr dott sig sigra dra".split())
+_POLARITY = set("not never don doesn didn won cannot jamais pas plus nunca nada nicht nie kein keine keinen mai "
+                "niente nem".split())  # the no of "No, I have never...": her answer's words, not new ones
+_FUNCTION = set("""i me my mine myself you your it its a an the is am are was were be been do does did have has had
+to of in on at for and or but so that this these those there here with by as up out from about all oh well really just
+too very je j me m moi mon ma mes tu te t toi ton ta tes il elle on le la les l un une des de d du au aux en y est suis
+es sont ai as a ont et ou mais que qu qui ça ce c s bien très aussi yo mi mis tú ti el los las lo le un una unos unas
+del al pero soy eres son he ha han está estoy muy también ich mich mir mein meine meinen du dich dir dein deine der die
+das den dem des ein eine einen einem einer und oder aber zu im am an auf ist bin bist sind habe hast hat sehr auch io
+mio mia miei tuo tua gli uno di della dei che è sono sei ho hai molto anche eu mim meu minha você os um uma do da dos
+das em no na ou é sou és estou tenho tens tem muito""".split())  # words that say nothing of their own
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def opens_yes_or_no(text: str) -> bool | None:
+    """Whether her words open with a yes or a no (None: her first word is not whole yet)."""
+    first = _FIRST_WORD.match(text)
+    return None if first is None else bool(re.fullmatch(f"(?i:{_YES_NO})", first.group(1)))
+
+
+def ready(held: str) -> bool:
+    """Whether her opening, held as she speaks, is enough to know whether it says the question back:
+    no yes or no; a yes or no and a first sentence of two words or more with another begun after it;
+    or RESTATED_WORDS words."""
+    opens = opens_yes_or_no(held)
+    if opens is None:
+        return len(held) >= 40
+    found = _YES_NO_THEN.match(held)  # a one-word "sentence" may be whom she answers: "Yes, Mara. I..."
+    return not opens or bool(found and len(_words(found.group("rest"))) >= 2) or len(held.split()) >= RESTATED_WORDS
+
+
+def without_restatement(text: str, heard: str) -> str:
+    """Her words without the question said back after her yes or no (see the module's note)."""
+    found = _YES_NO_THEN.match(text)
+    if not found or _NEGATIVE.search(heard) or _abbreviated(found) or not _restates(found.group("rest"), heard):
+        return text
+    mark = "!" if found.group("mark") == "!" else "."
+    return f"{found.group('lead').lstrip()}{found.group('answer')}{found.group('to') or ''}{mark} {text[found.end():]}"
+
+
+def _abbreviated(found: re.Match[str]) -> bool:
+    """A full stop that ends an abbreviation or an initial ("Mrs. Aalto", "Dr. Lee", "J. Smith"), not a sentence."""
+    last = [_words(found.group("rest"))[-1:], _words(found.group("to") or "")[-1:]]
+    return any(w and (w[0] in _ABBREVIATIONS or len(w[0]) == 1) for w in last)
+
+
+def _restates(said: str, heard: str) -> bool:
+    """Made of the question's words: each word either heard (turned to her, or the same word in another
+    form: "working" for "work", "höre" for "hörst") or one that says nothing of its own ("the", "je"),
+    with two or more words that say something; the words of her no ("never", "pas") are her answer's."""
+    told = set(_words(heard))
+    told |= {TURNED.get(w, w) for w in told}
+    saying = [w for w in _words(said) if w not in _POLARITY and w not in _FUNCTION]
+    return len(saying) >= 2 and all(w in told or any(_same_word(w, t) for t in told) for w in saying)
+
+
+def _same_word(a: str, b: str) -> bool:
+    """One word in two forms: a shared opening of three letters or more, all of the shorter word but its
+    last letter, and no more than three letters added ("work"/"working", "höre"/"hörst"; not "north"/"northeast")."""
+    if len(a) < 4 or len(b) < 4:
+        return False
+    shared = len(os.path.commonprefix([a, b]))
+    short, long = sorted((len(a), len(b)))
+    return shared >= 3 and short - shared <= 1 and long - shared <= 3
