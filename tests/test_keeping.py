@@ -111,6 +111,7 @@ RESTATED = {  # (heard, said, what she is heard to say): her yes or no, the ques
             "Yes. It helps me think."),
            ("Have you ever sold a painting?", "No, I have never sold a painting. But a gallery asked.",
             "No. But a gallery asked."),
+           ("Have you thought of moving?", "Yes, I've thought about moving. But where to?", "Yes. But where to?"),
            ("Do you still swim in the lake on Sundays?", "Yes, Mara, I still swim in the lake on Sundays. It's freezing!",
             "Yes, Mara. It's freezing!"),
            ("Do you remember the flood?", "Yes, Mara. I remember the flood. The water reached the stairs.",

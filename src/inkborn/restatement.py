@@ -34,7 +34,7 @@ _NEGATIVE = re.compile(r"(?i)n['’]t\b|\b(?:not|never|no|ne|pas|jamais|nunca|ni
 _ABBREVIATIONS = set("mr mrs ms dr st sr sra srta jr prof mme mlle hr fr dott sig sigra dra".split())
 _POLARITY = set("not never don doesn didn won cannot jamais pas plus nunca nada nicht nie kein keine keinen mai "
                 "niente nem".split())  # the no of "No, I have never...": her answer's words, not new ones
-_FUNCTION = set("""i me my mine myself you your it its a an the is am are was were be been do does did have has had
+_FUNCTION = set("""i me my mine myself you your it its a an the is am are was were be been do does did have has had ve ll re
 to of in on at for and or but so that this these those there here with by as up out from about all oh well really just
 too very je j me m moi mon ma mes tu te t toi ton ta tes il elle on le la les l un une des de d du au aux en y est suis
 es sont ai as a ont et ou mais que qu qui ça ce c s bien très aussi yo mi mis tú ti el los las lo le un una unos unas
