@@ -112,6 +112,8 @@ RESTATED = {  # (heard, said, what she is heard to say): her yes or no, the ques
            ("Have you ever sold a painting?", "No, I have never sold a painting. But a gallery asked.",
             "No. But a gallery asked."),
            ("Have you thought of moving?", "Yes, I've thought about moving. But where to?", "Yes. But where to?"),
+           ("Do you remember the flood?", "Yes, Mara Lind. I remember the flood. The water reached the stairs.",
+            "Yes, Mara Lind. The water reached the stairs."),
            ("Do you still swim in the lake on Sundays?", "Yes, Mara, I still swim in the lake on Sundays. It's freezing!",
             "Yes, Mara. It's freezing!"),
            ("Do you remember the flood?", "Yes, Mara. I remember the flood. The water reached the stairs.",
@@ -141,6 +143,18 @@ HER_ANSWER = [  # kept whole: a word of her own, nothing after it, no yes or no,
     ("Do you still visit Mrs. Aalto?", "Yes, I still visit Mrs. Aalto every week. She is kind."),
     ("Do you listen to the radio while you work?", "Yes, Dr. Lee, I listen to the radio while working. It helps."),
     ("Did you see J. Smith at the fair?", "Yes, I did see J. Smith at the fair. He waved."),
+    ("Would you like tea or coffee?", "Yes, I would like coffee. Black, please."),  # her choice
+    ("Do you like tea? And coffee?", "No, I like coffee. Tea is too bitter."),
+    ("Did you call Tom?", "No, Tom called me. Last night, late."),  # who did what
+    ("Did the cat chase the dog?", "No, the dog chased the cat. Then they slept."),
+    ("Does your sister live in Paris?", "No, I live in Paris. She moved to Rome."),
+    ("Do you live in Lyon?", "No, I lived in Lyon. Now I'm in Nice."),  # another time
+    ("Do you want children?", "Yes, I wanted children. It never happened."),
+    ("Do you want to stay?", "No, I want to start. It's time."),
+    ("Have you climbed Mt. Fuji?", "Yes, I have climbed Mt. Fuji twice. It was cold."),
+    ("Do you still work at Smith & Co.?", "Yes, I still work at Smith & Co. in town. It pays."),
+    ("Do you listen to the radio while you work?", "Yes, I listen to the radio... while I work. It helps."),
+    ("Is it too late to call Tom?", "Yes, it's not too late to call Tom. He's up."),  # a yes, then a no
 ]
 
 
