@@ -6,11 +6,12 @@
 The default 1.5B model answers a question so in about one reply in eight of `bench conversation`,
 and a blind reader called those replies echoes. Asking it not to (a check that redrafted her when
 her opening was the person's words said back) doubled her redrafts and never ended the habit, so the
-restating sentence is left out instead: only when it is made of the question's own words (turned to
-her: "you" is "I"), and only when she says more after it. A sentence with a word of its own ("Yes,
-I would love to come", "No, I have six children") is her answer, and kept; so is any answer to a
-question that holds a no ("Don't you like the rain?"), where her sentence is what tells her yes from
-her no. In English, French, Spanish, German, Italian and Portuguese.
+restating sentence is left out instead: only when it is made of the question's own words, in their
+order (turned to her: "you" is "I"), and only when she says more after it. A sentence with a word of
+its own ("Yes, I would love to come", "No, I have six children", "No, I lived in Lyon") is her answer,
+and kept; so is any answer to a question that holds a no ("Don't you like the rain?") or offers a
+choice ("Tea or coffee?"), where her sentence is what tells her answer. In English, French, Spanish,
+German, Italian and Portuguese.
 """
 
 from __future__ import annotations
