@@ -45,7 +45,7 @@ _SPOKEN_TO = {  # her "I", "my", "me" answer only the person's "you", "your", "y
     **dict.fromkeys("me moi m mich mir mí mim".split(), set("you te toi vous ti dich dir t".split())),
     "mi": set("tu tus ti te".split()),
 }
-_ENDINGS = set("s es e ing st t en o a as an i ons ez ent amos os am".split())  # one word in another form, not -ed
+_ENDINGS = {"", *"s es e ing st t en o a as an i ons ez ent amos os am".split()}  # one word in another form, not -ed
 _FUNCTION = set("""i me my mine myself you your it its a an the is am are was were be been do does did have has had ve ll re
 to of in on at for and or but so that this these those there here with by as up out from about all oh well really just
 too very je j me m moi mon ma mes tu te t toi ton ta tes il elle on le la les l un une des de d du au aux en y est suis
@@ -128,4 +128,4 @@ def _same_word(a: str, b: str) -> bool:
     or number, never its time ("work"/"working", "höre"/"hörst", "escucho"/"escuchas"; not "live"/"lived",
     "stay"/"start", "north"/"northeast")."""
     shared = len(os.path.commonprefix([a, b]))
-    return shared >= 3 and a != b and a[shared:] in _ENDINGS | {""} and b[shared:] in _ENDINGS | {""}
+    return shared >= 3 and a != b and a[shared:] in _ENDINGS and b[shared:] in _ENDINGS
